@@ -1,0 +1,247 @@
+"""Read Spotify track CSVs into clean, merged TrackRecords.
+
+Two column layouts are understood: the Spotify Tracks Dataset (``track_id, artists, album_name,
+track_name, popularity, duration_ms, explicit, <12 features>, track_genre``) and TidyTuesday's
+``spotify_songs.csv`` (``track_id, track_name, track_artist, track_popularity, track_album_*,
+playlist_genre, playlist_subgenre, <12 features>, duration_ms``).
+"""
+
+import csv
+import gzip
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import AUDIO_FEATURES, VALUE_BOUNDS
+
+INTEGER_FIELDS = {"key", "mode", "time_signature", "popularity", "duration_ms"}
+
+
+class DatasetError(Exception):
+    """The file as a whole can't be imported (missing, unreadable, wrong columns, bad checksum)."""
+
+
+class RowError(ValueError):
+    """One row is malformed; it is reported with its line number and skipped."""
+
+
+@dataclass
+class TrackRecord:
+    spotify_id: str
+    name: str
+    artists: list
+    album_name: str = ""
+    album_spotify_id: str = ""
+    album_release_date: str = ""
+    popularity: int | None = None
+    duration_ms: int | None = None
+    explicit: bool = False
+    features: dict = field(default_factory=dict)
+    genres: list = field(default_factory=list)
+    line: int = 0
+
+    def merge(self, other):
+        """Fold a duplicate row of the same track in: genres are unioned, first values kept."""
+        for genre in other.genres:
+            if genre not in self.genres:
+                self.genres.append(genre)
+
+
+@dataclass
+class RowProblem:
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class Layout:
+    name: str
+    required: tuple
+
+    def parse(self, row):
+        raise NotImplementedError
+
+
+def _text(row, column):
+    return (row.get(column) or "").strip()
+
+
+def _number(name, raw):
+    raw = raw.strip()
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RowError(f"{name} is not a number: {raw!r}") from None
+    if math.isnan(value) or math.isinf(value):
+        raise RowError(f"{name} is not a finite number: {raw!r}")
+    if name in INTEGER_FIELDS:
+        if not value.is_integer():
+            raise RowError(f"{name} must be a whole number: {raw!r}")
+        value = int(value)
+    low, high = VALUE_BOUNDS[name]
+    if not low <= value <= high:
+        raise RowError(f"{name} {raw} is outside {low}..{high}")
+    return value
+
+
+def _boolean(raw):
+    value = raw.strip().lower()
+    if value in ("true", "1", "yes", "t"):
+        return True
+    if value in ("false", "0", "no", "f", ""):
+        return False
+    raise RowError(f"explicit is not a boolean: {raw!r}")
+
+
+def _common(row, spotify_id_column, name_column):
+    spotify_id = _text(row, spotify_id_column)
+    name = _text(row, name_column)
+    if not spotify_id:
+        raise RowError("missing track_id")
+    if len(spotify_id) > 64 or any(c.isspace() for c in spotify_id):
+        raise RowError(f"invalid track_id {spotify_id!r}")
+    if not name:
+        raise RowError("missing track name")
+    features = {feature: _number(feature, row.get(feature) or "") for feature in AUDIO_FEATURES}
+    return spotify_id, name[:500], features
+
+
+class SpotifyTracksLayout(Layout):
+    def parse(self, row):
+        spotify_id, name, features = _common(row, "track_id", "track_name")
+        artists = []
+        for artist in _text(row, "artists").split(";"):
+            artist = artist.strip()[:300]
+            if artist and artist not in artists:
+                artists.append(artist)
+        genre = _text(row, "track_genre").lower()
+        return TrackRecord(
+            spotify_id=spotify_id,
+            name=name,
+            artists=artists,
+            album_name=_text(row, "album_name")[:500],
+            popularity=_number("popularity", row.get("popularity") or ""),
+            duration_ms=_number("duration_ms", row.get("duration_ms") or ""),
+            explicit=_boolean(row.get("explicit") or ""),
+            features=features,
+            genres=[genre[:100]] if genre else [],
+        )
+
+
+class TidyTuesdayLayout(Layout):
+    def parse(self, row):
+        spotify_id, name, features = _common(row, "track_id", "track_name")
+        artist = _text(row, "track_artist")[:300]
+        genres = []
+        for column in ("playlist_genre", "playlist_subgenre"):
+            genre = _text(row, column).lower()[:100]
+            if genre and genre not in genres:
+                genres.append(genre)
+        return TrackRecord(
+            spotify_id=spotify_id,
+            name=name,
+            artists=[artist] if artist else [],
+            album_name=_text(row, "track_album_name")[:500],
+            album_spotify_id=_text(row, "track_album_id")[:64],
+            album_release_date=_text(row, "track_album_release_date")[:10],
+            popularity=_number("popularity", row.get("track_popularity") or ""),
+            duration_ms=_number("duration_ms", row.get("duration_ms") or ""),
+            features=features,
+            genres=genres,
+        )
+
+
+LAYOUTS = (
+    SpotifyTracksLayout(
+        "Spotify Tracks Dataset",
+        ("track_id", "artists", "album_name", "track_name", "popularity", "duration_ms", "explicit",
+         *AUDIO_FEATURES, "track_genre"),
+    ),
+    TidyTuesdayLayout(
+        "TidyTuesday spotify_songs",
+        ("track_id", "track_name", "track_artist", "track_popularity", "track_album_id", "track_album_name",
+         "playlist_genre", *AUDIO_FEATURES, "duration_ms"),
+    ),
+)
+
+
+def detect_layout(header):
+    """Pick the layout whose required columns the header has, or say which columns are missing."""
+    columns = {column.strip() for column in header if column}
+    for layout in LAYOUTS:
+        if set(layout.required) <= columns:
+            return layout
+    closest = min(LAYOUTS, key=lambda layout: len(set(layout.required) - columns))
+    missing = [column for column in closest.required if column not in columns]
+    raise DatasetError(f"unrecognised columns: missing {', '.join(missing)} for the {closest.name} layout")
+
+
+def open_text(path):
+    """Open a CSV as text, transparently un-gzipping it."""
+    path = Path(path)
+    if not path.exists():
+        raise DatasetError(f"no such file: {path}")
+    if path.is_dir():
+        raise DatasetError(f"{path} is a directory, not a CSV file")
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    raw = gzip.open(path, "rb") if gzipped else path.open("rb")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+@dataclass
+class ReadResult:
+    records: dict  # spotify_id -> TrackRecord, duplicates merged
+    rows: int = 0
+    duplicates: int = 0
+    problems: list = field(default_factory=list)
+    layout: str = ""
+
+
+def read_tracks(path):
+    """Read a whole CSV, returning merged records and per-line problems; raise DatasetError if unusable."""
+    result = ReadResult(records={})
+    try:
+        with open_text(path) as handle:
+            reader = csv.reader(handle)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise DatasetError(f"{path} is empty") from None
+            header = [column.strip() for column in header]
+            layout = detect_layout(header)
+            result.layout = layout.name
+            width = len(header)
+            last_line = reader.line_num
+            for values in reader:
+                line = last_line + 1
+                last_line = reader.line_num
+                if not any(value.strip() for value in values):
+                    continue
+                result.rows += 1
+                if len(values) != width:
+                    result.problems.append(RowProblem(line, f"expected {width} fields, found {len(values)}"))
+                    continue
+                try:
+                    record = layout.parse(dict(zip(header, values)))
+                except RowError as error:
+                    result.problems.append(RowProblem(line, str(error)))
+                    continue
+                record.line = line
+                existing = result.records.get(record.spotify_id)
+                if existing is None:
+                    result.records[record.spotify_id] = record
+                else:
+                    existing.merge(record)
+                    result.duplicates += 1
+    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as error:
+        raise DatasetError(f"{path} is not a readable UTF-8 CSV: {error}") from None
+    except csv.Error as error:
+        raise DatasetError(f"{path} is not valid CSV near line {last_line + 1}: {error}") from None
+    return result

@@ -1,0 +1,43 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from catalog import datasets
+from catalog.importers import DatasetError, read_tracks
+from catalog.upsert import upsert_tracks
+
+SHOWN_PROBLEMS = 20
+
+
+class Command(BaseCommand):
+    help = "Import a Spotify Tracks Dataset CSV (plain or .gz, path or URL) into the catalog; safe to re-run."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", help="path or http(s) URL of the CSV")
+        parser.add_argument("--sha256", default="", help="pinned checksum; required for URLs")
+        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, source, sha256, batch_size, no_progress, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        try:
+            path = datasets.resolve(source, sha256)
+            result = read_tracks(path)
+        except DatasetError as error:
+            raise CommandError(str(error)) from None
+
+        for problem in result.problems[:SHOWN_PROBLEMS]:
+            self.stderr.write(f"skipped {problem}")
+        if len(result.problems) > SHOWN_PROBLEMS:
+            self.stderr.write(f"… and {len(result.problems) - SHOWN_PROBLEMS} more bad rows")
+        if not result.records:
+            raise CommandError(f"{source}: no valid rows to import ({len(result.problems)} bad rows)")
+
+        with tqdm(total=len(result.records), unit="track", disable=no_progress, file=self.stderr) as bar:
+            summary = upsert_tracks(result.records.values(), batch_size=batch_size, progress=bar.update)
+
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported {summary.total} tracks from {result.rows} rows ({result.layout}): "
+            f"{summary.created} new, {summary.updated} updated, {result.duplicates} duplicate rows merged, "
+            f"{len(result.problems)} bad rows skipped."
+        ))

@@ -1,0 +1,44 @@
+"""Read-side queries for catalog pages and the API."""
+
+from django.db.models import Count, Prefetch
+
+from .models import Artist, Track, TrackArtist
+from .search import search_tracks
+
+
+def tracks_with_credits(queryset=None):
+    """Tracks with album, ordered artists and genres loaded in a fixed number of queries."""
+    queryset = Track.objects.all() if queryset is None else queryset
+    return queryset.select_related("album").prefetch_related(
+        Prefetch("track_artists", queryset=TrackArtist.objects.select_related("artist").order_by("position")),
+        "genres",
+    )
+
+
+def visible_tracks():
+    return tracks_with_credits(Track.objects.filter(hidden=False))
+
+
+def search_results(query, limit=20):
+    """Visible tracks matching query, best first, each with a ``search_score`` attribute."""
+    hits = search_tracks(query, limit=limit)
+    tracks = visible_tracks().in_bulk([hit.track_id for hit in hits])
+    results = []
+    for hit in hits:
+        track = tracks.get(hit.track_id)
+        if track is not None:
+            track.search_score = hit.score
+            results.append(track)
+    return results
+
+
+def artist_with_stats(pk):
+    return Artist.objects.annotate(track_count=Count("tracks")).get(pk=pk)
+
+
+def artist_tracks(artist):
+    return visible_tracks().filter(artists=artist).distinct()
+
+
+def genre_names(track):
+    return [genre.name for genre in track.genres.all()]

@@ -1,0 +1,142 @@
+"""Write TrackRecords into the catalog: idempotent, one transaction per batch."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AUDIO_FEATURES, Album, Artist, CatalogRevision, Genre, Track, TrackArtist, TrackGenre
+
+TRACK_UPDATE_FIELDS = ["name", "album", "popularity", "duration_ms", "explicit", *AUDIO_FEATURES,
+                       "features_updated_at", "updated_at"]
+
+
+@dataclass
+class UpsertSummary:
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def total(self):
+        return self.created + self.updated
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def artist_ids_by_name(names):
+    """Map each artist name to an Artist id, creating the missing ones."""
+    names = list(dict.fromkeys(names))
+    found = {}
+    for chunk in _chunks(names, 5000):
+        # Prefer an artist already known by name; ties go to the oldest row.
+        for artist_id, name in Artist.objects.filter(name__in=chunk).order_by("-id").values_list("id", "name"):
+            found[name] = artist_id
+    missing = [name for name in names if name not in found]
+    if missing:
+        Artist.objects.bulk_create([Artist(name=name) for name in missing], ignore_conflicts=True, batch_size=2000)
+        for chunk in _chunks(missing, 5000):
+            found.update({name: pk for pk, name in Artist.objects.filter(name__in=chunk).values_list("id", "name")})
+    return found
+
+
+def genre_ids_by_name(names):
+    names = list(dict.fromkeys(names))
+    Genre.objects.bulk_create([Genre(name=name) for name in names], ignore_conflicts=True)
+    return dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
+
+
+def album_ids(records, artist_ids):
+    """Map (album name, lead artist id) or album Spotify id to Album ids, creating missing albums."""
+    by_spotify_id, by_name = {}, {}
+    for record in records:
+        if not record.album_name:
+            continue
+        lead = artist_ids.get(record.artists[0]) if record.artists else None
+        if record.album_spotify_id:
+            by_spotify_id[record.album_spotify_id] = Album(
+                spotify_id=record.album_spotify_id, name=record.album_name, artist_id=lead,
+                release_date=record.album_release_date)
+        else:
+            by_name[(record.album_name, lead)] = Album(name=record.album_name, artist_id=lead)
+    found = {}
+    if by_spotify_id:
+        Album.objects.bulk_create(list(by_spotify_id.values()), ignore_conflicts=True)
+        found.update(Album.objects.filter(spotify_id__in=by_spotify_id).values_list("spotify_id", "id"))
+    if by_name:
+        names = {name for name, _ in by_name}
+        existing = Album.objects.filter(name__in=names, spotify_id__isnull=True).values_list("name", "artist_id", "id")
+        found.update({(name, artist): pk for name, artist, pk in existing})
+        missing = [album for key, album in by_name.items() if key not in found]
+        if missing:
+            Album.objects.bulk_create(missing, ignore_conflicts=True)
+            existing = Album.objects.filter(name__in={a.name for a in missing}, spotify_id__isnull=True)
+            found.update({(name, artist): pk for name, artist, pk in existing.values_list("name", "artist_id", "id")})
+    return found
+
+
+def _album_key(record, artist_ids):
+    if record.album_spotify_id:
+        return record.album_spotify_id
+    lead = artist_ids.get(record.artists[0]) if record.artists else None
+    return (record.album_name, lead)
+
+
+@transaction.atomic
+def upsert_batch(records, source=Track.Source.DATASET):
+    """Insert or update one batch of tracks with their artists, album and genres, atomically."""
+    now = timezone.now()
+    ids = [record.spotify_id for record in records]
+    existing = set(Track.objects.filter(spotify_id__in=ids).values_list("spotify_id", flat=True))
+    artist_ids = artist_ids_by_name(name for record in records for name in record.artists)
+    genre_ids = genre_ids_by_name(genre for record in records for genre in record.genres)
+    albums = album_ids(records, artist_ids)
+
+    tracks = [
+        Track(
+            spotify_id=record.spotify_id,
+            name=record.name,
+            album_id=albums.get(_album_key(record, artist_ids)) if record.album_name else None,
+            popularity=record.popularity,
+            duration_ms=record.duration_ms,
+            explicit=record.explicit,
+            source=source,
+            features_updated_at=now,
+            **{feature: record.features.get(feature) for feature in AUDIO_FEATURES},
+        )
+        for record in records
+    ]
+    Track.objects.bulk_create(
+        tracks, update_conflicts=True, unique_fields=["spotify_id"], update_fields=TRACK_UPDATE_FIELDS)
+    track_ids = dict(Track.objects.filter(spotify_id__in=ids).values_list("spotify_id", "id"))
+
+    # Credits are replaced so a corrected artist list wins; genres are unioned with what is stored.
+    TrackArtist.objects.filter(track_id__in=track_ids.values()).delete()
+    TrackArtist.objects.bulk_create([
+        TrackArtist(track_id=track_ids[record.spotify_id], artist_id=artist_ids[name], position=position)
+        for record in records
+        for position, name in enumerate(record.artists)
+    ])
+    TrackGenre.objects.bulk_create([
+        TrackGenre(track_id=track_ids[record.spotify_id], genre_id=genre_ids[genre])
+        for record in records
+        for genre in record.genres
+    ], ignore_conflicts=True)
+    CatalogRevision.bump()
+    created = len(set(ids) - existing)
+    return UpsertSummary(created=created, updated=len(ids) - created)
+
+
+def upsert_tracks(records, batch_size=2000, source=Track.Source.DATASET, progress=None):
+    """Upsert records batch by batch; a failing batch rolls back alone, earlier batches stay stored."""
+    records = list(records)
+    summary = UpsertSummary()
+    for batch in _chunks(records, batch_size):
+        result = upsert_batch(batch, source=source)
+        summary.created += result.created
+        summary.updated += result.updated
+        if progress is not None:
+            progress(len(batch))
+    return summary

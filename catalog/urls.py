@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tracks/<str:spotify_id>/", views.track_detail, name="track"),
+    path("artists/<int:pk>/", views.artist_detail, name="artist"),
+]

@@ -1,0 +1,3 @@
+"""JSON API routes of the evaluation app, mounted under /api/."""
+
+urlpatterns = []

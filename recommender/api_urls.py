@@ -1,0 +1,3 @@
+"""JSON API routes of the recommender app, mounted under /api/."""
+
+urlpatterns = []

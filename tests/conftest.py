@@ -1,0 +1,78 @@
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from catalog.models import AUDIO_FEATURES
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+SPOTIFY_COLUMNS = ["", "track_id", "artists", "album_name", "track_name", "popularity", "duration_ms", "explicit",
+                   *AUDIO_FEATURES, "track_genre"]
+
+
+def spotify_row(track_id, name="Song", artists="Artist", album="Album", genre="pop", **overrides):
+    """One row of the Spotify Tracks Dataset layout with plausible feature values."""
+    row = {
+        "track_id": track_id, "artists": artists, "album_name": album, "track_name": name,
+        "popularity": "50", "duration_ms": "200000", "explicit": "False",
+        "danceability": "0.5", "energy": "0.6", "key": "5", "loudness": "-7.5", "mode": "1",
+        "speechiness": "0.05", "acousticness": "0.2", "instrumentalness": "0.0", "liveness": "0.1",
+        "valence": "0.4", "tempo": "120.0", "time_signature": "4", "track_genre": genre,
+    }
+    row.update({key: str(value) for key, value in overrides.items()})
+    return row
+
+
+@pytest.fixture
+def write_spotify_csv(tmp_path):
+    """Write rows (dicts from spotify_row) to a CSV in the dataset's layout and return its path."""
+
+    def write(rows, name="tracks.csv"):
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(SPOTIFY_COLUMNS)
+            for index, row in enumerate(rows):
+                writer.writerow([index, *[row[column] for column in SPOTIFY_COLUMNS[1:]]])
+        return path
+
+    return write
+
+
+def real_dataset_path():
+    """The real Spotify Tracks Dataset CSV under ../shared/data, or None when it isn't there."""
+    override = os.environ.get("SONGREC_DATASET")
+    if override and Path(override).exists():
+        return Path(override)
+    if SHARED_DATA.is_dir():
+        for pattern in ("*.csv", "*.csv.gz"):
+            for path in sorted(SHARED_DATA.rglob(pattern)):
+                return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def mlflow_dir(tmp_path_factory):
+    """One MLflow store per test session: creating its database takes seconds."""
+    return tmp_path_factory.mktemp("mlflow")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_var_dir(settings, tmp_path, mlflow_dir):
+    """Keep downloads and index files of each test in its own folder, MLflow runs in the session's."""
+    settings.SONGREC_DOWNLOAD_DIR = tmp_path / "downloads"
+    settings.RECOMMENDER_INDEX_DIR = tmp_path / "index"
+    settings.MLFLOW_TRACKING_URI = f"sqlite:///{mlflow_dir / 'mlflow.db'}"
+    settings.MLFLOW_ARTIFACT_ROOT = str(mlflow_dir / "mlartifacts")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """Each test starts without a search index cached from another test's catalog."""
+    from catalog import search
+
+    search._index = None
+    yield
+    search._index = None
