@@ -166,7 +166,8 @@ LAYOUTS = (
     TidyTuesdayLayout(
         "TidyTuesday spotify_songs",
         ("track_id", "track_name", "track_artist", "track_popularity", "track_album_id", "track_album_name",
-         "playlist_genre", *AUDIO_FEATURES, "duration_ms"),
+         # TidyTuesday's file has no time_signature; it stays unknown.
+         "playlist_genre", *(f for f in AUDIO_FEATURES if f != "time_signature"), "duration_ms"),
     ),
 )
 
@@ -177,7 +178,7 @@ def detect_layout(header):
     for layout in LAYOUTS:
         if set(layout.required) <= columns:
             return layout
-    closest = min(LAYOUTS, key=lambda layout: len(set(layout.required) - columns))
+    closest = max(LAYOUTS, key=lambda layout: len(set(layout.required) & columns) / len(layout.required))
     missing = [column for column in closest.required if column not in columns]
     raise DatasetError(f"unrecognised columns: missing {', '.join(missing)} for the {closest.name} layout")
 
@@ -229,7 +230,7 @@ def read_tracks(path):
                     result.problems.append(RowProblem(line, f"expected {width} fields, found {len(values)}"))
                     continue
                 try:
-                    record = layout.parse(dict(zip(header, values)))
+                    record = layout.parse(dict(zip(header, values, strict=True)))
                 except RowError as error:
                     result.problems.append(RowProblem(line, str(error)))
                     continue

@@ -132,7 +132,8 @@ class Track(TimestampedModel):
     tempo = models.FloatField(null=True, blank=True, help_text="BPM")
     time_signature = models.SmallIntegerField(null=True, blank=True)
 
-    hidden = models.BooleanField(default=False, db_index=True, help_text="Hidden tracks are not searched or recommended")
+    hidden = models.BooleanField(
+        default=False, db_index=True, help_text="Hidden tracks are not searched or recommended")
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.DATASET)
     # Set when a crawl last refreshed the track from Spotify; drives staleness.
     fetched_at = models.DateTimeField(null=True, blank=True)
@@ -193,12 +194,18 @@ class TrackGenre(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["track", "genre"], name="trackgenre_unique")]
 
+    def __str__(self):
+        return f"{self.track_id}: {self.genre_id}"
+
 
 class CatalogRevision(models.Model):
     """A single counter bumped on every catalog write, so per-process caches know when to refresh."""
 
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"catalog revision {self.number}"
 
     @classmethod
     def current(cls):

@@ -1,21 +1,27 @@
 """Typo-tolerant fuzzy search over "artists – title" and album names, held in memory per process.
 
-The index is rebuilt lazily when the catalog revision changes, so every web process sees edits,
-imports and crawls on its next query without a restart.
+Two stages keep a query fast at 100k+ tracks: an IDF-weighted character-trigram inverted index picks a few
+hundred candidates (a typo breaks only the trigrams it touches), then rapidfuzz's WRatio ranks just those.
+The index is rebuilt lazily when the catalog revision changes, so every web process sees edits, imports and
+crawls on its next query without a restart.
 """
 
 import threading
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, utils
+from sklearn.feature_extraction.text import CountVectorizer
 
 from .models import CatalogRevision, Track, TrackArtist
 
 # Album matches count a little less than artist/title matches.
 ALBUM_WEIGHT = 0.9
 MIN_SCORE = 50
+# How many trigram candidates WRatio re-ranks; enough that a one-typo match is never cut off.
+CANDIDATES = 400
 
 
 class QueryError(ValueError):
@@ -41,7 +47,17 @@ class SearchIndex:
         self.track_ids = track_ids
         self.keys = keys
         self.albums = albums
-        self.popularity = popularity
+        self.popularity = np.asarray(popularity, dtype=np.int16)
+        self.vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(3, 3), lowercase=False, binary=True,
+                                          dtype=np.float32)
+        documents = [f"{key} {album}" for key, album in zip(keys, albums, strict=True)]
+        if documents:
+            postings = self.vectorizer.fit_transform(documents).tocsc()
+            document_frequency = np.diff(postings.indptr)
+            self.idf = np.log((1 + len(documents)) / (1 + document_frequency)).astype(np.float32) + 1
+            self.postings = postings
+        else:
+            self.postings = None
 
     @classmethod
     def build(cls, revision):
@@ -58,19 +74,34 @@ class SearchIndex:
             popularity.append(pop or 0)
         return cls(revision, track_ids, keys, albums, popularity)
 
+    def candidates(self, query):
+        """Positions of the tracks sharing the most (rare) trigrams with the query."""
+        columns = self.vectorizer.transform([query]).indices
+        if not len(columns):
+            return np.empty(0, dtype=np.int64)
+        indptr, rows = self.postings.indptr, self.postings.indices
+        hits = np.concatenate([rows[indptr[column]:indptr[column + 1]] for column in columns])
+        weights = np.concatenate([np.full(indptr[column + 1] - indptr[column], self.idf[column], dtype=np.float32)
+                                  for column in columns])
+        scores = np.bincount(hits, weights=weights, minlength=len(self.track_ids))
+        if len(scores) > CANDIDATES:
+            top = np.argpartition(scores, -CANDIDATES)[-CANDIDATES:]
+        else:
+            top = np.arange(len(scores))
+        return top[scores[top] > 0]
+
     def search(self, query, limit):
         query = normalize(query)
-        if not query:
+        if not query or self.postings is None:
             return []
-        scores = {}
-        for position, score, _ in process.extract(
-                query, self.keys, scorer=fuzz.WRatio, processor=None, limit=limit * 3, score_cutoff=MIN_SCORE):
-            scores[position] = score
-        for position, score, _ in process.extract(
-                query, self.albums, scorer=fuzz.WRatio, processor=None, limit=limit, score_cutoff=MIN_SCORE):
-            scores[position] = max(scores.get(position, 0), score * ALBUM_WEIGHT)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], -self.popularity[item[0]]))
-        return [SearchHit(self.track_ids[position], round(score, 1)) for position, score in ranked[:limit]]
+        ranked = []
+        for position in self.candidates(query).tolist():
+            score = max(fuzz.WRatio(query, self.keys[position]),
+                        fuzz.WRatio(query, self.albums[position]) * ALBUM_WEIGHT)
+            if score >= MIN_SCORE:
+                ranked.append((score, int(self.popularity[position]), position))
+        ranked.sort(key=lambda item: (-item[0], -item[1]))
+        return [SearchHit(self.track_ids[position], round(score, 1)) for score, _, position in ranked[:limit]]
 
 
 _lock = threading.Lock()

@@ -32,8 +32,8 @@ def search_results(query, limit=20):
     return results
 
 
-def artist_with_stats(pk):
-    return Artist.objects.annotate(track_count=Count("tracks")).get(pk=pk)
+def artists_with_track_counts():
+    return Artist.objects.annotate(track_count=Count("tracks", distinct=True)).prefetch_related("genres")
 
 
 def artist_tracks(artist):

@@ -3,7 +3,6 @@
 Bulk writes (the importer, the crawler) bypass signals and call CatalogRevision.bump() themselves.
 """
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -12,18 +11,17 @@ from .models import Album, Artist, CatalogRevision, Track, TrackArtist, TrackGen
 WATCHED = (Track, Artist, Album, TrackArtist, TrackGenre)
 
 
-def _bump_after_commit():
-    transaction.on_commit(CatalogRevision.bump)
-
-
-@receiver(post_save)
-@receiver(post_delete)
 def bump_on_write(sender, **kwargs):
-    if sender in WATCHED:
-        _bump_after_commit()
+    # Bumped inside the writer's transaction: readers in other processes see the new number only after commit.
+    CatalogRevision.bump()
+
+
+for _model in WATCHED:
+    post_save.connect(bump_on_write, sender=_model, dispatch_uid=f"catalog-revision-save-{_model.__name__}")
+    post_delete.connect(bump_on_write, sender=_model, dispatch_uid=f"catalog-revision-delete-{_model.__name__}")
 
 
 @receiver(m2m_changed, sender=Track.genres.through)
 def bump_on_genres(sender, action, **kwargs):
     if action.startswith("post_"):
-        _bump_after_commit()
+        CatalogRevision.bump()

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AUDIO_FEATURES, Album, Artist, CatalogRevision, Genre, Track, TrackArtist, TrackGenre
@@ -84,6 +84,26 @@ def _album_key(record, artist_ids):
     return (record.album_name, lead)
 
 
+def replace_credits(credits):
+    """Make each track's credited artists exactly the given ordered list, touching only tracks that differ.
+
+    A corrected artist list from a later import wins; unchanged tracks cost no writes.
+    """
+    stored = {}
+    for track_id, artist_id in TrackArtist.objects.filter(track_id__in=credits).order_by(
+            "track_id", "position").values_list("track_id", "artist_id"):
+        stored.setdefault(track_id, []).append(artist_id)
+    changed = [track_id for track_id, artist_ids in credits.items() if stored.get(track_id, []) != artist_ids]
+    if not changed:
+        return
+    TrackArtist.objects.filter(track_id__in=changed).delete()
+    TrackArtist.objects.bulk_create([
+        TrackArtist(track_id=track_id, artist_id=artist_id, position=position)
+        for track_id in changed
+        for position, artist_id in enumerate(credits[track_id])
+    ])
+
+
 @transaction.atomic
 def upsert_batch(records, source=Track.Source.DATASET):
     """Insert or update one batch of tracks with their artists, album and genres, atomically."""
@@ -112,13 +132,9 @@ def upsert_batch(records, source=Track.Source.DATASET):
         tracks, update_conflicts=True, unique_fields=["spotify_id"], update_fields=TRACK_UPDATE_FIELDS)
     track_ids = dict(Track.objects.filter(spotify_id__in=ids).values_list("spotify_id", "id"))
 
-    # Credits are replaced so a corrected artist list wins; genres are unioned with what is stored.
-    TrackArtist.objects.filter(track_id__in=track_ids.values()).delete()
-    TrackArtist.objects.bulk_create([
-        TrackArtist(track_id=track_ids[record.spotify_id], artist_id=artist_ids[name], position=position)
-        for record in records
-        for position, name in enumerate(record.artists)
-    ])
+    replace_credits({
+        track_ids[record.spotify_id]: [artist_ids[name] for name in record.artists] for record in records
+    })
     TrackGenre.objects.bulk_create([
         TrackGenre(track_id=track_ids[record.spotify_id], genre_id=genre_ids[genre])
         for record in records
@@ -140,3 +156,12 @@ def upsert_tracks(records, batch_size=2000, source=Track.Source.DATASET, progres
         if progress is not None:
             progress(len(batch))
     return summary
+
+
+def refresh_planner_statistics():
+    """After a bulk load PostgreSQL's row estimates are stale and it picks slow plans until autovacuum runs."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Track, Artist, Album, Genre, TrackArtist, TrackGenre)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(tables))

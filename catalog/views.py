@@ -1,13 +1,55 @@
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+from .feature_display import describe_key, feature_rows, format_duration
+from .models import Artist, Track
+from .search import QueryError
 
 
 def home(request):
-    return HttpResponse("songrec")
+    """Search page: results render server-side for ?q= and update as you type via the JSON API."""
+    query = request.GET.get("q", "").strip()
+    results, error = [], None
+    if query:
+        try:
+            results = selectors.search_results(query, limit=20)
+        except QueryError as exc:
+            error = str(exc)
+    context = {
+        "query": query,
+        "results": results,
+        "error": error,
+        "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,
+        "track_count": Track.objects.filter(hidden=False).count(),
+        "popular": [] if query else selectors.visible_tracks()[:12],
+    }
+    return render(request, "catalog/home.html", context, status=400 if error else 200)
 
 
 def track_detail(request, spotify_id):
-    return HttpResponse(spotify_id)
+    track = get_object_or_404(selectors.tracks_with_credits(), spotify_id=spotify_id)
+    if track.hidden and not request.user.is_staff:
+        raise Http404("This track is hidden.")
+    context = {
+        "track": track,
+        "features": feature_rows(track),
+        "key_name": describe_key(track.key, track.mode),
+        "duration": format_duration(track.duration_ms),
+        "genres": selectors.genre_names(track),
+    }
+    return render(request, "catalog/track_detail.html", context)
 
 
 def artist_detail(request, pk):
-    return HttpResponse(pk)
+    artist = get_object_or_404(Artist, pk=pk)
+    tracks = selectors.artist_tracks(artist)
+    page = Paginator(tracks, 50).get_page(request.GET.get("page"))
+    genres = (artist.tracks.filter(hidden=False).values("genres__name").exclude(genres__name=None)
+              .annotate(n=Count("id")).order_by("-n")[:10])
+    context = {"artist": artist, "page": page, "track_total": page.paginator.count,
+               "genres": [row["genres__name"] for row in genres]}
+    return render(request, "catalog/artist_detail.html", context)

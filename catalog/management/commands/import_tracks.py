@@ -3,7 +3,8 @@ from tqdm import tqdm
 
 from catalog import datasets
 from catalog.importers import DatasetError, read_tracks
-from catalog.upsert import upsert_tracks
+from catalog.models import Track
+from catalog.upsert import refresh_planner_statistics, upsert_tracks
 
 SHOWN_PROBLEMS = 20
 
@@ -16,10 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--sha256", default="", help="pinned checksum; required for URLs")
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+        parser.add_argument("--skip-if-loaded", action="store_true",
+                            help="do nothing when the catalog already holds tracks (for start-up scripts)")
 
-    def handle(self, source, sha256, batch_size, no_progress, **options):
+    def handle(self, source, sha256, batch_size, no_progress, skip_if_loaded, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
+        if skip_if_loaded and Track.objects.exists():
+            self.stdout.write(f"The catalog already holds {Track.objects.count()} tracks; not importing {source}.")
+            return
         try:
             path = datasets.resolve(source, sha256)
             result = read_tracks(path)
@@ -35,6 +41,7 @@ class Command(BaseCommand):
 
         with tqdm(total=len(result.records), unit="track", disable=no_progress, file=self.stderr) as bar:
             summary = upsert_tracks(result.records.values(), batch_size=batch_size, progress=bar.update)
+        refresh_planner_statistics()
 
         self.stdout.write(self.style.SUCCESS(
             f"Imported {summary.total} tracks from {result.rows} rows ({result.layout}): "

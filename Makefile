@@ -1,0 +1,49 @@
+# songrec: `make run` sets up and serves the app, `make test` runs the checks. See README.md.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+# The dataset: a path (plain or .gz CSV) or an http(s) URL with DATASET_SHA256; defaults to ../shared/data.
+DATASET ?= $(firstword $(wildcard ../shared/data/*.csv ../shared/data/*.csv.gz ../shared/data/*/*.csv ../shared/data/*/*.csv.gz))
+DATASET_SHA256 ?=
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run data index serve test lint bench
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(MAKE) --no-print-directory data
+	$(MAKE) --no-print-directory index
+	$(MAKE) --no-print-directory serve
+
+data: install
+	@if [ -z "$(DATASET)" ]; then \
+	  echo "No dataset: put the Spotify Tracks Dataset CSV in ../shared/data or run 'make run DATASET=path/or/url DATASET_SHA256=hex'." >&2; \
+	  exit 1; fi
+	$(BIN)/python manage.py import_tracks "$(DATASET)" $(if $(DATASET_SHA256),--sha256 $(DATASET_SHA256)) --skip-if-loaded
+
+index: install
+	$(BIN)/python manage.py rebuild_index --if-stale
+
+serve: install
+	$(BIN)/python manage.py runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/bench_import.py $(DATASET)
+	$(BIN)/python bench/bench_search.py

@@ -1,0 +1,51 @@
+"""Time `import_tracks` of the full dataset into a fresh database (and a second, idempotent run).
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/songrec_bench python bench/bench_import.py [CSV]
+Without CSV, the real dataset in ../shared/data is used when present, else a synthetic one of the same size.
+The target database's catalog tables are emptied first: never point this at a database you care about.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
+
+
+def dataset_path(argv):
+    if len(argv) > 1:
+        return Path(argv[1])
+    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    found = sorted(shared.rglob("*.csv")) if shared.is_dir() else []
+    if found:
+        return found[0]
+    from synthetic import write
+
+    return write(Path(tempfile.gettempdir()) / "songrec-synthetic-114k.csv")
+
+
+def main():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from catalog.models import Album, Artist, Genre, Track
+
+    path = dataset_path(sys.argv)
+    call_command("migrate", verbosity=0)
+    for model in (Track, Album, Artist, Genre):
+        model.objects.all().delete()
+    print(f"dataset: {path} on {connection.vendor}")
+    for label in ("first import", "second import (idempotent)"):
+        started = time.perf_counter()
+        call_command("import_tracks", str(path), "--no-progress")
+        print(f"{label}: {time.perf_counter() - started:.1f} s, {Track.objects.count()} tracks")
+
+
+if __name__ == "__main__":
+    main()

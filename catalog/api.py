@@ -1,0 +1,124 @@
+"""Read-only JSON API for tracks and artists."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from . import selectors
+from .models import Artist, Track
+from .search import QueryError
+
+
+class ArtistRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Artist
+        fields = ["id", "name", "spotify_id"]
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    artists = serializers.SerializerMethodField()
+    album = serializers.CharField(source="album.name", default=None)
+    genres = serializers.SerializerMethodField()
+    features = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Track
+        fields = ["spotify_id", "name", "artists", "album", "genres", "popularity", "duration_ms", "explicit",
+                  "features", "url"]
+
+    def get_artists(self, track) -> list[dict]:
+        return ArtistRefSerializer(track.ordered_artists, many=True).data
+
+    def get_genres(self, track) -> list[str]:
+        return selectors.genre_names(track)
+
+    def get_features(self, track) -> dict:
+        return track.feature_values()
+
+
+class SearchResultSerializer(TrackSerializer):
+    score = serializers.FloatField(source="search_score")
+
+    class Meta(TrackSerializer.Meta):
+        fields = [*TrackSerializer.Meta.fields, "score"]
+
+
+class ArtistSerializer(serializers.ModelSerializer):
+    track_count = serializers.IntegerField(read_only=True)
+    genres = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Artist
+        fields = ["id", "name", "spotify_id", "popularity", "genres", "track_count"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List or fuzzy-search tracks",
+        description="Without `q`: visible tracks by popularity, paginated. With `q`: up to `limit` typo-tolerant "
+                    "matches over artist, title and album, best first, each with its match `score` (0–100).",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="search text (at most 200 characters)"),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="search results to return, 1–50 (default 20)"),
+            OpenApiParameter("genre", OpenApiTypes.STR, description="only tracks of this genre (listing only)"),
+        ],
+    ),
+    retrieve=extend_schema(summary="One track with its audio features"),
+)
+class TrackViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TrackSerializer
+    lookup_field = "spotify_id"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        queryset = selectors.visible_tracks()
+        genre = self.request.query_params.get("genre")
+        if genre:
+            queryset = queryset.filter(genres__name=genre)
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        query = request.query_params.get("q")
+        if query is None or not query.strip():
+            return super().list(request, *args, **kwargs)
+        limit = _bounded_int(request.query_params.get("limit"), "limit", default=20, low=1, high=50)
+        try:
+            results = selectors.search_results(query, limit=limit)
+        except QueryError as error:
+            raise ValidationError({"q": [str(error)]}) from None
+        data = SearchResultSerializer(results, many=True).data
+        return Response({"count": len(data), "next": None, "previous": None, "results": data})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List artists", parameters=[
+        OpenApiParameter("name", OpenApiTypes.STR, description="case-insensitive name contains")]),
+    retrieve=extend_schema(summary="One artist"),
+)
+class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ArtistSerializer
+
+    def get_queryset(self):
+        queryset = selectors.artists_with_track_counts().order_by("name", "id")
+        name = self.request.query_params.get("name")
+        if name:
+            queryset = queryset.filter(name__icontains=name[: settings.SEARCH_MAX_QUERY_LENGTH])
+        return queryset
+
+
+def _bounded_int(raw, name, default, low, high):
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"must be a whole number, got {raw!r}"]}) from None
+    if not low <= value <= high:
+        raise ValidationError({name: [f"must be between {low} and {high}"]})
+    return value
+
+

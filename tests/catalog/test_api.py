@@ -1,0 +1,84 @@
+import pytest
+
+from tests.factories import ArtistFactory, TrackFactory
+
+
+@pytest.fixture
+def tracks(db):
+    artist = ArtistFactory(name="Daft Punk")
+    return [
+        TrackFactory(spotify_id="0DiWol3AO6WpXZgp0goxAV", name="One More Time", artists=[artist], popularity=80,
+                     genres=["house"]),
+        TrackFactory(spotify_id="2cGxRwrMyEAp8dEbuZaVv6", name="Around the World", artists=[artist], popularity=70),
+        TrackFactory(spotify_id="hidden0000000000000000", name="One More Secret", artists=[artist], hidden=True),
+    ]
+
+
+def test_listing_tracks_is_paginated_and_excludes_hidden(client, tracks):
+    response = client.get("/api/tracks/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert [track["name"] for track in body["results"]] == ["One More Time", "Around the World"]
+
+
+def test_a_track_shows_artists_genres_and_features(client, tracks):
+    body = client.get("/api/tracks/0DiWol3AO6WpXZgp0goxAV/").json()
+    assert body["artists"][0]["name"] == "Daft Punk"
+    assert body["genres"] == ["house"]
+    assert set(body["features"]) >= {"danceability", "energy", "tempo", "time_signature"}
+    assert body["url"] == "/tracks/0DiWol3AO6WpXZgp0goxAV/"
+
+
+def test_hidden_and_unknown_tracks_are_not_found(client, tracks):
+    assert client.get("/api/tracks/hidden0000000000000000/").status_code == 404
+    assert client.get("/api/tracks/doesnotexist/").status_code == 404
+
+
+def test_q_searches_fuzzily_with_scores(client, tracks):
+    body = client.get("/api/tracks/", {"q": "daft pnk one mor time"}).json()
+    assert body["results"][0]["name"] == "One More Time"
+    assert 0 < body["results"][0]["score"] <= 100
+    assert "One More Secret" not in [track["name"] for track in body["results"]]
+
+
+def test_an_empty_q_lists_tracks(client, tracks):
+    assert client.get("/api/tracks/", {"q": "  "}).json()["count"] == 2
+
+
+def test_a_huge_q_is_a_400_with_a_message(client, tracks):
+    response = client.get("/api/tracks/", {"q": "x" * 5000})
+    assert response.status_code == 400
+    assert "longer than 200 characters" in response.json()["q"][0]
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "many"])
+def test_a_bad_limit_is_a_400(client, tracks, limit):
+    response = client.get("/api/tracks/", {"q": "daft", "limit": limit})
+    assert response.status_code == 400
+    assert "limit" in response.json()
+
+
+def test_tracks_can_be_filtered_by_genre(client, tracks):
+    body = client.get("/api/tracks/", {"genre": "house"}).json()
+    assert [track["name"] for track in body["results"]] == ["One More Time"]
+
+
+def test_artists_list_with_track_counts(client, tracks):
+    body = client.get("/api/artists/", {"name": "daft"}).json()
+    assert body["results"][0]["name"] == "Daft Punk"
+    assert body["results"][0]["track_count"] == 3
+
+
+def test_writes_are_not_allowed(client, tracks):
+    assert client.post("/api/tracks/", {"name": "x"}).status_code in (403, 405)
+    assert client.delete("/api/tracks/0DiWol3AO6WpXZgp0goxAV/").status_code in (403, 405)
+
+
+def test_openapi_schema_and_docs_are_served_offline(client, db):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/tracks/" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"drf_spectacular_sidecar" in docs.content  # assets come from the package, not a CDN

@@ -1,0 +1,63 @@
+import pytest
+
+from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, UserFactory
+
+
+@pytest.fixture
+def track(db):
+    return TrackFactory(spotify_id="3n3Ppam7vgaVa1iaRUc9Lp", name="Mr. Brightside",
+                        artists=[ArtistFactory(name="The Killers")], album=AlbumFactory(name="Hot Fuss"),
+                        genres=["alt-rock"], danceability=0.352, tempo=148.0, key=1, mode=1, loudness=-5.2)
+
+
+def test_home_shows_the_search_box_and_popular_tracks(client, track):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b'id="search"' in response.content
+    assert b"Mr. Brightside" in response.content
+
+
+def test_home_renders_search_results_without_javascript(client, track):
+    response = client.get("/", {"q": "killers brightsid"})
+    assert b"1 result for" in response.content
+    assert b"/tracks/3n3Ppam7vgaVa1iaRUc9Lp/" in response.content
+
+
+def test_home_with_an_overlong_query_says_why(client, track):
+    response = client.get("/", {"q": "y" * 300})
+    assert response.status_code == 400
+    assert b"longer than 200 characters" in response.content
+
+
+def test_home_on_an_empty_catalog_says_how_to_fill_it(client, db):
+    assert b"import_tracks" in client.get("/").content
+
+
+def test_track_page_shows_artists_album_genres_and_feature_bars(client, track):
+    response = client.get("/tracks/3n3Ppam7vgaVa1iaRUc9Lp/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The Killers" in html and "Hot Fuss" in html and "alt-rock" in html
+    assert "Danceability" in html and 'style="width: 35.2%"' in html
+    assert "148 BPM" in html and "C♯/D♭ major" in html
+
+
+def test_hidden_track_page_is_for_staff_only(client, track):
+    track.hidden = True
+    track.save()
+    assert client.get(track.get_absolute_url()).status_code == 404
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(track.get_absolute_url()).status_code == 200
+
+
+def test_unknown_track_is_404(client, db):
+    assert client.get("/tracks/nothing/").status_code == 404
+
+
+def test_artist_page_lists_visible_tracks_and_genres(client, track):
+    TrackFactory(name="Secret Song", artists=list(track.artists.all()), hidden=True)
+    response = client.get(track.artists.get().get_absolute_url())
+    html = response.content.decode()
+    assert "Mr. Brightside" in html and "alt-rock" in html
+    assert "Secret Song" not in html
+    assert "1 track" in html

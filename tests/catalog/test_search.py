@@ -1,0 +1,88 @@
+import pytest
+
+from catalog.search import QueryError, search_tracks
+from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
+
+
+def titles(hits):
+    from catalog.models import Track
+
+    by_id = Track.objects.in_bulk([hit.track_id for hit in hits])
+    return [by_id[hit.track_id].name for hit in hits]
+
+
+@pytest.fixture
+def catalog(db):
+    queen = ArtistFactory(name="Queen")
+    TrackFactory(name="Bohemian Rhapsody", artists=[queen], popularity=90)
+    TrackFactory(name="Don't Stop Me Now", artists=[queen], popularity=85)
+    TrackFactory(name="Rhapsody in Blue", artists=[ArtistFactory(name="George Gershwin")], popularity=40)
+    TrackFactory(name="Dynamite", artists=[ArtistFactory(name="방탄소년단")], popularity=88)
+    TrackFactory(name="봄날", artists=[ArtistFactory(name="BTS")], popularity=70)
+    TrackFactory(name="Halo", artists=[ArtistFactory(name="Beyoncé")], popularity=80)
+    TrackFactory(name="Intro", artists=[ArtistFactory(name="The xx")], album=AlbumFactory(name="Coexist"))
+    for n in range(30):
+        TrackFactory(name=f"Filler {n}", artists=[ArtistFactory(name=f"Nobody {n}")])
+
+
+def test_a_misspelled_title_still_finds_the_track(catalog):
+    assert titles(search_tracks("bohemian rhapsdy"))[0] == "Bohemian Rhapsody"
+
+
+def test_artist_and_title_together_rank_the_exact_track_first(catalog):
+    assert titles(search_tracks("queen dont stop me"))[0] == "Don't Stop Me Now"
+
+
+def test_results_are_ranked_by_match_then_popularity(catalog):
+    hits = search_tracks("rhapsody")
+    assert titles(hits)[:2] == ["Bohemian Rhapsody", "Rhapsody in Blue"]
+    assert hits[0].score >= hits[1].score
+
+
+def test_hangul_names_match_exactly_and_with_a_typo(catalog):
+    assert titles(search_tracks("방탄소년단"))[0] == "Dynamite"
+    assert titles(search_tracks("방탄소넌단"))[0] == "Dynamite"
+    assert titles(search_tracks("봄날"))[0] == "봄날"
+
+
+def test_accents_and_case_do_not_matter(catalog):
+    assert titles(search_tracks("BEYONCE halo"))[0] == "Halo"
+
+
+def test_album_names_are_searched(catalog):
+    assert titles(search_tracks("coexist"))[0] == "Intro"
+
+
+def test_hidden_tracks_never_appear(catalog):
+    from catalog.models import Track
+
+    Track.objects.filter(name="Halo").update(hidden=True)
+    from catalog.models import CatalogRevision
+
+    CatalogRevision.bump()
+    assert "Halo" not in titles(search_tracks("beyonce halo"))
+
+
+def test_the_index_refreshes_when_the_catalog_changes(catalog):
+    assert "Paranoid Android" not in titles(search_tracks("paranoid android"))
+    TrackFactory(name="Paranoid Android", artists=[ArtistFactory(name="Radiohead")])
+    assert titles(search_tracks("paranoid android"))[0] == "Paranoid Android"
+
+
+def test_empty_and_punctuation_only_queries_return_nothing(catalog):
+    assert search_tracks("") == []
+    assert search_tracks("   ") == []
+    assert search_tracks("!!! ???") == []
+
+
+def test_an_overlong_query_is_refused(catalog):
+    with pytest.raises(QueryError, match="longer than 200 characters"):
+        search_tracks("a" * 201)
+
+
+def test_limit_caps_the_number_of_results(catalog):
+    assert len(search_tracks("filler", limit=5)) == 5
+
+
+def test_an_empty_catalog_finds_nothing(db):
+    assert search_tracks("anything") == []
