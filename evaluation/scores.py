@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Avg, Count
+
 
 @dataclass(frozen=True)
 class HumanScore:
@@ -12,6 +14,15 @@ class HumanScore:
 def human_scores(seed_track_id, track_ids):
     """Map each of ``track_ids`` that evaluators have rated as a recommendation for the seed to its HumanScore.
 
-    Both arguments are catalog Track primary keys. Unrated tracks are absent from the result.
+    Both arguments are catalog Track primary keys. Unrated tracks are absent from the result. The mean pools
+    every rating of that track in any list for that seed, across tasks, systems and campaigns (one query).
     """
-    return {}
+    from .models import Rating
+
+    track_ids = list(track_ids)
+    if seed_track_id is None or not track_ids:
+        return {}
+    rows = (Rating.objects.filter(item__task__seed_track_id=seed_track_id, item__track_id__in=track_ids)
+            .order_by().values("item__track_id").annotate(mean=Avg("score"), count=Count("pk"))
+            .values_list("item__track_id", "mean", "count"))
+    return {track_id: HumanScore(float(mean), count) for track_id, mean, count in rows}

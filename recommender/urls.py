@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "recommender"
-urlpatterns = []
+urlpatterns = [
+    path("recommend/", views.recommend, name="recommend"),
+    path("index/", views.index_status, name="index_status"),
+    path("index/rebuild/", views.rebuild, name="index_rebuild"),
+]

@@ -186,10 +186,27 @@ MLFLOW_EXPERIMENT_NAME = env.str("MLFLOW_EXPERIMENT_NAME", default="songrec-inde
 MLFLOW_ARTIFACT_ROOT = env.str("MLFLOW_ARTIFACT_ROOT", default=str(VAR_DIR / "mlartifacts"))
 RECOMMENDER_INDEX_DIR = Path(env.str("RECOMMENDER_INDEX_DIR", default=str(VAR_DIR / "index")))
 RECOMMENDER_DEFAULT_K = env.int("RECOMMENDER_DEFAULT_K", default=50)
+# Built versions kept on disk and in the database (the active one included; at least 2 are always kept).
 RECOMMENDER_KEEP_VERSIONS = env.int("RECOMMENDER_KEEP_VERSIONS", default=3)
+# Relative weights of the feature blocks (each block is scaled to unit RMS norm before weighting).
+RECOMMENDER_AUDIO_WEIGHT = env.float("RECOMMENDER_AUDIO_WEIGHT", default=1.0)
+RECOMMENDER_GENRE_WEIGHT = env.float("RECOMMENDER_GENRE_WEIGHT", default=0.75)
+RECOMMENDER_POPULARITY_WEIGHT = env.float("RECOMMENDER_POPULARITY_WEIGHT", default=0.0)
+# Per-feature weights inside the audio block; unnamed features weigh 1. Pitch class numbers are not ordinal
+# and most tracks are in 4/4, so key and time signature count half.
+RECOMMENDER_FEATURE_WEIGHTS = {"key": 0.5, "time_signature": 0.5}
+RECOMMENDER_GENRE_MAX_TERMS = env.int("RECOMMENDER_GENRE_MAX_TERMS", default=256)
+# Threads for the top-k computation (default: every core).
+RECOMMENDER_INDEX_THREADS = env.int("RECOMMENDER_INDEX_THREADS", default=0)
+# A "building" version whose heartbeat is older than this is treated as killed and marked failed.
+RECOMMENDER_REBUILD_STALE_SECONDS = env.int("RECOMMENDER_REBUILD_STALE_SECONDS", default=600)
+# Multi-seed target_* re-ranking: score penalty per standard deviation away from the target.
+RECOMMENDER_TARGET_WEIGHT = env.float("RECOMMENDER_TARGET_WEIGHT", default=0.1)
 
 # --- evaluation ----------------------------------------------------------------------
 EVALUATOR_GROUP_NAME = "evaluators"
+# A task left unfinished this long gives its slot to another evaluator (its owner may still finish it).
+EVALUATION_ASSIGNMENT_TIMEOUT_MINUTES = env.int("EVALUATION_ASSIGNMENT_TIMEOUT_MINUTES", default=120)
 
 # --- spotify crawl -------------------------------------------------------------------
 SPOTIFY_CLIENT_ID = env.str("SPOTIFY_CLIENT_ID", default="")
@@ -197,3 +214,49 @@ SPOTIFY_CLIENT_SECRET = env.str("SPOTIFY_CLIENT_SECRET", default="")
 # Overridable so tests (and proxies) can point spotipy at another server.
 SPOTIFY_API_PREFIX = env.str("SPOTIFY_API_PREFIX", default="https://api.spotify.com/v1/")
 SPOTIFY_TOKEN_URL = env.str("SPOTIFY_TOKEN_URL", default="https://accounts.spotify.com/api/token")
+# Seeds: search queries, playlist ids, and a slice of the catalog's own artists each run.
+SPOTIFY_SEED_QUERIES = env.list("SPOTIFY_SEED_QUERIES", default=[
+    "genre:pop", "genre:rock", "genre:hip-hop", "genre:electronic", "genre:jazz", "genre:k-pop",
+    "genre:latin", "genre:classical", "genre:country", "genre:r-n-b"])
+SPOTIFY_SEED_PLAYLISTS = env.list("SPOTIFY_SEED_PLAYLISTS", default=[])
+SPOTIFY_SEED_CATALOG_ARTISTS = env.int("SPOTIFY_SEED_CATALOG_ARTISTS", default=20)  # per run; 0 turns it off
+SPOTIFY_MARKET = env.str("SPOTIFY_MARKET", default="US")
+# Page size of search and artist-album lists: development-mode apps may ask for at most 10 since Feb 2026.
+SPOTIFY_PAGE_LIMIT = env.int("SPOTIFY_PAGE_LIMIT", default=10)
+SPOTIFY_SEARCH_PAGES = env.int("SPOTIFY_SEARCH_PAGES", default=1)
+SPOTIFY_ALBUMS_PER_ARTIST = env.int("SPOTIFY_ALBUMS_PER_ARTIST", default=10)
+SPOTIFY_ALBUM_GROUPS = env.str("SPOTIFY_ALBUM_GROUPS", default="album,single")
+# Audio features: "auto" tries Spotify, then ReccoBeats; or "spotify", "reccobeats", "none".
+SPOTIFY_FEATURES_PROVIDER = env.str("SPOTIFY_FEATURES_PROVIDER", default="auto")
+RECCOBEATS_API_URL = env.str("RECCOBEATS_API_URL", default="https://api.reccobeats.com/v1/")
+RECCOBEATS_REQUESTS_PER_SECOND = env.float("RECCOBEATS_REQUESTS_PER_SECOND", default=2.0)
+# ReccoBeats reports 11 of the 12 features (no time_signature); this value (4/4, the time signature of ~90% of
+# the Spotify Tracks Dataset) completes them so the track can be indexed. Empty leaves it null (not indexed).
+RECCOBEATS_DEFAULT_TIME_SIGNATURE = env.str("RECCOBEATS_DEFAULT_TIME_SIGNATURE", default="4")
+# Politeness and failure handling.
+SPOTIFY_REQUESTS_PER_SECOND = env.float("SPOTIFY_REQUESTS_PER_SECOND", default=3.0)
+SPOTIFY_REQUEST_TIMEOUT = env.float("SPOTIFY_REQUEST_TIMEOUT", default=10.0)
+SPOTIFY_MAX_RETRY_AFTER = env.int("SPOTIFY_MAX_RETRY_AFTER", default=60)  # longer 429 waits stop the run
+SPOTIFY_MAX_RETRIES = env.int("SPOTIFY_MAX_RETRIES", default=4)  # for 5xx and timeouts
+SPOTIFY_BACKOFF_SECONDS = env.float("SPOTIFY_BACKOFF_SECONDS", default=1.0)
+SPOTIFY_MAX_CONSECUTIVE_FAILURES = env.int("SPOTIFY_MAX_CONSECUTIVE_FAILURES", default=5)
+# Batch sizes (Spotify's own maxima) and the size of one run.
+SPOTIFY_TRACK_BATCH_SIZE = env.int("SPOTIFY_TRACK_BATCH_SIZE", default=50)
+SPOTIFY_ARTIST_BATCH_SIZE = env.int("SPOTIFY_ARTIST_BATCH_SIZE", default=50)
+SPOTIFY_FEATURES_BATCH_SIZE = env.int("SPOTIFY_FEATURES_BATCH_SIZE", default=100)
+RECCOBEATS_BATCH_SIZE = env.int("RECCOBEATS_BATCH_SIZE", default=40)
+SPOTIFY_CRAWL_TIME_BUDGET = env.int("SPOTIFY_CRAWL_TIME_BUDGET", default=30 * 60)  # seconds per run
+SPOTIFY_CRAWL_MAX_ALBUMS = env.int("SPOTIFY_CRAWL_MAX_ALBUMS", default=200)  # per run
+SPOTIFY_CRAWL_MAX_SEEDS = env.int("SPOTIFY_CRAWL_MAX_SEEDS", default=50)  # per run
+SPOTIFY_FEATURE_BACKFILL = env.int("SPOTIFY_FEATURE_BACKFILL", default=500)  # tracks missing features, per run
+SPOTIFY_ARTIST_DETAILS = env.int("SPOTIFY_ARTIST_DETAILS", default=200)  # artists without details, per run
+SPOTIFY_STALE_AFTER_DAYS = env.int("SPOTIFY_STALE_AFTER_DAYS", default=30)  # then tracks/albums are re-fetched
+SPOTIFY_FEATURES_RETRY_DAYS = env.int("SPOTIFY_FEATURES_RETRY_DAYS", default=7)  # ask providers again after
+# The nightly schedule created by migration / `setup_schedule` (cron fields, in TIME_ZONE); editable in admin.
+SPOTIFY_CRAWL_CRON = env.str("SPOTIFY_CRAWL_CRON", default="30 3 * * *")
+# Optional Korean chart seeds ("bugs" or "melon"); off by default — enable only where the site's terms allow.
+SPOTIFY_CHART_SOURCE = env.str("SPOTIFY_CHART_SOURCE", default="")
+SPOTIFY_CHART_URL = env.str("SPOTIFY_CHART_URL", default="")
+SPOTIFY_CHART_LIMIT = env.int("SPOTIFY_CHART_LIMIT", default=50)
+# spotipy logs every non-2xx at ERROR, including the 403s the crawler expects and handles.
+LOGGING.setdefault("loggers", {})["spotipy"] = {"level": env.str("SPOTIPY_LOG_LEVEL", default="CRITICAL")}

@@ -2,10 +2,45 @@
 
 from django import template
 
+from .. import selectors
+from ..errors import RecommenderError
+from ..systems import PRECOMPUTED
+
 register = template.Library()
 
+DEFAULT_K = 10
+K_CHOICES = (10, 25, 50)
+TITLES = {"cosine": "Cosine similarity", "euclidean": "Euclidean distance"}
 
-@register.simple_tag(takes_context=True)
+
+def requested_k(request, limit):
+    """``?k=`` bounded to 1..limit; anything unparsable falls back to the default."""
+    try:
+        k = int(request.GET.get("k", DEFAULT_K)) if request is not None else DEFAULT_K
+    except (TypeError, ValueError):
+        k = DEFAULT_K
+    return max(1, min(k, limit))
+
+
+@register.inclusion_tag("recommender/similar_panel.html", takes_context=True)
 def similar_panel(context, track):
-    """Render the cosine/euclidean similar-track lists for ``track``; the recommender fills this in."""
-    return ""
+    """Side-by-side cosine and euclidean top-k lists for ``track``, each item with its score and human score."""
+    panel = {"track": track, "columns": [], "empty": None, "k": DEFAULT_K, "k_choices": []}
+    version = selectors.active_version()
+    if version is None:
+        panel["empty"] = "No recommendation index has been built yet, so there are no similar tracks to show."
+        return panel
+    if track.hidden:
+        panel["empty"] = "Hidden tracks are not recommended and get no recommendations."
+        return panel
+    k = requested_k(context.get("request"), version.k)
+    panel.update(version=version, k=k, k_choices=[choice for choice in K_CHOICES if choice <= version.k])
+    try:
+        for metric in PRECOMPUTED:
+            panel["columns"].append({"metric": metric, "title": TITLES[metric],
+                                     "items": selectors.similar_items(metric, track, k, version).items})
+    except RecommenderError:
+        panel["columns"] = []
+        panel["empty"] = ("This track isn’t in the recommendation index yet: it lacks audio features or was "
+                          "added after the last rebuild.")
+    return panel

@@ -1,0 +1,254 @@
+"""JSON API of the evaluation app: next task, rating submission, campaign aggregates, CSV export, tokens."""
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, permissions, renderers, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .assignment import next_task
+from .errors import EvaluationError, NotYourTask
+from .evaluators import is_evaluator
+from .exports import csv_lines
+from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Campaign
+from .ratings import RatingEntry, submit_ratings
+from .serializers import (
+    AggregatesSerializer,
+    CampaignSerializer,
+    EvaluationTaskSerializer,
+    RatingInputSerializer,
+    SubmitRatingsSerializer,
+    SubmitResultSerializer,
+)
+
+ERROR = OpenApiResponse(inline_serializer("EvaluationError", {"detail": serializers.CharField()}))
+
+
+class EvaluationAPIError(APIException):
+    def __init__(self, error):
+        super().__init__(detail=error.message)
+        self.status_code = error.status_code
+
+
+class IsEvaluator(permissions.BasePermission):
+    message = "Only evaluators can rate recommendations; ask an admin to add you to the evaluator group."
+
+    def has_permission(self, request, view):
+        return is_evaluator(request.user)
+
+
+def _task_payload(request, assignment):
+    seed, items = selectors.task_for_evaluator(assignment.task, request.user)
+    number, total = selectors.evaluator_position(request.user, assignment)
+    return EvaluationTaskSerializer({"assignment": assignment, "seed": seed, "items": items, "number": number,
+                                     "total": total}, context={"request": request}).data
+
+
+class NextTaskView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsEvaluator]
+
+    @extend_schema(
+        summary="Get my next task to rate",
+        description="Hands back your unfinished task if you have one, else assigns the open task that most needs "
+                    "ratings and that you haven't had. Lists are blind: no system, rank or score, items in a stored "
+                    "random order. 204 when nothing needs your ratings.",
+        parameters=[OpenApiParameter("campaign", OpenApiTypes.INT, description="only from this campaign")],
+        request=None,
+        responses={200: EvaluationTaskSerializer, 204: OpenApiResponse(description="nothing to rate"),
+                   403: ERROR, 404: ERROR},
+    )
+    def post(self, request):
+        campaign = None
+        raw = request.query_params.get("campaign")
+        if raw in (None, "") and hasattr(request.data, "get"):
+            raw = request.data.get("campaign")
+        if raw not in (None, ""):
+            try:
+                campaign = Campaign.objects.get(pk=int(raw))
+            except (TypeError, ValueError):
+                raise ValidationError({"campaign": ["must be a campaign id"]}) from None
+            except Campaign.DoesNotExist:
+                raise NotFound("No such campaign.") from None
+        try:
+            assignment = next_task(request.user, campaign)
+        except EvaluationError as error:
+            raise EvaluationAPIError(error) from None
+        if assignment is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(_task_payload(request, assignment))
+
+
+def _my_assignment(request, task_id):
+    assignment = selectors.assignment_for(request.user, task_id)
+    if assignment is None:
+        raise EvaluationAPIError(NotYourTask("This task is not assigned to you."))
+    return assignment
+
+
+class TaskDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsEvaluator]
+
+    @extend_schema(summary="One of my tasks, with my ratings so far",
+                   responses={200: EvaluationTaskSerializer, 403: ERROR})
+    def get(self, request, task_id):
+        return Response(_task_payload(request, _my_assignment(request, task_id)))
+
+
+class SubmitRatingsView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsEvaluator]
+
+    @extend_schema(
+        summary="Rate items of my task (all at once or some)",
+        description=f"Scores are whole numbers {MIN_SCORE}–{MAX_SCORE}; comments up to {MAX_COMMENT_LENGTH} "
+                    "characters (omit to keep an earlier comment). Rating an item again changes your rating and "
+                    "keeps the old value in its history. The task counts as submitted once every item is rated. "
+                    "400 bad score or item, 403 not your task, 409 campaign closed.",
+        request=SubmitRatingsSerializer,
+        responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
+    )
+    def post(self, request, task_id):
+        serializer = SubmitRatingsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entries = [RatingEntry(row["item"], row["score"], row.get("comment"))
+                   for row in serializer.validated_data["ratings"]]
+        return _submit(request, task_id, entries)
+
+
+class ItemRatingView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsEvaluator]
+
+    @extend_schema(
+        summary="Rate one item of my task",
+        request=inline_serializer("ItemRatingInput", {
+            "score": serializers.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE),
+            "comment": serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)}),
+        responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
+    )
+    def put(self, request, task_id, item_id):
+        if not hasattr(request.data, "get"):
+            raise ValidationError({"detail": "Send an object like {\"score\": 4, \"comment\": \"…\"}."})
+        data = {"item": item_id, "score": request.data.get("score")}
+        if "comment" in request.data:
+            data["comment"] = request.data.get("comment")
+        serializer = RatingInputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        row = serializer.validated_data
+        return _submit(request, task_id, [RatingEntry(row["item"], row["score"], row.get("comment"))])
+
+
+def _submit(request, task_id, entries):
+    try:
+        result = submit_ratings(request.user, task_id, entries)
+    except EvaluationError as error:
+        raise EvaluationAPIError(error) from None
+    return Response(SubmitResultSerializer(result).data)
+
+
+class CampaignListView(generics.ListAPIView):
+    serializer_class = CampaignSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        queryset = Campaign.objects.all() if self.request.user.is_staff else selectors.public_campaigns()
+        return queryset.order_by("-created_at", "-pk")
+
+    @extend_schema(summary="Evaluation campaigns (opened ones; staff also see drafts)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class CampaignDetailView(generics.RetrieveAPIView):
+    serializer_class = CampaignSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return Campaign.objects.all() if self.request.user.is_staff else selectors.public_campaigns()
+
+    @extend_schema(summary="One evaluation campaign with its progress")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class CampaignAggregatesView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        summary="Per-system results of a campaign",
+        description="For each system: mean human score with 95% CI, number of ratings, nDCG@k (mean score − 1 as "
+                    "graded relevance, over fully rated lists), Krippendorff's alpha (ordinal, items with ≥ 2 "
+                    "ratings), Spearman ρ between cosine similarity and mean human score, score distribution. "
+                    "Statistics without enough data are null.",
+        responses={200: AggregatesSerializer, 404: ERROR},
+    )
+    def get(self, request, pk):
+        queryset = Campaign.objects.all() if request.user.is_staff else selectors.public_campaigns()
+        campaign = get_object_or_404(queryset, pk=pk)
+        aggregates = selectors.campaign_aggregates(campaign)
+        return Response({"campaign": campaign.pk, "index_version": campaign.index_version_id, "k": campaign.k,
+                         **aggregates.as_dict()})
+
+
+class VersionAggregatesView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(summary="Per-system results pooled over every campaign of an index version",
+                   responses={200: AggregatesSerializer, 404: ERROR})
+    def get(self, request, version_id):
+        from recommender.models import IndexVersion
+
+        version = get_object_or_404(IndexVersion, pk=version_id)
+        campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
+        if not campaigns.exists():
+            raise NotFound("No evaluation campaign has evaluated this index version.")
+        aggregates = selectors.version_aggregates(version, include_drafts=request.user.is_staff)
+        return Response({"campaign": None, "index_version": version.pk, "k": None, **aggregates.as_dict()})
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only errors reach this renderer; the export itself streams.
+        if isinstance(data, dict) and "detail" in data:
+            return f"{data['detail']}\n".encode()
+        return str(data).encode()
+
+
+class RatingsExportView(APIView):
+    permission_classes = [permissions.IsAdminUser]
+    renderer_classes = [CSVRenderer, renderers.JSONRenderer]
+
+    @extend_schema(
+        summary="Raw ratings as CSV (staff only)",
+        description="One row per rating with campaign, task, system, seed, rank, system score, cosine similarity, "
+                    "evaluator, score, comment, times and how often it was changed. Streams.",
+        responses={(200, "text/csv"): OpenApiTypes.STR, 403: ERROR, 404: ERROR},
+    )
+    def get(self, request, pk=None):
+        campaign = get_object_or_404(Campaign, pk=pk) if pk is not None else None
+        filename = f"songrec-ratings-campaign-{pk}.csv" if campaign else "songrec-ratings.csv"
+        response = StreamingHttpResponse(csv_lines(campaign), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange username and password for an API token (``Authorization: Token …``)."""
+
+    renderer_classes = [renderers.JSONRenderer]
+
+    @extend_schema(
+        summary="Get my API token",
+        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
+                                                   "password": serializers.CharField()}),
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()}), 400: ERROR},
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

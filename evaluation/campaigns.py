@@ -1,0 +1,249 @@
+"""Creating, filling, opening and closing evaluation campaigns.
+
+Filling a campaign picks its seed tracks from the index version's tracks in an order fixed by the campaign's
+``random_seed`` and freezes, for every seed and system, the system's top-k list (rank, the system's own score and
+the cosine similarity to the seed). It is idempotent: re-running it after a crash adds only the missing seeds,
+and each seed's lists are written in one transaction.
+"""
+
+import logging
+import random
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import CampaignError
+from .models import Campaign, RatingTask, TaskItem
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FrozenItem:
+    track_id: int
+    rank: int
+    system_score: float
+    cosine_similarity: float | None = None
+
+
+@dataclass
+class PopulateResult:
+    created_tasks: int = 0
+    seeds: int = 0
+    skipped_seeds: list = field(default_factory=list)  # (track id, reason)
+
+
+def known_systems():
+    from recommender.systems import SYSTEMS
+
+    return tuple(SYSTEMS)
+
+
+def _validated_systems(systems):
+    systems = [str(system).strip() for system in systems if str(system).strip()]
+    if not systems:
+        raise CampaignError("Choose at least one system to evaluate.")
+    unknown = [system for system in systems if system not in known_systems()]
+    if unknown:
+        raise CampaignError(f"Unknown systems {', '.join(unknown)}; expected some of {', '.join(known_systems())}.")
+    if len(set(systems)) != len(systems):
+        raise CampaignError("Each system may be listed only once.")
+    return systems
+
+
+def _positive(name, value, high):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise CampaignError(f"{name} must be a whole number, got {value!r}.") from None
+    if not 1 <= number <= high:
+        raise CampaignError(f"{name} must be between 1 and {high}, got {number}.")
+    return number
+
+
+def create_campaign(*, name, index_version, systems, seed_count, k, ratings_per_item=3, random_seed=None,
+                    description="", tasks_per_evaluator=None, evaluators=(), created_by=None):
+    """Create a draft campaign (no tasks yet: ``populate_campaign`` freezes the lists)."""
+    name = (name or "").strip()
+    if not name:
+        raise CampaignError("A campaign needs a name.")
+    if Campaign.objects.filter(name=name).exists():
+        raise CampaignError(f"A campaign named “{name}” already exists.")
+    if index_version is None:
+        raise CampaignError("No index version to evaluate: build the recommendation index first.")
+    k = _positive("k", k, 50)
+    if getattr(index_version, "k", 0) and k > index_version.k:
+        raise CampaignError(f"k={k} is longer than the {index_version.k} neighbours index version "
+                            f"{index_version.pk} stores per track.")
+    campaign = Campaign(
+        name=name,
+        description=description or "",
+        index_version=index_version,
+        mlflow_run_id=getattr(index_version, "mlflow_run_id", "") or "",
+        systems=_validated_systems(systems),
+        seed_count=_positive("seed_count", seed_count, 2000),
+        k=k,
+        ratings_per_item=_positive("ratings_per_item", ratings_per_item, 50),
+        tasks_per_evaluator=(_positive("tasks_per_evaluator", tasks_per_evaluator, 100_000)
+                             if tasks_per_evaluator not in (None, "") else None),
+        random_seed=secrets.randbelow(2**31) if random_seed in (None, "") else int(random_seed),
+        created_by=created_by,
+    )
+    with transaction.atomic():
+        campaign.save()
+        if evaluators:
+            campaign.evaluators.set(evaluators)
+    return campaign
+
+
+def task_rng(campaign, seed_track_id, system):
+    """A random generator fixed by campaign, seed and system (string seeds hash the same in every process)."""
+    return random.Random(f"{campaign.random_seed}:{seed_track_id}:{system}")
+
+
+@transaction.atomic
+def add_task(campaign, seed_track_id, system, items):
+    """Freeze one explicit list (FrozenItems in any order) as a task, items shuffled into a stored display order."""
+    items = sorted(items, key=lambda item: item.rank)
+    if not items:
+        raise CampaignError(f"The {system} list for track {seed_track_id} is empty.")
+    if len({item.track_id for item in items}) != len(items):
+        raise CampaignError(f"The {system} list for track {seed_track_id} repeats a track.")
+    rng = task_rng(campaign, seed_track_id, system)
+    positions = list(range(1, len(items) + 1))
+    rng.shuffle(positions)
+    task = RatingTask.objects.create(campaign=campaign, seed_track_id=seed_track_id, system=system,
+                                     priority=rng.randrange(2**31))
+    TaskItem.objects.bulk_create(
+        TaskItem(task=task, track_id=item.track_id, rank=item.rank, system_score=item.system_score,
+                 cosine_similarity=item.cosine_similarity, display_position=position)
+        for item, position in zip(items, positions, strict=True)
+    )
+    return task
+
+
+def freeze_list(system, seed_track, k, version):
+    """The system's current top-k for the seed as FrozenItems, each with its cosine similarity to the seed."""
+    from recommender.selectors import cosine_similarities, recommend
+
+    recommendations = [rec for rec in recommend(system, seed_track, k, version=version)
+                       if rec.track_id != seed_track.pk][:k]
+    cosines = cosine_similarities(seed_track.pk, [rec.track_id for rec in recommendations], version=version)
+    seen, frozen = set(), []
+    for rec in recommendations:
+        if rec.track_id in seen:
+            continue
+        seen.add(rec.track_id)
+        cosine = cosines.get(rec.track_id)
+        frozen.append(FrozenItem(rec.track_id, len(frozen) + 1, float(rec.score),
+                                 None if cosine is None else float(cosine)))
+    return frozen
+
+
+def seed_candidates(campaign):
+    """Track ids of the campaign's index version, in the order the campaign's random seed shuffles them."""
+    from recommender import storage
+    from recommender.errors import IndexFilesMissing
+
+    if campaign.index_version_id is None:
+        raise CampaignError(f"The index version of campaign “{campaign.name}” was deleted; it can't be filled.")
+    try:
+        track_ids = storage.version_data(campaign.index_version_id).track_ids
+    except IndexFilesMissing as error:
+        raise CampaignError(str(error)) from None
+    candidates = sorted(int(track_id) for track_id in track_ids)
+    random.Random(campaign.random_seed).shuffle(candidates)
+    return candidates
+
+
+def populate_campaign(campaign, progress=None):
+    """Freeze lists until the campaign has ``seed_count`` seeds with a list per system; returns a PopulateResult.
+
+    ``progress(seeds_done)`` is called after each seed. Seeds the index can't recommend for (unknown or hidden
+    since the build, or an empty list) are skipped and the next candidate is taken.
+    """
+    from catalog.models import Track
+    from recommender.errors import RecommenderError, UnknownTrack
+
+    if campaign.status == Campaign.Status.CLOSED:
+        raise CampaignError("A closed campaign cannot get new tasks.")
+    result = PopulateResult()
+    done_seeds = set(campaign.tasks.values_list("seed_track_id", flat=True).distinct())
+    result.seeds = len(done_seeds)
+    if progress and done_seeds:
+        progress(len(done_seeds))
+    if result.seeds >= campaign.seed_count:
+        return result
+    candidates = seed_candidates(campaign)
+    if len(candidates) < campaign.seed_count:
+        raise CampaignError(f"The index version holds {len(candidates)} tracks; "
+                            f"it can't give {campaign.seed_count} seeds.")
+    for track_id in candidates:
+        if result.seeds >= campaign.seed_count:
+            break
+        if track_id in done_seeds:
+            continue
+        seed = Track.objects.filter(pk=track_id, hidden=False).first()
+        if seed is None:
+            result.skipped_seeds.append((track_id, "missing or hidden"))
+            continue
+        try:
+            lists = {system: freeze_list(system, seed, campaign.k, campaign.index_version)
+                     for system in campaign.systems}
+        except UnknownTrack as error:
+            result.skipped_seeds.append((track_id, str(error) or "unknown to the index"))
+            continue
+        except RecommenderError as error:
+            raise CampaignError(f"Can't freeze lists from index version {campaign.index_version_id}: {error}") \
+                from None
+        empty = [system for system, items in lists.items() if not items]
+        if empty:
+            result.skipped_seeds.append((track_id, f"no recommendations from {', '.join(empty)}"))
+            continue
+        with transaction.atomic():
+            for system, items in lists.items():
+                add_task(campaign, track_id, system, items)
+        result.created_tasks += len(lists)
+        result.seeds += 1
+        if progress:
+            progress(result.seeds)
+    if result.seeds < campaign.seed_count:
+        logger.warning("campaign %s: only %s of %s seeds could be filled", campaign.pk, result.seeds,
+                       campaign.seed_count)
+    return result
+
+
+def open_campaign(campaign):
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status == Campaign.Status.OPEN:
+            return campaign
+        if campaign.status == Campaign.Status.CLOSED:
+            raise CampaignError(f"Campaign “{campaign.name}” is closed; closed campaigns stay closed.")
+        if not campaign.tasks.exists():
+            raise CampaignError(f"Campaign “{campaign.name}” has no tasks yet: fill it first.")
+        campaign.status = Campaign.Status.OPEN
+        campaign.opened_at = timezone.now()
+        campaign.save(update_fields=["status", "opened_at"])
+    return campaign
+
+
+def close_campaign(campaign, log_to_mlflow=True):
+    """Close the campaign to new ratings and, once committed, log its aggregates to MLflow (in a Celery task).
+
+    The campaign row is locked FOR UPDATE, so closing waits for submissions in flight and later ones are refused.
+    """
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Campaign.Status.CLOSED:
+            campaign.status = Campaign.Status.CLOSED
+            campaign.closed_at = timezone.now()
+            campaign.save(update_fields=["status", "closed_at"])
+        if log_to_mlflow:
+            from .tasks import log_campaign_to_mlflow
+
+            campaign_id = campaign.pk
+            transaction.on_commit(lambda: log_campaign_to_mlflow.delay(campaign_id))
+    return campaign

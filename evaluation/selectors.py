@@ -1,0 +1,160 @@
+"""Read-side queries of the evaluation app: progress, tasks as evaluators see them, aggregate inputs."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from catalog.models import Track, TrackArtist
+
+from .aggregates import RatedItem, aggregate
+from .evaluators import campaigns_open_to
+from .models import Assignment, Campaign, Rating, RatingTask, TaskItem
+
+
+def rated_items(items_queryset):
+    """RatedItems (two queries) for the TaskItems in ``items_queryset``."""
+    rows = list(items_queryset.values_list("pk", "task_id", "task__system", "rank", "cosine_similarity"))
+    scores = defaultdict(list)
+    for item_id, score in (Rating.objects.filter(item__in=items_queryset.values("pk"))
+                           .order_by("pk").values_list("item_id", "score")):
+        scores[item_id].append(score)
+    return [RatedItem(task_id, system, rank, cosine, tuple(scores.get(item_id, ())))
+            for item_id, task_id, system, rank, cosine in rows]
+
+
+def campaign_aggregates(campaign):
+    items = rated_items(TaskItem.objects.filter(task__campaign=campaign))
+    return aggregate(items, campaign.systems, k=campaign.k)
+
+
+def version_campaigns(index_version, include_drafts=False):
+    campaigns = Campaign.objects.filter(index_version=index_version).order_by("created_at", "pk")
+    return campaigns if include_drafts else campaigns.exclude(status=Campaign.Status.DRAFT)
+
+
+def version_aggregates(index_version, include_drafts=False):
+    """Aggregates pooled over the campaigns of one index version; nDCG uses each list's full length."""
+    campaigns = list(version_campaigns(index_version, include_drafts))
+    systems = list(dict.fromkeys(system for campaign in campaigns for system in campaign.systems))
+    items = rated_items(TaskItem.objects.filter(task__campaign__in=campaigns))
+    return aggregate(items, systems, k=None)
+
+
+@dataclass
+class CampaignProgress:
+    tasks: int
+    lists_needed: int  # tasks × ratings per item
+    lists_submitted: int
+    ratings: int
+    evaluators: int
+
+    @property
+    def percent(self):
+        return 0 if not self.lists_needed else min(100, round(100 * self.lists_submitted / self.lists_needed))
+
+
+def campaign_progress(campaign):
+    totals = campaign.tasks.aggregate(tasks=Count("pk"), submitted=Sum("submitted_count"))
+    ratings = Rating.objects.filter(item__task__campaign=campaign)
+    return CampaignProgress(
+        tasks=totals["tasks"] or 0,
+        lists_needed=(totals["tasks"] or 0) * campaign.ratings_per_item,
+        lists_submitted=totals["submitted"] or 0,
+        ratings=ratings.count(),
+        evaluators=ratings.values("evaluator").distinct().count(),
+    )
+
+
+@dataclass
+class EvaluatorCampaign:
+    campaign: Campaign
+    submitted: int
+    in_progress: Assignment | None
+    available: int  # tasks not yet theirs that still need ratings
+
+    @property
+    def total(self):
+        """How many tasks this evaluator can do in the campaign, counting those already done."""
+        total = self.submitted + (1 if self.in_progress else 0) + self.available
+        limit = self.campaign.tasks_per_evaluator
+        return min(total, limit) if limit else total
+
+    @property
+    def can_start(self):
+        return self.in_progress is not None or self.submitted < self.total
+
+
+def evaluator_campaigns(evaluator):
+    """The open campaigns an evaluator may rate in, with their progress in each."""
+    result = []
+    for campaign in campaigns_open_to(evaluator).order_by("opened_at", "pk"):
+        mine = Assignment.objects.filter(evaluator=evaluator, task__campaign=campaign)
+        submitted = mine.filter(status=Assignment.Status.SUBMITTED).count()
+        in_progress = (mine.filter(status=Assignment.Status.ACTIVE).select_related("task")
+                       .order_by("assigned_at").first())
+        available = (RatingTask.objects.filter(campaign=campaign, assigned_count__lt=campaign.ratings_per_item)
+                     .exclude(pk__in=mine.values("task")).count())
+        result.append(EvaluatorCampaign(campaign, submitted, in_progress, available))
+    # Where there is something to do first; campaigns with nothing left for anyone last.
+    return sorted(result, key=lambda entry: (not entry.can_start, entry.total == 0))
+
+
+def evaluator_position(evaluator, assignment):
+    """``(number, total)`` for "task 3 of 20": this task's place among the evaluator's tasks in its campaign.
+
+    The total counts the evaluator's tasks so far plus those still open to them, capped by the campaign's limit;
+    it can shrink while others rate.
+    """
+    campaign = assignment.task.campaign
+    mine = (Assignment.objects.filter(evaluator=evaluator, task__campaign=campaign)
+            .filter(~Q(status=Assignment.Status.RELEASED) | Q(pk=assignment.pk)))
+    number = mine.filter(Q(assigned_at__lt=assignment.assigned_at)
+                         | Q(assigned_at=assignment.assigned_at, pk__lte=assignment.pk)).count()
+    available = (RatingTask.objects.filter(campaign=campaign, assigned_count__lt=campaign.ratings_per_item)
+                 .exclude(pk__in=Assignment.objects.filter(evaluator=evaluator).values("task")).count())
+    total = mine.count() + available
+    if campaign.tasks_per_evaluator:
+        total = min(total, campaign.tasks_per_evaluator)
+    return number, max(number, total)
+
+
+def tracks_with_artists(queryset):
+    return queryset.select_related("album").prefetch_related(
+        Prefetch("track_artists", queryset=TrackArtist.objects.select_related("artist").order_by("position")),
+        "genres",
+    )
+
+
+def task_for_evaluator(task, evaluator):
+    """The task's seed and items in stored display order, each item with ``my_rating`` (or None).
+
+    Nothing here reveals the system, the rank or the system's score: lists are rated blind.
+    """
+    seed = tracks_with_artists(Track.objects.filter(pk=task.seed_track_id)).get()
+    items = list(task.items.order_by("display_position").prefetch_related(
+        Prefetch("track", queryset=tracks_with_artists(Track.objects.all()))))
+    mine = {rating.item_id: rating for rating in Rating.objects.filter(evaluator=evaluator, item__task=task)}
+    for item in items:
+        item.my_rating = mine.get(item.pk)
+    return seed, items
+
+
+def assignment_for(evaluator, task_id):
+    return (Assignment.objects.select_related("task__campaign")
+            .filter(task_id=task_id, evaluator=evaluator).first())
+
+
+def public_campaigns():
+    """Campaigns anyone may see results of: every one that has been opened."""
+    return Campaign.objects.filter(~Q(status=Campaign.Status.DRAFT)).select_related("index_version")
+
+
+def ratings_for_export(campaign=None):
+    """Raw ratings with everything an analyst needs, in a stable order, for the CSV export."""
+    ratings = Rating.objects.all()
+    if campaign is not None:
+        ratings = ratings.filter(item__task__campaign=campaign)
+    return (ratings.select_related("evaluator", "item__track", "item__task__seed_track", "item__task__campaign")
+            .annotate(change_count=Count("changes"))
+            .order_by("item__task__campaign_id", "item__task_id", "item__rank", "evaluator_id"))

@@ -1,0 +1,136 @@
+"""DRF serializers of the evaluation API. Task payloads are blind: no system, rank or system score."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Campaign
+from .selectors import campaign_progress
+
+SCORE_MESSAGE = f"Score must be a whole number from {MIN_SCORE} to {MAX_SCORE}."
+
+
+class BlindTrackSerializer(serializers.Serializer):
+    spotify_id = serializers.CharField()
+    name = serializers.CharField()
+    artists = serializers.SerializerMethodField()
+    album = serializers.CharField(source="album.name", default=None)
+    genres = serializers.SerializerMethodField()
+    spotify_url = serializers.SerializerMethodField()
+
+    def get_artists(self, track) -> list[str]:
+        return [artist.name for artist in track.ordered_artists]
+
+    def get_genres(self, track) -> list[str]:
+        return [genre.name for genre in track.genres.all()]
+
+    def get_spotify_url(self, track) -> str:
+        return f"https://open.spotify.com/track/{track.spotify_id}"
+
+
+class TaskItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    position = serializers.IntegerField(source="display_position")
+    track = BlindTrackSerializer()
+    my_score = serializers.SerializerMethodField()
+    my_comment = serializers.SerializerMethodField()
+
+    def get_my_score(self, item) -> int | None:
+        return item.my_rating.score if item.my_rating else None
+
+    def get_my_comment(self, item) -> str | None:
+        return item.my_rating.comment if item.my_rating else None
+
+
+class EvaluationTaskSerializer(serializers.Serializer):
+    """Built from ``{"assignment", "seed", "items", "number", "total"}``."""
+
+    id = serializers.IntegerField(source="assignment.task_id")
+    status = serializers.CharField(source="assignment.status")
+    campaign = serializers.SerializerMethodField()
+    number = serializers.IntegerField(help_text="this task's place among yours in the campaign (task 3 of 20)")
+    total = serializers.IntegerField()
+    seed = BlindTrackSerializer()
+    items = TaskItemSerializer(many=True)
+    ratings_url = serializers.SerializerMethodField()
+
+    def get_campaign(self, data) -> dict:
+        campaign = data["assignment"].task.campaign
+        return {"id": campaign.pk, "name": campaign.name, "description": campaign.description,
+                "status": campaign.status}
+
+    def get_ratings_url(self, data) -> str:
+        return reverse("evaluation-api:task-ratings", args=[data["assignment"].task_id])
+
+
+class RatingInputSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text="item id from the task")
+    score = serializers.IntegerField(
+        min_value=MIN_SCORE, max_value=MAX_SCORE,
+        error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE, "invalid": SCORE_MESSAGE,
+                        "required": SCORE_MESSAGE, "null": SCORE_MESSAGE})
+    comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=MAX_COMMENT_LENGTH,
+                                    help_text="omit to keep an earlier comment")
+
+
+class SubmitRatingsSerializer(serializers.Serializer):
+    ratings = serializers.ListField(child=RatingInputSerializer(), allow_empty=False, max_length=100)
+
+
+class SubmitResultSerializer(serializers.Serializer):
+    task = serializers.IntegerField(source="assignment.task_id")
+    created = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rated_items = serializers.IntegerField()
+    total_items = serializers.IntegerField()
+    complete = serializers.BooleanField(help_text="every item of the task has your rating")
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+    results_url = serializers.CharField(source="get_absolute_url")
+    aggregates_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "description", "status", "index_version", "systems", "seed_count", "k",
+                  "ratings_per_item", "random_seed", "created_at", "opened_at", "closed_at", "progress",
+                  "results_url", "aggregates_url"]
+
+    def get_progress(self, campaign) -> dict:
+        progress = campaign_progress(campaign)
+        return {"tasks": progress.tasks, "lists_needed": progress.lists_needed,
+                "lists_submitted": progress.lists_submitted, "ratings": progress.ratings,
+                "evaluators": progress.evaluators}
+
+    def get_aggregates_url(self, campaign) -> str:
+        return reverse("evaluation-api:campaign-aggregates", args=[campaign.pk])
+
+
+class SystemAggregateSerializer(serializers.Serializer):
+    system = serializers.CharField()
+    mean_score = serializers.FloatField(allow_null=True)
+    ci95_low = serializers.FloatField(allow_null=True)
+    ci95_high = serializers.FloatField(allow_null=True)
+    ratings = serializers.IntegerField()
+    rated_items = serializers.IntegerField()
+    items = serializers.IntegerField()
+    lists = serializers.IntegerField()
+    ndcg_at_k = serializers.FloatField(allow_null=True)
+    ndcg_lists = serializers.IntegerField()
+    alpha = serializers.FloatField(allow_null=True)
+    alpha_units = serializers.IntegerField()
+    spearman_rho = serializers.FloatField(allow_null=True)
+    spearman_p = serializers.FloatField(allow_null=True)
+    spearman_items = serializers.IntegerField()
+    distribution = serializers.DictField(child=serializers.IntegerField())
+
+
+class AggregatesSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(allow_null=True)
+    index_version = serializers.IntegerField()
+    k = serializers.IntegerField(allow_null=True)
+    ratings = serializers.IntegerField()
+    alpha = serializers.FloatField(allow_null=True)
+    alpha_units = serializers.IntegerField()
+    systems = SystemAggregateSerializer(many=True)

@@ -1,0 +1,81 @@
+"""Logging campaign aggregates to the MLflow run of the index version they evaluate."""
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from .errors import EvaluationError
+from .models import Campaign
+from .selectors import campaign_aggregates
+
+logger = logging.getLogger(__name__)
+
+
+class NoMlflowRun(EvaluationError):
+    """The evaluated index version has no MLflow run to log to."""
+
+
+@dataclass(frozen=True)
+class LoggedMetrics:
+    run_id: str
+    logged: int
+    already_logged: int
+
+
+def campaign_metrics(aggregates):
+    """MLflow metric names and values for a campaign's aggregates; undefined statistics are left out."""
+    metrics = {"eval_ratings": aggregates.ratings, "eval_alpha": aggregates.alpha}
+    for system in aggregates.systems:
+        prefix = f"eval_{system.system}"
+        metrics.update({
+            f"{prefix}_mean_score": system.mean.mean,
+            f"{prefix}_ci95_low": system.mean.low,
+            f"{prefix}_ci95_high": system.mean.high,
+            f"{prefix}_ratings": system.ratings,
+            f"{prefix}_ndcg_at_k": system.ndcg,
+            f"{prefix}_alpha": system.alpha,
+            f"{prefix}_spearman": system.spearman.rho,
+        })
+    return {name: float(value) for name, value in metrics.items() if value is not None}
+
+
+def run_id_for(campaign):
+    version = campaign.index_version
+    return (getattr(version, "mlflow_run_id", "") or campaign.mlflow_run_id or "").strip()
+
+
+def log_campaign(campaign):
+    """Log the campaign's aggregates to its index version's MLflow run, as step ``campaign.pk``.
+
+    Idempotent: a metric already recorded at this step with the same value is not logged again, so re-running
+    (a retried Celery task, the command) adds nothing; changed values are added as the step's newest point.
+    """
+    from mlflow.entities import Metric
+    from mlflow.tracking import MlflowClient
+
+    run_id = run_id_for(campaign)
+    if not run_id:
+        raise NoMlflowRun(f"Index version {campaign.index_version_id} of campaign “{campaign.name}” "
+                          f"has no MLflow run; nothing was logged.")
+    metrics = campaign_metrics(campaign_aggregates(campaign))
+    client = MlflowClient(tracking_uri=settings.MLFLOW_TRACKING_URI)
+    timestamp = int(time.time() * 1000)
+    fresh = []
+    for name, value in metrics.items():
+        history = client.get_metric_history(run_id, name)
+        if any(point.step == campaign.pk and math.isclose(point.value, value, rel_tol=0, abs_tol=1e-12)
+               for point in history):
+            continue
+        fresh.append(Metric(key=name, value=value, timestamp=timestamp, step=campaign.pk))
+    if fresh:
+        client.log_batch(run_id, metrics=fresh)
+    client.set_tag(run_id, f"eval_campaign_{campaign.pk}",
+                   f"{campaign.name} · {campaign.status} · {int(metrics.get('eval_ratings', 0))} ratings")
+    Campaign.objects.filter(pk=campaign.pk).update(mlflow_logged_at=timezone.now())
+    logger.info("campaign %s: logged %s metrics to MLflow run %s (%s unchanged)", campaign.pk, len(fresh), run_id,
+                len(metrics) - len(fresh))
+    return LoggedMetrics(run_id, len(fresh), len(metrics) - len(fresh))

@@ -1,0 +1,152 @@
+"""Evaluator pages (home, rating a task) and the public campaign results pages."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import charts, selectors
+from .assignment import next_task
+from .errors import EvaluationError
+from .evaluators import is_evaluator
+from .forms import SCORE_LABELS, TaskRatingForm
+from .models import Assignment, Campaign
+from .ratings import submit_ratings
+
+
+def _error_page(request, message, status, title="Can't do that"):
+    return render(request, "evaluation/error.html", {"message": message, "title": title}, status=status)
+
+
+def _not_an_evaluator(request):
+    return _error_page(
+        request, f"Only evaluators can rate recommendations. Ask an admin to add your account to the "
+                 f"“{settings.EVALUATOR_GROUP_NAME}” group.", 403, title="You're not an evaluator yet")
+
+
+@login_required
+def home(request):
+    """Campaigns open to the evaluator, their progress in each, and a button for the next task."""
+    if not is_evaluator(request.user):
+        return _not_an_evaluator(request)
+    campaigns = selectors.evaluator_campaigns(request.user)
+    return render(request, "evaluation/home.html", {
+        "campaigns": campaigns,
+        "can_start": any(entry.can_start for entry in campaigns),
+    })
+
+
+@login_required
+@require_POST
+def start_next(request):
+    if not is_evaluator(request.user):
+        return _not_an_evaluator(request)
+    campaign = None
+    if request.POST.get("campaign"):
+        campaign = Campaign.objects.filter(pk=_int_or_none(request.POST["campaign"])).first()
+        if campaign is None:
+            return _error_page(request, "That campaign does not exist.", 404)
+    assignment = next_task(request.user, campaign)
+    if assignment is None:
+        messages.info(request, "Nothing needs your ratings right now. Thank you!")
+        return redirect("evaluation:home")
+    return redirect("evaluation:task", task_id=assignment.task_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_task(request, task_id):
+    """The blind rating page: the seed, its list in stored random order, a 1–5 choice per track."""
+    if not is_evaluator(request.user):
+        return _not_an_evaluator(request)
+    assignment = selectors.assignment_for(request.user, task_id)
+    if assignment is None:
+        return _error_page(request, "This task is not assigned to you. Use “Start next task” to get one.", 403)
+    task = assignment.task
+    seed, items = selectors.task_for_evaluator(task, request.user)
+    form = TaskRatingForm(items, data=request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = submit_ratings(request.user, task, form.entries())
+            except EvaluationError as error:
+                messages.error(request, error.message)
+                status = error.status_code
+            else:
+                messages.success(request, f"Saved your {result.total_items} ratings.")
+                if request.POST.get("then") == "stop":
+                    return redirect("evaluation:home")
+                upcoming = next_task(request.user, task.campaign)
+                if upcoming is None:
+                    messages.info(request, "That was the last task needing you in this campaign. Thank you!")
+                    return redirect("evaluation:home")
+                return redirect("evaluation:task", task_id=upcoming.task_id)
+        else:
+            status = 400
+    number, total = selectors.evaluator_position(request.user, assignment)
+    return render(request, "evaluation/rate.html", {
+        "assignment": assignment,
+        "campaign": task.campaign,
+        "task": task,
+        "seed": seed,
+        "items": items,
+        "form": form,
+        "number": number,
+        "total": total,
+        "score_labels": SCORE_LABELS,
+        "read_only": not task.campaign.is_open,
+        "submitted": assignment.status == Assignment.Status.SUBMITTED,
+    }, status=status)
+
+
+def campaign_list(request):
+    campaigns = Campaign.objects.all() if request.user.is_staff else selectors.public_campaigns()
+    campaigns = list(campaigns.select_related("index_version").order_by("-created_at", "-pk"))
+    for campaign in campaigns:
+        campaign.progress = selectors.campaign_progress(campaign)
+    return render(request, "evaluation/campaign_list.html", {"campaigns": campaigns})
+
+
+def campaign_results(request, pk):
+    campaign = get_object_or_404(Campaign.objects.select_related("index_version"), pk=pk)
+    if campaign.status == Campaign.Status.DRAFT and not request.user.is_staff:
+        raise Http404("This campaign has not been opened yet.")
+    aggregates = selectors.campaign_aggregates(campaign)
+    return render(request, "evaluation/results.html", {
+        "campaign": campaign,
+        "heading": campaign.name,
+        "aggregates": aggregates,
+        "progress": selectors.campaign_progress(campaign),
+        "k": campaign.k,
+        "scatter": charts.scatter_chart(aggregates),
+        "distribution": charts.distribution_chart(aggregates),
+    })
+
+
+def version_results(request, version_id):
+    from recommender.models import IndexVersion
+
+    version = get_object_or_404(IndexVersion, pk=version_id)
+    campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
+    if not campaigns.exists():
+        raise Http404("No evaluation campaign has evaluated this index version.")
+    aggregates = selectors.version_aggregates(version, include_drafts=request.user.is_staff)
+    return render(request, "evaluation/results.html", {
+        "version": version,
+        "heading": f"Index version {version.pk}",
+        "version_campaigns": campaigns,
+        "aggregates": aggregates,
+        "k": None,
+        "scatter": charts.scatter_chart(aggregates),
+        "distribution": charts.distribution_chart(aggregates),
+    })
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

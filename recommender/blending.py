@@ -1,0 +1,122 @@
+"""Multi-seed recommendations: Spotify's (deprecated) /recommendations endpoint, self-hosted.
+
+Up to 5 seed tracks are blended by the chosen system: ``cosine`` ranks by the mean cosine similarity to the
+seeds (the dot product with the mean of their unit vectors), ``euclidean`` by the mean euclidean distance
+to them, the baselines as in baselines.py. ``min_<attribute>``/``max_<attribute>`` are hard filters on the
+raw values; ``target_<attribute>`` re-ranks: each standard deviation a track lies from a target costs
+``RECOMMENDER_TARGET_WEIGHT`` (0.1) of ranking key (cosine similarity, minus distance, or the baseline key).
+Seeds and hidden tracks are never returned.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from . import storage
+from .baselines import popularity_key, random_key
+from .errors import UnknownTrack
+from .features import ATTRIBUTES
+from .ranking import best_visible
+from .selectors import Recommendation, resolve_version
+
+MAX_SEEDS = 5
+# A track missing an attribute that has a target is ranked as if it were this many deviations away.
+MISSING_PENALTY = 10.0
+
+
+@dataclass
+class Constraints:
+    minimums: dict = field(default_factory=dict)
+    maximums: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)
+
+    def __bool__(self):
+        return bool(self.minimums or self.maximums or self.targets)
+
+
+@dataclass
+class SeedRecommendations:
+    version: object
+    recommendations: list
+    cosine_scores: dict  # track id → mean cosine similarity to the seeds
+    target_penalties: dict  # track id → deviations from the targets (empty without targets)
+    pool_size: int  # tracks in the version, seeds excluded
+    filtered_size: int  # of those, passing the min_/max_ filters (hidden ones still counted)
+
+
+def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version=None):
+    """Blend up to MAX_SEEDS seeds (Track pks) into ``limit`` Recommendations; see the module docstring.
+
+    Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError.
+    """
+    seed_ids = list(dict.fromkeys(int(i) for i in seed_track_ids))
+    if not 1 <= len(seed_ids) <= MAX_SEEDS:
+        raise ValueError(f"between 1 and {MAX_SEEDS} seed tracks are needed")
+    constraints = constraints or Constraints()
+    version = resolve_version(version)
+    data = storage.version_data(version.pk)
+    seeds = data.positions(seed_ids)
+    for seed_id, position in zip(seed_ids, seeds, strict=True):
+        if position < 0:
+            raise UnknownTrack(seed_id, version.pk)
+    query = np.asarray(data.normalized[seeds], dtype=np.float64).mean(axis=0).astype(np.float32)
+    cosines = np.asarray(data.normalized @ query)
+    if system == "cosine":
+        key, scores = cosines.astype(np.float64), cosines
+    elif system == "euclidean":
+        distances = _mean_distances(data, seeds)
+        key, scores = -distances, distances
+    elif system == "random":
+        key, scores = random_key(data, seed_ids)
+    elif system == "popularity":
+        key, scores = popularity_key(data, seeds)
+    else:
+        raise ValueError(f"unknown system {system!r}")
+    key = np.array(key, dtype=np.float64)
+    key[seeds] = -np.inf
+    passing = _passing_filters(data, constraints)
+    filtered_size = int(np.count_nonzero(passing)) - int(np.count_nonzero(passing[seeds]))
+    key[~passing] = -np.inf
+    penalties = _target_penalties(data, constraints.targets)
+    if penalties is not None:
+        key -= settings.RECOMMENDER_TARGET_WEIGHT * penalties
+    positions, track_ids = best_visible(key, data.track_ids, int(limit))
+    ids = [int(i) for i in track_ids]
+    return SeedRecommendations(
+        version=version,
+        recommendations=[Recommendation(track_id, float(scores[p]), rank)
+                         for rank, (p, track_id) in enumerate(zip(positions, ids, strict=True), start=1)],
+        cosine_scores={track_id: round(float(cosines[p]), 6) for p, track_id in zip(positions, ids, strict=True)},
+        target_penalties={} if penalties is None else
+        {track_id: round(float(penalties[p]), 4) for p, track_id in zip(positions, ids, strict=True)},
+        pool_size=len(data) - len(seed_ids),
+        filtered_size=filtered_size,
+    )
+
+
+def _mean_distances(data, seeds):
+    seed_vectors = np.asarray(data.weighted[seeds], dtype=np.float32)
+    products = np.asarray(data.weighted @ seed_vectors.T, dtype=np.float64)
+    squared = data.squared_norms[:, None] + np.einsum("sd,sd->s", seed_vectors, seed_vectors)[None, :] - 2 * products
+    return np.sqrt(np.maximum(squared, 0.0)).mean(axis=1)
+
+
+def _passing_filters(data, constraints):
+    passing = np.ones(len(data), dtype=bool)
+    for name, low in constraints.minimums.items():
+        passing &= data.attributes[:, ATTRIBUTES.index(name)] >= low  # NaN compares False: missing fails
+    for name, high in constraints.maximums.items():
+        passing &= data.attributes[:, ATTRIBUTES.index(name)] <= high
+    return passing
+
+
+def _target_penalties(data, targets):
+    if not targets:
+        return None
+    total = np.zeros(len(data), dtype=np.float64)
+    for name, target in targets.items():
+        column = ATTRIBUTES.index(name)
+        away = np.abs(np.asarray(data.attributes[:, column], dtype=np.float64) - target)
+        total += np.nan_to_num(away / data.attribute_spread[column], nan=MISSING_PENALTY)
+    return total

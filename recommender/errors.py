@@ -1,0 +1,38 @@
+"""Errors the recommender raises to its callers (pages, API, other apps)."""
+
+
+class RecommenderError(Exception):
+    """Base class of the recommender's expected failures."""
+
+
+class NoActiveIndex(RecommenderError):
+    """No index version is active yet: nothing can be recommended until one is built."""
+
+    def __init__(self, message="No recommendation index is active yet: build one with `manage.py rebuild_index`."):
+        super().__init__(message)
+
+
+class UnknownTrack(RecommenderError, LookupError):
+    """The seed track is not in the index version (hidden, missing features, or newer than the build)."""
+
+    def __init__(self, track_id, version_id):
+        self.track_id, self.version_id = track_id, version_id
+        super().__init__(f"track {track_id} is not in index version {version_id}: it is hidden, lacks audio "
+                         f"features, or was added after that version was built")
+
+
+class IndexFilesMissing(RecommenderError):
+    """The version's feature files are not on this server's disk (RECOMMENDER_INDEX_DIR)."""
+
+
+class RebuildInProgress(RecommenderError):
+    """Another rebuild holds the lock (an index version with status "building" and a fresh heartbeat)."""
+
+    def __init__(self, version):
+        self.version = version
+        super().__init__(f"another rebuild is running (index version {version.pk}, {version.stage or 'starting'}, "
+                         f"{version.progress:.0%} done)")
+
+
+class RebuildError(RecommenderError):
+    """A rebuild can't run with these inputs (empty catalog, bad parameters)."""

@@ -1,0 +1,78 @@
+"""manage.py rebuild_index: build a new index version (both metrics), log it to MLflow, activate it."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from catalog.models import AUDIO_FEATURES
+
+from ... import services
+from ...errors import RecommenderError
+from ...params import MAX_K, IndexParams
+from ...progress import STAGE_LABELS
+
+
+def feature_weight(text):
+    name, separator, value = text.partition("=")
+    if not separator:
+        raise ValueError(text)
+    return name.strip(), float(value)
+
+
+class Command(BaseCommand):
+    help = "Rebuild the recommendation index from the catalog and make it the active version."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-stale", action="store_true",
+                            help="do nothing if the active version was built with the same parameters from the "
+                                 "current catalog")
+        parser.add_argument("--k", type=int, help=f"neighbours stored per track and metric (1–{MAX_K})")
+        parser.add_argument("--audio-weight", type=float)
+        parser.add_argument("--genre-weight", type=float)
+        parser.add_argument("--popularity-weight", type=float)
+        parser.add_argument("--feature-weight", type=feature_weight, action="append", default=[],
+                            metavar="NAME=WEIGHT",
+                            help=f"weight of one audio feature ({', '.join(AUDIO_FEATURES)}); repeatable")
+        parser.add_argument("--no-activate", action="store_true", help="build, but keep the current version active")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args, **options):
+        try:
+            params = IndexParams.from_settings(
+                k=options["k"], audio_weight=options["audio_weight"], genre_weight=options["genre_weight"],
+                popularity_weight=options["popularity_weight"],
+                feature_weights=dict(options["feature_weight"]) or None)
+        except RecommenderError as error:
+            raise CommandError(str(error)) from None
+        bar = None if options["no_progress"] else tqdm(total=100, unit="%", desc="starting",
+                                                       bar_format="{desc:<32} {bar} {percentage:3.0f}% {elapsed}")
+
+        def progress(stage, fraction):
+            if bar is not None:
+                bar.set_description_str(STAGE_LABELS.get(stage, stage or ""), refresh=False)
+                bar.update(round(fraction * 100) - bar.n)
+
+        try:
+            result = services.rebuild_index(params, if_stale=options["if_stale"],
+                                            activate=not options["no_activate"], progress=progress)
+        except RecommenderError as error:
+            raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            raise CommandError("interrupted; the previous version stays active") from None
+        finally:
+            if bar is not None:
+                bar.close()
+        self.stdout.write(self.summary(result))
+
+    def summary(self, result):
+        version = result.version
+        if result.skipped:
+            return f"Nothing to do: {result.reason}."
+        metrics = version.metrics
+        precision = " / ".join(f"{metric} {values['genre_precision_at_10']:.3f}" for metric, values in metrics.items())
+        timings = version.timings
+        state = "now active" if result.activated else "ready (not activated)"
+        mlflow = f"MLflow run {version.mlflow_run_id}" if version.mlflow_run_id else version.message
+        pruned = f"; pruned version(s) {', '.join(map(str, result.pruned))}" if result.pruned else ""
+        return (f"Index version {version.pk} {state}: {version.n_tracks:,} tracks, k={version.k}, "
+                f"{version.dimensions} dimensions; top-k {timings.get('top_k', 0):.1f} s, total "
+                f"{timings.get('total', 0):.1f} s; genre precision@10 {precision}; {mlflow}{pruned}.")

@@ -1,0 +1,179 @@
+"""Reads: the active index version and recommendations from it.
+
+``recommend`` is the contract other apps use (evaluation freezes its lists); ``similar_items`` adds what a
+page or the API shows beside each track (credits, cosine score, human score) in as few queries as it can.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+from . import storage
+from .baselines import popularity_key, random_key
+from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
+from .models import IndexVersion
+from .ranking import best_visible, visible_track_ids
+from .refs import TrackRef, track_refs
+from .systems import PRECOMPUTED, SYSTEMS
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    track_id: int  # catalog Track pk
+    score: float  # the system's own score, see systems.SCORE_LABELS
+    rank: int  # from 1
+
+
+def active_version():
+    """The active IndexVersion, or None before the first build."""
+    return IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
+
+
+def resolve_version(version=None):
+    version = version if version is not None else active_version()
+    if version is None:
+        raise NoActiveIndex()
+    return version
+
+
+def recommend(system, seed_track, k, version=None):
+    """Up to ``k`` Recommendations for ``seed_track`` (Track or pk) from ``system`` (one of SYSTEMS).
+
+    Uses the active version unless one is given; raises NoActiveIndex / UnknownTrack. Never includes the seed
+    or hidden tracks; lists come out shorter than ``k`` only when tracks were hidden since the build or the
+    version holds fewer tracks. ``random`` is reproducible per (version, seed).
+    """
+    if system not in SYSTEMS:
+        raise ValueError(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}")
+    if int(k) < 1:
+        raise ValueError("k must be at least 1")
+    version = resolve_version(version)
+    seed_id = int(getattr(seed_track, "pk", seed_track))
+    if system in PRECOMPUTED:
+        return _precomputed(version, system, seed_id, int(k))
+    data = storage.version_data(version.pk)
+    position = data.position(seed_id)
+    if position is None:
+        raise UnknownTrack(seed_id, version.pk)
+    key, scores = random_key(data, [seed_id]) if system == "random" else popularity_key(data, [position])
+    key = np.array(key, dtype=np.float64)
+    key[position] = -np.inf
+    positions, track_ids = best_visible(key, data.track_ids, int(k))
+    return [Recommendation(int(track_id), float(scores[p]), rank)
+            for rank, (p, track_id) in enumerate(zip(positions, track_ids, strict=True), start=1)]
+
+
+def _precomputed(version, system, seed_id, k):
+    stored = storage.read_neighbor_list(version.pk, system, seed_id)
+    if stored is None:
+        raise UnknownTrack(seed_id, version.pk)
+    neighbor_ids, scores = stored
+    visible = visible_track_ids(neighbor_ids)
+    kept = [(int(track_id), float(score)) for track_id, score in zip(neighbor_ids, scores, strict=True)
+            if int(track_id) in visible and int(track_id) != seed_id][:k]
+    return [Recommendation(track_id, score, rank) for rank, (track_id, score) in enumerate(kept, start=1)]
+
+
+def cosine_similarities(seed_track_id, track_ids, version=None):
+    """{track_id: cosine similarity to the seed} in the version's feature space.
+
+    Tracks not in the version are left out. Raises NoActiveIndex, UnknownTrack, IndexFilesMissing.
+    """
+    version = resolve_version(version)
+    data = storage.version_data(version.pk)
+    seed_position = data.position(int(seed_track_id))
+    if seed_position is None:
+        raise UnknownTrack(int(seed_track_id), version.pk)
+    track_ids = [int(i) for i in track_ids]
+    positions = data.positions(track_ids)
+    present = positions >= 0
+    similarities = np.asarray(data.normalized[positions[present]] @ data.normalized[seed_position],
+                              dtype=np.float64)
+    return {track_id: round(float(value), 6) for track_id, value in
+            zip(np.asarray(track_ids)[present].tolist(), similarities, strict=True)}
+
+
+@dataclass
+class SimilarItem:
+    track: TrackRef
+    rank: int
+    score: float
+    cosine_score: float | None
+    human_score: float | None
+    human_ratings: int
+
+
+@dataclass
+class SimilarList:
+    seed: TrackRef
+    items: list  # of SimilarItem
+
+
+def similar_items(system, seed_track, k, version=None):
+    """``recommend`` plus what pages and the API show: TrackRefs, cosine scores and human scores.
+
+    Raises like ``recommend``; the precomputed systems take 5 queries (list, tracks, credits, human scores).
+    """
+    from evaluation.scores import human_scores
+
+    version = resolve_version(version)
+    seed_id = int(getattr(seed_track, "pk", seed_track))
+    if system in PRECOMPUTED:
+        stored = storage.read_neighbor_list(version.pk, system, seed_id)
+        if stored is None:
+            raise UnknownTrack(seed_id, version.pk)
+        candidates = [(int(track_id), float(score)) for track_id, score in zip(*stored, strict=True)]
+    else:
+        candidates = [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
+    refs = track_refs([seed_id] + [track_id for track_id, _ in candidates])
+    # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
+    kept = [(track_id, score) for track_id, score in candidates
+            if track_id != seed_id and track_id in refs and not refs[track_id].hidden][:k]
+    ids = [track_id for track_id, _ in kept]
+    if system == "cosine":
+        cosines = {track_id: round(score, 6) for track_id, score in kept}
+    else:
+        try:
+            cosines = cosine_similarities(seed_id, ids, version)
+        except IndexFilesMissing:
+            cosines = {}
+    humans = human_scores(seed_id, ids) if ids else {}
+    items = []
+    for rank, (track_id, score) in enumerate(kept, start=1):
+        human = humans.get(track_id)
+        items.append(SimilarItem(refs[track_id], rank, score, cosines.get(track_id),
+                                 None if human is None else human.mean, 0 if human is None else human.count))
+    seed = refs.get(seed_id) or TrackRef(seed_id, "", str(seed_track), False)
+    return SimilarList(seed, items)
+
+
+@dataclass
+class IndexStatus:
+    active: IndexVersion | None
+    building: IndexVersion | None  # with a ``stage_label`` attribute
+    catalog_revision: int
+    up_to_date: bool
+    versions: list
+
+
+def index_status(versions=20):
+    """What the index page and its JSON poll show: active version, running build, recent versions."""
+    from catalog.models import CatalogRevision
+
+    from .progress import STAGE_LABELS
+
+    recent = list(IndexVersion.objects.order_by("-id")[:versions])
+    active = next((v for v in recent if v.status == IndexVersion.Status.ACTIVE), None) or active_version()
+    building = next((v for v in recent if v.status == IndexVersion.Status.BUILDING), None)
+    if building is not None:
+        stale_after = timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS)
+        building.stalled = building.heartbeat_at < timezone.now() - stale_after
+        building.stage_label = (f"stalled: no sign of life since {building.heartbeat_at:%Y-%m-%d %H:%M} UTC (the next "
+                                f"rebuild will mark it failed)" if building.stalled
+                                else STAGE_LABELS.get(building.stage, building.stage))
+    revision = CatalogRevision.current()
+    return IndexStatus(active, building, revision, active is not None and active.catalog_revision == revision,
+                       recent)

@@ -1,0 +1,83 @@
+"""Response shapes of the recommender API (used for the OpenAPI schema and for index versions)."""
+
+from rest_framework import serializers
+
+from catalog.api import ArtistRefSerializer
+
+from .models import IndexVersion
+
+
+class TrackRefSerializer(serializers.Serializer):
+    spotify_id = serializers.CharField()
+    name = serializers.CharField()
+    artists = ArtistRefSerializer(many=True)
+    url = serializers.CharField(help_text="the track's page")
+
+
+class SimilarItemSerializer(TrackRefSerializer):
+    rank = serializers.IntegerField(help_text="from 1")
+    score = serializers.FloatField(help_text="the system's own score; see score_label")
+    cosine_score = serializers.FloatField(allow_null=True, help_text="cosine similarity to the seed, every system")
+    distance = serializers.FloatField(required=False, help_text="euclidean only: same as score")
+    human_score = serializers.FloatField(allow_null=True, help_text="mean human rating; null when unrated")
+    human_ratings = serializers.IntegerField(help_text="number of human ratings")
+
+
+class SimilarResponseSerializer(serializers.Serializer):
+    seed = TrackRefSerializer()
+    metric = serializers.CharField()
+    k = serializers.IntegerField()
+    index_version = serializers.IntegerField()
+    score_label = serializers.CharField()
+    results = SimilarItemSerializer(many=True)
+
+
+class SeedInfoSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Spotify track id")
+    type = serializers.CharField(help_text='always "track"')
+    name = serializers.CharField()
+    initialPoolSize = serializers.IntegerField(help_text="tracks in the index, seeds excluded")
+    afterFilteringSize = serializers.IntegerField(help_text="of those, passing min_/max_ filters")
+
+
+class RecommendedItemSerializer(TrackRefSerializer):
+    rank = serializers.IntegerField()
+    score = serializers.FloatField(help_text="the system's own score; see score_label")
+    cosine_score = serializers.FloatField(help_text="mean cosine similarity to the seeds")
+    target_penalty = serializers.FloatField(required=False, help_text="standard deviations from the targets")
+
+
+class RecommendationsResponseSerializer(serializers.Serializer):
+    seeds = SeedInfoSerializer(many=True)
+    metric = serializers.CharField()
+    limit = serializers.IntegerField()
+    index_version = serializers.IntegerField()
+    score_label = serializers.CharField()
+    tracks = RecommendedItemSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class IndexVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndexVersion
+        fields = ["id", "status", "created_at", "finished_at", "activated_at", "n_tracks", "k", "dimensions",
+                  "catalog_revision", "params", "metrics", "timings", "mlflow_run_id", "stage", "progress", "message"]
+
+
+class BuildProgressSerializer(serializers.ModelSerializer):
+    stage_label = serializers.CharField()
+    stalled = serializers.BooleanField(help_text="no heartbeat for RECOMMENDER_REBUILD_STALE_SECONDS: likely killed")
+
+    class Meta:
+        model = IndexVersion
+        fields = ["id", "stage", "stage_label", "progress", "stalled", "created_at", "heartbeat_at"]
+
+
+class IndexStatusSerializer(serializers.Serializer):
+    active = IndexVersionSerializer(allow_null=True)
+    building = BuildProgressSerializer(allow_null=True)
+    catalog_revision = serializers.IntegerField()
+    up_to_date = serializers.BooleanField(help_text="the active version was built from the current catalog")

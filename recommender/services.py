@@ -1,0 +1,225 @@
+"""Writes: rebuilding the index, activating a version, pruning old ones.
+
+A rebuild reads the catalog, fits the feature pipeline, computes both neighbour lists, writes files and
+rows under a new version with status "building", logs an MLflow run, and only then switches the active
+version in one transaction. Whatever fails or is killed before the switch leaves the old version serving;
+its half-written version is marked failed (at once, or by the next rebuild when its heartbeat is stale).
+"""
+
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from catalog.models import CatalogRevision
+
+from . import storage
+from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecommenderError
+from .features import fit_features, indexable_tracks, load_catalog
+from .index import METRICS, all_top_k
+from .models import IndexVersion
+from .params import IndexParams
+from .progress import ProgressReporter
+from .quality import list_quality
+from .tracking import log_build
+
+logger = logging.getLogger(__name__)
+Status = IndexVersion.Status
+
+
+@dataclass
+class RebuildResult:
+    version: IndexVersion | None
+    skipped: bool = False
+    reason: str = ""
+    activated: bool = False
+    pruned: list = field(default_factory=list)
+
+
+def rebuild_index(params=None, *, if_stale=False, activate=True, progress=None):
+    """Build a new index version from the catalog and (by default) make it the active one.
+
+    ``params``: IndexParams (default: from settings). ``if_stale``: do nothing when the active version was
+    built with the same params from the current catalog revision. ``progress(stage, fraction)`` is called as
+    the build advances. Raises RebuildInProgress when another build is running, RebuildError when the
+    catalog has nothing to index; any other error marks the version failed and is re-raised.
+    """
+    params = (params or IndexParams.from_settings()).validated()
+    revision = CatalogRevision.current()
+    if if_stale:
+        current = IndexVersion.objects.filter(status=Status.ACTIVE).first()
+        if current is not None and is_up_to_date(current, params, revision):
+            return RebuildResult(current, skipped=True,
+                                 reason=f"index version {current.pk} is up to date with catalog revision {revision}")
+    if indexable_tracks().count() < 2:
+        raise RebuildError("the catalog has fewer than 2 visible tracks with all audio features; "
+                           "import tracks first (manage.py import_tracks)")
+    expire_stale_builds()
+    version = start_build(params, revision)
+    reporter = ProgressReporter(version, progress)
+    try:
+        _build(version, params, reporter)
+    except BaseException as error:
+        fail_build(version, error)
+        raise
+    if activate:
+        version = activate_version(version)
+    return RebuildResult(version, activated=activate, pruned=prune_versions())
+
+
+def _build(version, params, reporter):
+    reporter.stage("loading")
+    table = load_catalog()
+    if len(table) < 2:
+        raise RebuildError("the catalog has fewer than 2 tracks to index")
+    reporter.stage("features")
+    matrices = fit_features(table, params)
+    reporter.stage("neighbours")
+    # Cosine on the weighted rows ranks exactly as on their normalised copies (the kernel divides by norms).
+    neighbors = all_top_k(matrices.weighted, params.k, METRICS, n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
+                          progress=lambda done, total: reporter.update(done / total))
+    reporter.stage("quality")
+    metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
+    reporter.stage("files")
+    directory = storage.write_version_files(version.pk, table, matrices)
+    reporter.stage("storing")
+    for number, metric in enumerate(METRICS):
+        storage.write_neighbor_lists(
+            version.pk, metric, table.track_ids, neighbors[metric],
+            progress=lambda done, total, number=number: reporter.update((number + done / total) / len(METRICS)))
+    version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
+    version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
+    del neighbors, matrices, table
+    reporter.stage("mlflow")
+    timings = reporter.timings()
+    try:
+        version.mlflow_run_id = log_build(version, params, metrics, timings,
+                                          [directory / "pipeline.joblib", directory / "manifest.json"])
+    except Exception as error:  # the index is good without its MLflow record; say so instead of failing
+        logger.warning("MLflow logging of index version %s failed: %s", version.pk, error, exc_info=True)
+        version.message = f"MLflow logging failed: {error}"
+    reporter.finish()
+    version.timings = reporter.timings()
+    version.status, version.stage, version.progress = Status.READY, "done", 1.0
+    version.finished_at = timezone.now()
+    fields = ["status", "stage", "progress", "finished_at", "timings", "metrics", "n_tracks", "k", "dimensions",
+              "mlflow_run_id", "message"]
+    # Conditional: a build that went silent too long may have been expired by another process meanwhile.
+    if not IndexVersion.objects.filter(pk=version.pk, status=Status.BUILDING).update(
+            **{name: getattr(version, name) for name in fields}):
+        raise RebuildError(f"index version {version.pk} was marked failed while it was being built")
+
+
+def is_up_to_date(version, params, revision):
+    try:
+        built_with = IndexParams.from_dict(version.params).validated()
+    except RebuildError:
+        return False
+    return version.catalog_revision == revision and built_with == params
+
+
+def start_build(params, revision):
+    """Create the "building" version — the lock: a partial unique index allows only one."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                return IndexVersion.objects.create(status=Status.BUILDING, params=params.as_dict(), k=params.k,
+                                                   catalog_revision=revision, stage="starting")
+        except IntegrityError:
+            running = IndexVersion.objects.filter(status=Status.BUILDING).first()
+            if running is not None:
+                raise RebuildInProgress(running) from None
+    raise RebuildError("could not start a build: the building slot kept changing hands")
+
+
+def fail_build(version, error):
+    """Mark a build failed and drop what it wrote; never raises over the original error."""
+    message = "interrupted" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
+    try:
+        IndexVersion.objects.filter(pk=version.pk).update(status=Status.FAILED, message=message[:2000],
+                                                          finished_at=timezone.now())
+        storage.delete_neighbor_lists(version.pk)
+    except Exception:
+        logger.exception("could not record the failure of index version %s", version.pk)
+    storage.remove_version_files(version.pk)
+
+
+def expire_stale_builds():
+    """Fail "building" versions whose heartbeat stopped (their process was killed); return their ids."""
+    cutoff = timezone.now() - timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS)
+    expired = []
+    for version in IndexVersion.objects.filter(status=Status.BUILDING, heartbeat_at__lt=cutoff):
+        message = f"stopped without finishing: no heartbeat since {version.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}"
+        if IndexVersion.objects.filter(pk=version.pk, status=Status.BUILDING, heartbeat_at__lt=cutoff).update(
+                status=Status.FAILED, message=message, finished_at=timezone.now()):
+            storage.delete_neighbor_lists(version.pk)
+            storage.remove_version_files(version.pk)
+            expired.append(version.pk)
+    return expired
+
+
+def activate_version(version):
+    """Make a ready version the active one, in one transaction; return it refreshed."""
+    with transaction.atomic():
+        target = IndexVersion.objects.select_for_update().get(pk=version.pk)
+        if target.status == Status.ACTIVE:
+            return target
+        if target.status != Status.READY:
+            raise RecommenderError(f"index version {target.pk} is {target.status}; only ready versions can be "
+                                   f"activated")
+        if not storage.version_files_exist(target.pk):
+            raise IndexFilesMissing(f"the files of index version {target.pk} are missing; it can't be activated")
+        # Demote first: the partial unique index allows one active row at any moment.
+        IndexVersion.objects.filter(status=Status.ACTIVE).update(status=Status.READY)
+        target.status, target.activated_at = Status.ACTIVE, timezone.now()
+        target.save(update_fields=["status", "activated_at"])
+    return target
+
+
+def prune_versions(keep=None):
+    """Delete all but the active version, the newest ``keep - 1`` ready ones and the newest failed one.
+
+    At least 2 versions are always kept so the one just replaced can finish serving requests in flight.
+    Returns the deleted version ids.
+    """
+    keep = max(2, keep or settings.RECOMMENDER_KEEP_VERSIONS)
+    ready_kept, failed_kept, doomed = 0, False, []
+    for version in IndexVersion.objects.exclude(status=Status.BUILDING).order_by("-id"):
+        if version.status == Status.ACTIVE:
+            continue
+        if version.status == Status.READY and ready_kept < keep - 1:
+            ready_kept += 1
+        elif version.status == Status.FAILED and not failed_kept:
+            failed_kept = True
+        else:
+            doomed.append(version.pk)
+    for version_id in doomed:
+        storage.delete_neighbor_lists(version_id)
+        IndexVersion.objects.filter(pk=version_id).delete()
+        storage.remove_version_files(version_id)
+        storage.forget_version_data(version_id)
+    _remove_orphan_directories()
+    return doomed
+
+
+def _remove_orphan_directories():
+    """Version directories left by killed builds or deleted versions (only names like "12" or "12.tmp")."""
+    root = Path(settings.RECOMMENDER_INDEX_DIR)
+    if not root.is_dir():
+        return
+    live = {str(pk) for pk in IndexVersion.objects.exclude(status=Status.FAILED).values_list("pk", flat=True)}
+    building = {str(pk) for pk in IndexVersion.objects.filter(status=Status.BUILDING).values_list("pk", flat=True)}
+    for path in root.iterdir():
+        match = re.fullmatch(r"(\d+)(\.tmp)?", path.name)
+        if not match or not path.is_dir():
+            continue
+        version_id, temporary = match.group(1), bool(match.group(2))
+        if version_id in building or (version_id in live and not temporary):
+            continue
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,210 @@
+"""Where an index version lives: neighbour lists in the database, vectors in files under its directory.
+
+Files (``RECOMMENDER_INDEX_DIR/<version id>/``), written to ``<id>.tmp`` and renamed into place whole:
+``track_ids.npy`` (int64, ascending), ``weighted.npy`` and ``normalized.npy`` (float32 vectors, euclidean and
+cosine space), ``attributes.npy`` (float32 raw audio features, popularity, duration for filters),
+``genre_indptr.npy``/``genre_indices.npy`` (each track's genres, CSR), ``genres.json``, ``pipeline.joblib``
+(the fitted feature pipeline) and ``manifest.json``. Web processes memory-map them, once per version.
+"""
+
+import json
+import shutil
+import threading
+from collections import OrderedDict
+from functools import cached_property
+from pathlib import Path
+
+import joblib
+import numpy as np
+from django.conf import settings
+from django.db import connection
+
+from .errors import IndexFilesMissing
+from .features import ATTRIBUTES
+from .models import NeighborList
+
+REQUIRED_FILES = ("track_ids.npy", "weighted.npy", "normalized.npy", "attributes.npy", "genre_indptr.npy",
+                  "genre_indices.npy")
+COPY_CHUNK_ROWS = 10_000
+
+
+def write_version_files(version_id, table, matrices):
+    """Write the version's files atomically (temp dir, then rename); return the final directory."""
+    root = Path(settings.RECOMMENDER_INDEX_DIR)
+    final, temporary = root / str(version_id), root / f"{version_id}.tmp"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    genre_names = sorted({name for names in table.genres for name in names})
+    genre_numbers = {name: number for number, name in enumerate(genre_names)}
+    indptr = np.zeros(len(table) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(names) for names in table.genres])
+    indices = np.fromiter((genre_numbers[name] for names in table.genres for name in names), dtype=np.int32,
+                          count=int(indptr[-1]))
+    np.save(temporary / "track_ids.npy", table.track_ids.astype(np.int64))
+    np.save(temporary / "weighted.npy", matrices.weighted)
+    np.save(temporary / "normalized.npy", matrices.normalized)
+    np.save(temporary / "attributes.npy", table.attributes.astype(np.float32))
+    np.save(temporary / "genre_indptr.npy", indptr)
+    np.save(temporary / "genre_indices.npy", indices)
+    (temporary / "genres.json").write_text(json.dumps(genre_names))
+    joblib.dump(matrices.pipeline, temporary / "pipeline.joblib")
+    (temporary / "manifest.json").write_text(json.dumps({
+        "version": version_id, "tracks": len(table), "dimensions": int(matrices.weighted.shape[1]),
+        "feature_names": matrices.feature_names, "attributes": list(ATTRIBUTES),
+    }, indent=1))
+    shutil.rmtree(final, ignore_errors=True)
+    temporary.rename(final)
+    return final
+
+
+def remove_version_files(version_id):
+    root = Path(settings.RECOMMENDER_INDEX_DIR)
+    for path in (root / str(version_id), root / f"{version_id}.tmp"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def version_files_exist(version_id):
+    directory = Path(settings.RECOMMENDER_INDEX_DIR) / str(version_id)
+    return all((directory / name).is_file() for name in REQUIRED_FILES)
+
+
+class VersionData:
+    """A version's arrays, memory-mapped read-only; derived arrays are computed on first use."""
+
+    def __init__(self, version_id, directory):
+        self.version_id = version_id
+        self.directory = Path(directory)
+        self.track_ids = np.load(self.directory / "track_ids.npy")
+        self.weighted = np.load(self.directory / "weighted.npy", mmap_mode="r")
+        self.normalized = np.load(self.directory / "normalized.npy", mmap_mode="r")
+        self.attributes = np.load(self.directory / "attributes.npy", mmap_mode="r")
+        self.genre_indptr = np.load(self.directory / "genre_indptr.npy")
+        self.genre_indices = np.load(self.directory / "genre_indices.npy")
+
+    def __len__(self):
+        return len(self.track_ids)
+
+    def positions(self, track_ids):
+        """Row positions of ``track_ids`` (int64 array), -1 for ids not in this version."""
+        track_ids = np.asarray(track_ids, dtype=np.int64).reshape(-1)
+        found = np.searchsorted(self.track_ids, track_ids)
+        found = np.minimum(found, len(self.track_ids) - 1) if len(self.track_ids) else found
+        present = len(self.track_ids) > 0 and (self.track_ids[found] == track_ids)
+        return np.where(present, found, -1)
+
+    def position(self, track_id):
+        position = int(self.positions([track_id])[0])
+        return None if position < 0 else position
+
+    def genres_of(self, position):
+        return self.genre_indices[self.genre_indptr[position]:self.genre_indptr[position + 1]]
+
+    @cached_property
+    def squared_norms(self):
+        return np.einsum("ij,ij->i", self.weighted, self.weighted, dtype=np.float64).astype(np.float32)
+
+    @cached_property
+    def attribute_spread(self):
+        """Standard deviation of each attribute (1 where constant or unknown): the unit of target_ penalties."""
+        spread = np.nanstd(np.asarray(self.attributes, dtype=np.float64), axis=0)
+        spread[~np.isfinite(spread) | (spread == 0)] = 1.0
+        return spread
+
+    @cached_property
+    def popularity(self):
+        values = np.asarray(self.attributes[:, ATTRIBUTES.index("popularity")], dtype=np.float32)
+        return np.nan_to_num(values, nan=0.0)
+
+    @cached_property
+    def popularity_order(self):
+        """Positions by popularity, most popular first; ties by track id."""
+        return np.lexsort((self.track_ids, -self.popularity))
+
+    def sharing_genres(self, genre_numbers):
+        """Boolean mask of tracks having at least one of ``genre_numbers``."""
+        mask = np.zeros(len(self), dtype=bool)
+        if len(genre_numbers):
+            hit = np.isin(self.genre_indices, genre_numbers)
+            owners = np.repeat(np.arange(len(self)), np.diff(self.genre_indptr))
+            mask[owners[hit]] = True
+        return mask
+
+
+_cache = OrderedDict()
+_cache_lock = threading.Lock()
+# The active version and the one it replaced (requests in flight during a switch).
+CACHED_VERSIONS = 2
+
+
+def version_data(version_id):
+    """This process's VersionData for a version, loaded on first use; raises IndexFilesMissing."""
+    with _cache_lock:
+        data = _cache.get(version_id)
+        if data is not None:
+            _cache.move_to_end(version_id)
+            return data
+    if not version_files_exist(version_id):
+        raise IndexFilesMissing(f"the files of index version {version_id} are missing from "
+                                f"{settings.RECOMMENDER_INDEX_DIR}; rebuild the index on this server")
+    data = VersionData(version_id, Path(settings.RECOMMENDER_INDEX_DIR) / str(version_id))
+    with _cache_lock:
+        _cache[version_id] = data
+        while len(_cache) > CACHED_VERSIONS:
+            _cache.popitem(last=False)
+    return data
+
+
+def forget_version_data(version_id=None):
+    with _cache_lock:
+        if version_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(version_id, None)
+
+
+def write_neighbor_lists(version_id, metric, track_ids, neighbors, progress=None):
+    """Store every track's neighbour list (COPY on PostgreSQL, bulk_create elsewhere).
+
+    ``progress(done, total)`` is called between chunks.
+    """
+    ids = track_ids[neighbors.indices] if neighbors.indices.size else np.empty((len(track_ids), 0), np.int64)
+    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    scores = np.ascontiguousarray(neighbors.scores, dtype=np.float32)
+    total = len(track_ids)
+    for start in range(0, total, COPY_CHUNK_ROWS):
+        stop = min(total, start + COPY_CHUNK_ROWS)
+        rows = ((version_id, metric, int(track_ids[i]), ids[i].tobytes(), scores[i].tobytes())
+                for i in range(start, stop))
+        if connection.vendor == "postgresql":
+            _copy_rows(rows)
+        else:
+            NeighborList.objects.bulk_create(
+                [NeighborList(version_id=v, metric=m, track_id=t, neighbor_ids=n, scores=s) for v, m, t, n, s in rows],
+                batch_size=2000)
+        if progress is not None:
+            progress(stop, total)
+
+
+def _copy_rows(rows):
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("version_id", "metric", "track_id", "neighbor_ids", "scores"))
+    statement = f"COPY {quote(NeighborList._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(statement) as copy:
+            copy.set_types(["int8", "text", "int8", "bytea", "bytea"])
+            for row in rows:
+                copy.write_row(row)
+
+
+def read_neighbor_list(version_id, metric, track_id):
+    """(neighbour track ids int64, scores float32) of one track, or None when it has no list."""
+    rows = list(NeighborList.objects.filter(version_id=version_id, metric=metric, track_id=track_id)
+                .values_list("neighbor_ids", "scores")[:1])  # no ORDER BY: the unique index finds the row
+    if not rows:
+        return None
+    row = rows[0]
+    return np.frombuffer(bytes(row[0]), dtype=np.int64), np.frombuffer(bytes(row[1]), dtype=np.float32)
+
+
+def delete_neighbor_lists(version_id):
+    NeighborList.objects.filter(version_id=version_id).delete()

@@ -1,0 +1,115 @@
+"""Server-rendered pages: multi-seed recommendations and the index status."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from catalog.models import Track
+from catalog.search import QueryError
+from catalog.selectors import search_results, tracks_with_credits
+
+from . import selectors
+from .blending import MAX_SEEDS, recommend_for_seeds
+from .errors import RecommenderError
+from .queries import InvalidQuery, parse_constraints, parse_int, parse_seed_ids, parse_system
+from .systems import SCORE_LABELS, SHORT_LABELS, SYSTEMS
+
+TUNABLE = ("energy", "danceability", "valence", "acousticness", "instrumentalness", "speechiness", "liveness",
+           "tempo", "loudness", "popularity")
+
+
+def _url_with(request, **changes):
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value:
+            query[key] = value
+        else:
+            query.pop(key, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def _parsed(errors, parse, default):
+    """parse(), or ``default`` with the problem recorded in ``errors`` under its field name."""
+    try:
+        return parse()
+    except InvalidQuery as error:
+        errors[error.field] = error.message
+        return default
+
+
+def recommend(request):
+    """Pick up to 5 seeds (search, or ?seeds=id,id), tune, and get a blended list."""
+    params, errors = request.GET, {}
+    version = selectors.active_version()
+    raw_seeds = params.get("seeds", "").strip()
+    seed_ids = _parsed(errors, lambda: parse_seed_ids(raw_seeds, field="seeds") if raw_seeds else [], [])
+    system = _parsed(errors, lambda: parse_system(params.get("metric")), "cosine")
+    limit = _parsed(errors, lambda: parse_int(params.get("limit"), "limit", 20, 1, 100), 20)
+    constraints = _parsed(errors, lambda: parse_constraints(params), None)
+    found = {track.spotify_id: track for track in
+             tracks_with_credits(Track.objects.filter(hidden=False)).filter(spotify_id__in=seed_ids)}
+    unknown = [spotify_id for spotify_id in seed_ids if spotify_id not in found]
+    if unknown:
+        errors["seeds"] = f"Unknown track id(s): {', '.join(unknown)}"
+    seeds = [found[spotify_id] for spotify_id in seed_ids if spotify_id in found]
+
+    query, matches = params.get("q", "").strip(), []
+    if query:
+        try:
+            matches = search_results(query, limit=10)
+        except QueryError as error:
+            errors["q"] = str(error)
+    current = [seed.spotify_id for seed in seeds]
+    for seed in seeds:
+        seed.remove_url = _url_with(request, seeds=",".join(i for i in current if i != seed.spotify_id), q="")
+    for match in matches:
+        match.add_url = _url_with(request, seeds=",".join([*current, match.spotify_id]), q="")
+
+    results, result, problem = [], None, None
+    if seeds and version is not None and not errors:
+        try:
+            result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version)
+        except RecommenderError as error:
+            problem = str(error)
+        else:
+            tracks = tracks_with_credits().in_bulk([item.track_id for item in result.recommendations])
+            results = [(item, tracks[item.track_id], result.cosine_scores[item.track_id])
+                       for item in result.recommendations if item.track_id in tracks]
+    context = {
+        "version": version, "seeds": seeds, "seed_value": ",".join(current), "max_seeds": MAX_SEEDS,
+        "can_add": len(seeds) < MAX_SEEDS, "query": query, "matches": matches, "system": system,
+        "systems": [(name, SCORE_LABELS[name]) for name in SYSTEMS], "short_label": SHORT_LABELS[system],
+        "limit": limit, "errors": errors, "problem": problem, "results": results, "result": result,
+        "tunable": [(name, params.get(f"min_{name}", ""), params.get(f"max_{name}", ""),
+                     params.get(f"target_{name}", "")) for name in TUNABLE],
+        "tuned": any(key.startswith(("min_", "max_", "target_")) and params.get(key) for key in params),
+    }
+    return render(request, "recommender/recommend.html", context, status=400 if errors else 200)
+
+
+def index_status(request):
+    """Active version, its metrics, recent versions and a running build's progress (polled as JSON)."""
+    info = selectors.index_status()
+    context = {"info": info, "active": info.active, "building": info.building, "versions": info.versions,
+               "can_queue": not settings.CELERY_TASK_ALWAYS_EAGER,
+               "mlflow_uri": settings.MLFLOW_TRACKING_URI, "experiment": settings.MLFLOW_EXPERIMENT_NAME}
+    return render(request, "recommender/index_status.html", context)
+
+
+@require_POST
+@staff_member_required
+def rebuild(request):
+    """Queue a rebuild on the Celery workers (never inline: it takes about a minute)."""
+    from .tasks import rebuild_index
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        messages.error(request, "No Celery broker is configured, so the rebuild can't run in the background: "
+                                "run `manage.py rebuild_index` instead.")
+    elif selectors.index_status().building is not None:
+        messages.error(request, "A rebuild is already running.")
+    else:
+        rebuild_index.delay(force=True)
+        messages.success(request, "Rebuild queued; progress appears below within a few seconds.")
+    return redirect("recommender:index_status")

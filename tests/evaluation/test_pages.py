@@ -1,0 +1,145 @@
+"""Evaluator pages and campaign results pages."""
+
+import re
+
+import pytest
+
+from evaluation.assignment import next_task
+from evaluation.campaigns import close_campaign
+from evaluation.models import Assignment, Rating
+from tests.evaluation.conftest import rate_all
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def logged_in(client, evaluator):
+    client.force_login(evaluator)
+    return client
+
+
+def rating_form(task, score=4):
+    data = {"then": "next"}
+    for item in task.items.all():
+        data[f"score-{item.pk}"] = str(score)
+        data[f"comment-{item.pk}"] = ""
+    return data
+
+
+def test_evaluate_needs_a_login(client, db):
+    response = client.get("/evaluate/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/evaluate/")
+
+
+def test_users_outside_the_group_are_told_why(client, campaign):
+    client.force_login(UserFactory())
+    response = client.get("/evaluate/")
+    assert response.status_code == 403
+    assert b"evaluators" in response.content
+
+
+def test_home_lists_open_campaigns_with_progress(logged_in, campaign):
+    response = logged_in.get("/evaluate/")
+    html = response.content.decode()
+    assert campaign.name in html
+    assert "0 of 4 tasks done" in html
+    assert "Start next task" in html
+
+
+def test_start_next_task_redirects_to_a_blind_rating_page(logged_in, campaign, evaluator):
+    response = logged_in.post("/evaluate/next/")
+    assignment = Assignment.objects.get(evaluator=evaluator)
+    assert response.status_code == 302 and response["Location"] == f"/evaluate/tasks/{assignment.task_id}/"
+    html = logged_in.get(response["Location"]).content.decode()
+    assert "task 1 of 4" in html
+    assert assignment.task.seed_track.name in html
+    assert html.count('type="radio"') == 3 * 5
+    assert "cosine" not in html and "random" not in html  # the system is never shown
+    assert "rate.js" in html and 'name="viewport"' in html
+    # Items appear in the stored display order, not in rank order.
+    shown = re.findall(r'data-item="(\d+)"', html)
+    assert shown == [str(pk) for pk in assignment.task.items.order_by("display_position").values_list("pk", flat=True)]
+
+
+def test_submitting_the_form_saves_ratings_and_moves_on(logged_in, campaign, evaluator):
+    task = next_task(evaluator).task
+    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", rating_form(task, score=5))
+    assert response.status_code == 302
+    assert Rating.objects.filter(evaluator=evaluator, score=5).count() == 3
+    following = Assignment.objects.get(evaluator=evaluator, status=Assignment.Status.ACTIVE)
+    assert response["Location"] == f"/evaluate/tasks/{following.task_id}/"
+    assert "task 2 of 4" in logged_in.get(response["Location"]).content.decode()
+
+
+def test_submit_and_stop_goes_home(logged_in, campaign, evaluator):
+    task = next_task(evaluator).task
+    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", {**rating_form(task), "then": "stop"})
+    assert response["Location"] == "/evaluate/"
+    assert not Assignment.objects.filter(evaluator=evaluator, status=Assignment.Status.ACTIVE).exists()
+
+
+def test_a_missing_or_bad_score_re_renders_with_the_problem(logged_in, campaign, evaluator):
+    task = next_task(evaluator).task
+    data = rating_form(task)
+    first = task.items.order_by("display_position").first()
+    del data[f"score-{first.pk}"]
+    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", data)
+    assert response.status_code == 400
+    assert b"Rate track 1 from 1 to 5." in response.content
+    data[f"score-{first.pk}"] = "9"
+    assert logged_in.post(f"/evaluate/tasks/{task.pk}/", data).status_code == 400
+    assert not Rating.objects.exists()
+
+
+def test_someone_elses_task_page_is_forbidden(logged_in, campaign, make_evaluator):
+    theirs = next_task(make_evaluator()).task
+    assert logged_in.get(f"/evaluate/tasks/{theirs.pk}/").status_code == 403
+    assert logged_in.post(f"/evaluate/tasks/{theirs.pk}/", rating_form(theirs)).status_code == 403
+    assert not Rating.objects.exists()
+
+
+def test_a_closed_campaign_shows_the_page_read_only_and_refuses_posts(logged_in, campaign, evaluator):
+    task = next_task(evaluator).task
+    close_campaign(campaign, log_to_mlflow=False)
+    page = logged_in.get(f"/evaluate/tasks/{task.pk}/").content.decode()
+    assert "no longer accepts ratings" in page and "Submit and next" not in page
+    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", rating_form(task))
+    assert response.status_code == 409
+    assert not Rating.objects.exists()
+
+
+def test_when_everything_is_rated_the_evaluator_is_thanked(logged_in, make_campaign, evaluator):
+    campaign = make_campaign(systems=["cosine"], seeds=1)
+    task = next_task(evaluator).task
+    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", rating_form(task), follow=True)
+    assert b"Thank you" in response.content
+    assert b"all done" in response.content
+    assert campaign.pk
+
+
+def test_campaign_list_and_results_are_public(client, campaign, make_evaluator):
+    for score in (2, 5):
+        evaluator = make_evaluator()
+        rate_all(evaluator, next_task(evaluator).task, score=score)
+    listing = client.get("/campaigns/").content.decode()
+    assert campaign.name in listing
+    response = client.get(f"/campaigns/{campaign.pk}/results/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mean score ± 95% CI" in html and "nDCG@3" in html and "Spearman" in html
+    assert html.count("<svg") == 2 and "<circle" in html
+    assert "cosine" in html and "random" in html
+    assert "ratings.csv" not in html  # the export link is for staff
+    version = client.get(f"/campaigns/versions/{campaign.index_version_id}/")
+    assert version.status_code == 200 and campaign.name in version.content.decode()
+
+
+def test_results_without_ratings_say_so(client, campaign):
+    html = client.get(f"/campaigns/{campaign.pk}/results/").content.decode()
+    assert "No rated items yet." in html and "No ratings yet." in html
+
+
+def test_draft_results_are_for_staff_only(client, make_campaign):
+    draft = make_campaign(opened=False)
+    assert client.get(f"/campaigns/{draft.pk}/results/").status_code == 404
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(f"/campaigns/{draft.pk}/results/").status_code == 200

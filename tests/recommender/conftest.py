@@ -1,0 +1,41 @@
+import random
+
+import pytest
+
+from recommender import services, storage
+from recommender.params import IndexParams
+from tests.factories import ArtistFactory, TrackFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version_cache():
+    """Memory-mapped version files are cached per process; each test starts without them."""
+    storage.forget_version_data()
+    yield
+    storage.forget_version_data()
+
+
+@pytest.fixture
+def catalog(db):
+    """30 indexable tracks over rock / jazz / k-pop (10 each), plus a hidden one and one missing a feature."""
+    random.seed(20240611)
+    tracks = {}
+    for genre, energy in (("rock", 0.85), ("jazz", 0.3), ("k-pop", 0.7)):
+        artists = [ArtistFactory(name=f"{genre} artist {i}") for i in range(4)]
+        tracks[genre] = [TrackFactory(name=f"{genre} song {i}", genres=[genre], artists=[artists[i % 4]],
+                                      energy=min(1.0, max(0.0, random.gauss(energy, 0.05))),
+                                      popularity=10 + 8 * i) for i in range(10)]
+    tracks["hidden"] = TrackFactory(name="hidden song", genres=["rock"], hidden=True)
+    tracks["incomplete"] = TrackFactory(name="no tempo", genres=["rock"], tempo=None)
+    return tracks
+
+
+def build(**overrides):
+    """Rebuild with small k (10) unless overridden; returns the RebuildResult."""
+    return services.rebuild_index(IndexParams.from_settings(**{"k": 10, **overrides}))
+
+
+@pytest.fixture
+def active(catalog):
+    """The catalog above, indexed and active."""
+    return build().version
