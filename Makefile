@@ -44,6 +44,10 @@ test: install lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
+# Point DATABASE_URL at a scratch database first: the benchmarks empty and refill the catalog.
 bench: install
 	$(BIN)/python bench/bench_import.py $(DATASET)
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_index.py $(DATASET)
+	$(BIN)/python bench/bench_recommend.py
+	$(BIN)/python bench/bench_evaluation.py

@@ -169,6 +169,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # MLflow and its migrations narrate every run at INFO, drowning the commands' progress bars.
+    "loggers": {name: {"level": "WARNING"} for name in ("mlflow", "alembic")},
 }
 
 # --- catalog -------------------------------------------------------------------------
