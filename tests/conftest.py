@@ -76,3 +76,10 @@ def _fresh_search_index():
     search._index = None
     yield
     search._index = None
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_run_in_process(request, settings):
+    """Tests talk to Redis (REDIS_URL) but no worker listens there; tasks run in-process unless a test starts one."""
+    if request.node.get_closest_marker("celery_worker") is None:
+        settings.CELERY_TASK_ALWAYS_EAGER = True
