@@ -51,3 +51,4 @@ bench: install
 	$(BIN)/python bench/bench_index.py $(DATASET)
 	$(BIN)/python bench/bench_recommend.py
 	$(BIN)/python bench/bench_evaluation.py
+	$(BIN)/python bench/bench_crawl.py

@@ -1,9 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, crawl_api
 
 router = SimpleRouter()
 router.register("tracks", api.TrackViewSet, basename="track")
 router.register("artists", api.ArtistViewSet, basename="artist")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + crawl_api.router.urls

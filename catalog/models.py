@@ -218,3 +218,6 @@ class CatalogRevision(models.Model):
         updated = cls.objects.filter(pk=1).update(number=F("number") + 1)
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+from .crawl_models import *  # noqa: E402,F401,F403

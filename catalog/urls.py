@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import crawl_views, views
 
 app_name = "catalog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tracks/<str:spotify_id>/", views.track_detail, name="track"),
     path("artists/<int:pk>/", views.artist_detail, name="artist"),
+    path("crawl/", crawl_views.crawl_status, name="crawl_status"),
 ]

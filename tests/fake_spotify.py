@@ -1,0 +1,412 @@
+"""A fake Spotify Web API (plus ReccoBeats and chart pages) on 127.0.0.1, for tests that run the real spotipy.
+
+It serves a small catalog you build with add_artist/add_album/add_track, pages lists with absolute `next`
+links, checks the bearer token its own token endpoint issued, records every request, and can be told to
+misbehave: `fail(path, status, headers=..., body=..., delay=..., times=...)` scripts 429s with Retry-After,
+5xx, malformed JSON or slow answers; `batch_endpoints=False` and `audio_features_allowed=False` mimic a
+development-mode app (403 on /tracks?ids=, /artists?ids= and /audio-features).
+"""
+
+import base64
+import json
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+
+FEATURES = ("danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness", "instrumentalness",
+            "liveness", "valence", "tempo", "time_signature")
+SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+
+
+def make_id(prefix, number):
+    """A valid 22-character base62 Spotify id such as ``ar00000000000000000007``."""
+    return f"{prefix}{number:0{22 - len(prefix)}d}"
+
+
+def features_for(number):
+    return {"danceability": 0.5, "energy": round(0.1 + (number % 9) / 10, 2), "key": number % 12,
+            "loudness": -6.5, "mode": number % 2, "speechiness": 0.05, "acousticness": 0.2,
+            "instrumentalness": 0.0, "liveness": 0.1, "valence": 0.4, "tempo": 60.0 + number % 140, "time_signature": 4}
+
+
+@dataclass
+class Fault:
+    path: str
+    status: int | None
+    times: int
+    headers: dict
+    body: str | None
+    delay: float
+    query_contains: str | None
+
+    def matches(self, path, query):
+        prefix = self.path.endswith("*")
+        hit = path.startswith(self.path[:-1]) if prefix else path == self.path
+        return hit and self.times > 0 and (self.query_contains is None or self.query_contains in query)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict = field(default_factory=dict)
+
+
+class FakeSpotify:
+    def __init__(self, client_id="test-client", client_secret="test-secret"):
+        self.client_id, self.client_secret = client_id, client_secret
+        self.artists, self.albums, self.tracks, self.playlists = {}, {}, {}, {}
+        self.features, self.reccobeats, self.pages = {}, {}, {}
+        self.requests, self.faults, self.tokens = [], [], set()
+        self.batch_endpoints = True
+        self.audio_features_allowed = True
+        self.search_max_limit = 10
+        self.max_page = 50
+        self.lock = threading.Lock()
+        self._counter = 0
+        self.server = None
+
+    # --- lifecycle -----------------------------------------------------------------------------------------
+    def start(self):
+        fake = self
+
+        class Handler(_Handler):
+            server_fake = fake
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    # --- building the catalog ------------------------------------------------------------------------------
+    def _next_number(self):
+        self._counter += 1
+        return self._counter
+
+    def add_artist(self, name, popularity=50, genres=()):
+        artist_id = make_id("ar", self._next_number())
+        self.artists[artist_id] = {"id": artist_id, "name": name, "popularity": popularity, "genres": list(genres)}
+        return artist_id
+
+    def add_album(self, name, artist_ids, release_date="2024-05-01"):
+        album_id = make_id("al", self._next_number())
+        self.albums[album_id] = {"id": album_id, "name": name, "release_date": release_date,
+                                 "artists": list(artist_ids), "tracks": []}
+        return album_id
+
+    def add_track(self, name, album_id, artist_ids=None, popularity=40, features=True, reccobeats=False):
+        number = self._next_number()
+        track_id = make_id("tr", number)
+        album = self.albums[album_id]
+        self.tracks[track_id] = {"id": track_id, "name": name, "album": album_id, "popularity": popularity,
+                                 "artists": list(artist_ids or album["artists"]), "duration_ms": 180000 + number,
+                                 "explicit": False}
+        album["tracks"].append(track_id)
+        if features:
+            self.features[track_id] = features if isinstance(features, dict) else features_for(number)
+        if reccobeats:
+            values = reccobeats if isinstance(reccobeats, dict) else features_for(number)
+            self.reccobeats[track_id] = {k: v for k, v in values.items() if k != "time_signature"}
+        return track_id
+
+    def add_playlist(self, track_ids):
+        playlist_id = make_id("pl", self._next_number())
+        self.playlists[playlist_id] = list(track_ids)
+        return playlist_id
+
+    sample_features = staticmethod(features_for)
+
+    @staticmethod
+    def unknown_id(prefix, number=999):
+        """A well-formed id the fake has never heard of."""
+        return make_id(prefix, 10_000 + number)
+
+    # --- scripting faults and reading what happened --------------------------------------------------------
+    def fail(self, path, status=None, *, times=1, headers=None, body=None, delay=0.0, query_contains=None):
+        self.faults.append(Fault(path, status, times, headers or {}, body, delay, query_contains))
+
+    def calls(self, prefix="/"):
+        return [request for request in self.requests if request.path.startswith(prefix)]
+
+    def revoke_tokens(self):
+        self.tokens.clear()
+
+    # --- JSON shapes ---------------------------------------------------------------------------------------
+    def artist_ref(self, artist_id):
+        return {"id": artist_id, "name": self.artists[artist_id]["name"], "type": "artist"}
+
+    def album_simple(self, album_id):
+        album = self.albums[album_id]
+        return {"id": album_id, "name": album["name"], "release_date": album["release_date"], "album_type": "album",
+                "album_group": "album", "artists": [self.artist_ref(a) for a in album["artists"]]}
+
+    def track_simple(self, track_id):
+        track = self.tracks[track_id]
+        return {"id": track_id, "name": track["name"], "type": "track", "duration_ms": track["duration_ms"],
+                "explicit": track["explicit"], "artists": [self.artist_ref(a) for a in track["artists"]]}
+
+    def track_full(self, track_id):
+        return {**self.track_simple(track_id), "album": self.album_simple(self.tracks[track_id]["album"]),
+                "popularity": self.tracks[track_id]["popularity"], "is_local": False}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_fake = None
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes; don't let them wait for ACKs
+
+    def log_message(self, *args):
+        pass
+
+    # --- plumbing ------------------------------------------------------------------------------------------
+    def _send(self, status, payload=None, headers=None, raw=None, content_type="application/json"):
+        body = raw.encode() if isinstance(raw, str) else raw if raw is not None else json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, str(value))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _error(self, status, message):
+        self._send(status, {"error": {"status": status, "message": message}})
+
+    def _page(self, items, query, path):
+        fake = self.server_fake
+        limit = min(int(query.get("limit", ["20"])[0]), fake.max_page)
+        offset = int(query.get("offset", ["0"])[0])
+        chunk = items[offset:offset + limit]
+        next_url = None
+        if offset + limit < len(items):
+            params = {key: values[0] for key, values in query.items()}
+            params.update(offset=offset + limit, limit=limit)
+            next_url = f"{fake.url}{path}?{urlencode(params)}"
+        return {"items": chunk, "total": len(items), "limit": limit, "offset": offset, "next": next_url,
+                "href": f"{fake.url}{path}"}
+
+    def _handle(self, method):
+        fake = self.server_fake
+        parts = urlsplit(self.path)
+        path = parts.path.rstrip("/") or "/"
+        query = parse_qs(parts.query)
+        if method == "POST":
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+        with fake.lock:
+            fake.requests.append(Request(method, path, {key: values[0] for key, values in query.items()}))
+            fault = next((f for f in fake.faults if f.matches(path, parts.query)), None)
+            if fault is not None:
+                fault.times -= 1
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status is not None or fault.body is not None:
+                status = fault.status or 200
+                if fault.body is not None:
+                    return self._send(status, headers=fault.headers, raw=fault.body)
+                return self._send(status, {"error": {"status": status, "message": "scripted failure"}},
+                                  headers=fault.headers)
+        if path == "/api/token" and method == "POST":
+            return self._token()
+        if path in fake.pages:
+            content_type, body = fake.pages[path]
+            return self._send(200, raw=body, content_type=content_type)
+        if path.startswith("/reccobeats/v1/"):
+            return self._reccobeats(path, query)
+        if not path.startswith("/v1/"):
+            return self._error(404, "no such endpoint")
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token not in fake.tokens:
+            return self._error(401, "Invalid access token")
+        return self._api(path[len("/v1"):], query)
+
+    def do_GET(self):  # noqa: N802
+        self._handle("GET")
+
+    def do_POST(self):  # noqa: N802
+        self._handle("POST")
+
+    # --- endpoints -----------------------------------------------------------------------------------------
+    def _token(self):
+        fake = self.server_fake
+        expected = base64.b64encode(f"{fake.client_id}:{fake.client_secret}".encode()).decode()
+        if self.headers.get("Authorization") != f"Basic {expected}":
+            return self._send(400, {"error": "invalid_client", "error_description": "Invalid client"})
+        token = uuid.uuid4().hex
+        with fake.lock:
+            fake.tokens.add(token)
+        return self._send(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+
+    def _api(self, path, query):
+        fake = self.server_fake
+        ids = [i for i in query.get("ids", [""])[0].split(",") if i]
+        segments = path.strip("/").split("/")
+        if segments == ["search"]:
+            return self._search(query)
+        if segments[0] in ("tracks", "artists") and len(segments) == 1:
+            return self._several(segments[0], ids)
+        if segments[0] == "tracks" and len(segments) == 2:
+            return self._one(segments[1], fake.tracks, fake.track_full)
+        if segments[0] == "artists" and len(segments) == 2:
+            return self._one(segments[1], fake.artists, lambda i: dict(fake.artists[i], type="artist"))
+        if segments[0] == "artists" and len(segments) == 3 and segments[2] == "albums":
+            if segments[1] not in fake.artists:
+                return self._error(404, "Resource not found")
+            albums = [fake.album_simple(a) for a, album in fake.albums.items() if album["artists"][0] == segments[1]]
+            return self._send(200, self._page(albums, query, f"/v1{path}"))
+        if segments[0] == "albums" and len(segments) == 3 and segments[2] == "tracks":
+            if segments[1] not in fake.albums:
+                return self._error(404, "Resource not found")
+            tracks = [fake.track_simple(t) for t in fake.albums[segments[1]]["tracks"]]
+            return self._send(200, self._page(tracks, query, f"/v1{path}"))
+        if segments[0] == "playlists" and len(segments) == 3 and segments[2] in ("items", "tracks"):
+            if segments[1] not in fake.playlists:
+                return self._error(404, "Resource not found")
+            items = [{"track": fake.track_full(t)} for t in fake.playlists[segments[1]]]
+            return self._send(200, self._page(items, query, f"/v1{path}"))
+        if segments == ["audio-features"]:
+            if not fake.audio_features_allowed:
+                return self._error(403, "Forbidden")
+            if len(ids) > 100:
+                return self._error(400, "Too many ids requested")
+            return self._send(200, {"audio_features": [dict(fake.features[i], id=i, type="audio_features")
+                                                       if i in fake.features else None for i in ids]})
+        return self._error(404, "Service not found")
+
+    def _one(self, item_id, table, render):
+        if not SPOTIFY_ID.match(item_id):
+            return self._error(400, "Invalid base62 id")
+        if item_id not in table:
+            return self._error(404, "Resource not found")
+        return self._send(200, render(item_id))
+
+    def _several(self, kind, ids):
+        fake = self.server_fake
+        if not fake.batch_endpoints:
+            return self._error(403, "Forbidden")
+        if len(ids) > 50:
+            return self._error(400, "Too many ids requested")
+        if kind == "tracks":
+            items = [fake.track_full(i) if i in fake.tracks else None for i in ids]
+        else:
+            items = [dict(fake.artists[i], type="artist") if i in fake.artists else None for i in ids]
+        return self._send(200, {kind: items})
+
+    def _search(self, query):
+        fake = self.server_fake
+        text = query.get("q", [""])[0]
+        limit, offset = int(query.get("limit", ["10"])[0]), int(query.get("offset", ["0"])[0])
+        if limit > fake.search_max_limit:
+            return self._error(400, "Invalid limit")
+        filters = dict(re.findall(r'(\w+):"([^"]*)"', text))
+        filters.update({key: value for key, value in re.findall(r'(\w+):([^\s"]+)', text)})
+        free = re.sub(r'\w+:("[^"]*"|\S+)', "", text).strip().lower()
+
+        def artist_ok(artist):
+            if "artist" in filters and artist["name"].lower() != filters["artist"].lower():
+                return False
+            if "genre" in filters and filters["genre"] not in artist["genres"]:
+                return False
+            return free in artist["name"].lower()
+
+        def track_ok(track):
+            lead = fake.artists[track["artists"][0]]
+            if "track" in filters and track["name"].lower() != filters["track"].lower():
+                return False
+            if ("artist" in filters or "genre" in filters) and not artist_ok(lead):
+                return False
+            return free in track["name"].lower() or free in lead["name"].lower()
+
+        body = {}
+        for kind in query.get("type", ["track"])[0].split(","):
+            if kind == "artist":
+                found = [dict(a, type="artist") for a in fake.artists.values() if artist_ok(a)]
+            else:
+                found = [fake.track_full(t) for t, track in fake.tracks.items() if track_ok(track)]
+            page = self._page(found, {"limit": [str(limit)], "offset": [str(offset)], "q": [text],
+                                      "type": [kind]}, "/v1/search")
+            body[f"{kind}s"] = page
+        return self._send(200, body)
+
+    def _reccobeats(self, path, query):
+        fake = self.server_fake
+        if path != "/reccobeats/v1/audio-features":
+            return self._error(404, "no such endpoint")
+        ids = [i for i in query.get("ids", [""])[0].split(",") if i]
+        if not ids or len(ids) > 40:
+            return self._send(400, {"error": "ids must hold 1 to 40 ids"})
+        content = [dict(fake.reccobeats[i], id=str(uuid.uuid5(uuid.NAMESPACE_URL, i)),
+                        href=f"https://open.spotify.com/track/{i}") for i in ids if i in fake.reccobeats]
+        return self._send(200, {"content": content})
+
+
+def build_world(fake):
+    """Two artists: Aurora Lines (synthpop; 3 albums, 6 tracks, one featuring Guest Star) and Blue Harbor (jazz)."""
+    aurora = fake.add_artist("Aurora Lines", popularity=61, genres=["synthpop"])
+    guest = fake.add_artist("Guest Star", popularity=33)
+    harbor = fake.add_artist("Blue Harbor", popularity=47, genres=["jazz"])
+    first = fake.add_album("First Light", [aurora], release_date="2021-03-04")
+    second = fake.add_album("Second Wind", [aurora], release_date="2023")
+    single = fake.add_album("Echo", [aurora], release_date="2024-06")
+    nights = fake.add_album("Harbor Nights", [harbor])
+    tracks = {
+        "dawn": fake.add_track("Dawn", first, popularity=70, reccobeats=True),
+        "noon": fake.add_track("Noon", first, artist_ids=[aurora, guest], popularity=55, reccobeats=True),
+        "dusk": fake.add_track("Dusk", first, popularity=20, reccobeats=True),
+        "gale": fake.add_track("Gale", second, popularity=45, reccobeats=True),
+        "calm": fake.add_track("Calm", second, popularity=12, reccobeats=True),
+        "echo": fake.add_track("Echo", single, popularity=38, reccobeats=True),
+        "tide": fake.add_track("Tide", nights, popularity=41, reccobeats=True),
+        "moor": fake.add_track("Moor", nights, popularity=30, reccobeats=True),
+    }
+    return {"aurora": aurora, "guest": guest, "harbor": harbor, "first": first, "second": second,
+            "single": single, "nights": nights, "tracks": tracks}
+
+
+@pytest.fixture
+def world(fake_spotify):
+    return build_world(fake_spotify)
+
+
+@pytest.fixture
+def fake_spotify():
+    fake = FakeSpotify().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def crawl_settings(settings, fake_spotify):
+    """Point the crawl at the fake server, with no throttle, tiny backoffs, and no seeds unless a test adds some."""
+    settings.SPOTIFY_CLIENT_ID = fake_spotify.client_id
+    settings.SPOTIFY_CLIENT_SECRET = fake_spotify.client_secret
+    settings.SPOTIFY_API_PREFIX = f"{fake_spotify.url}/v1/"
+    settings.SPOTIFY_TOKEN_URL = f"{fake_spotify.url}/api/token"
+    settings.RECCOBEATS_API_URL = f"{fake_spotify.url}/reccobeats/v1/"
+    settings.SPOTIFY_REQUESTS_PER_SECOND = 0
+    settings.RECCOBEATS_REQUESTS_PER_SECOND = 0
+    settings.SPOTIFY_BACKOFF_SECONDS = 0.01
+    settings.SPOTIFY_MAX_RETRY_AFTER = 2
+    settings.SPOTIFY_REQUEST_TIMEOUT = 2
+    settings.SPOTIFY_SEED_QUERIES = []
+    settings.SPOTIFY_SEED_PLAYLISTS = []
+    settings.SPOTIFY_SEED_CATALOG_ARTISTS = 0
+    settings.SPOTIFY_CHART_SOURCE = ""
+    settings.SPOTIFY_FEATURES_PROVIDER = "auto"
+    settings.SPOTIFY_CRAWL_TIME_BUDGET = 60
+    return settings
