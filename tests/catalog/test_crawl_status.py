@@ -54,7 +54,7 @@ def test_without_credentials_the_page_says_crawling_is_not_configured(client, se
     assert response.status_code == 200
     html = response.content.decode()
     assert "<title>Crawl · songrec</title>" in html
-    assert "Crawling is not configured." in html and "SPOTIFY_CLIENT_ID" in html
+    assert "Spotify crawling is not configured" in html and "SPOTIFY_CLIENT_ID" in html
     assert "No crawl has run yet" in html
 
 
@@ -77,7 +77,7 @@ def test_the_page_shows_runs_errors_cursor_and_schedule(client, credentials):
 
     html = client.get("/crawl/").content.decode()
 
-    assert "Crawling is not configured" not in html
+    assert "crawling is not configured" not in html
     assert "<code>30 3 * * *</code> (UTC)" in html and "enabled" in html
     assert "Nightly Spotify crawl → catalog.tasks.nightly_crawl" in html
     assert "Retry-After 3600s" in html and "Stopped early (resumes next run)" in html
