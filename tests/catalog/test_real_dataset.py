@@ -29,7 +29,9 @@ def test_the_real_dataset_imports_into_postgresql_and_is_searchable(capsys):
 
     sample = Track.objects.filter(popularity__gte=60).order_by("spotify_id").first()
     hits = search_tracks(f"{sample.artist_names} {sample.name}")
-    assert sample.pk in [hit.track_id for hit in hits[:5]]
+    # The dataset repeats some songs under several ids, so any copy of the same credits and title counts.
+    found = Track.objects.in_bulk([hit.track_id for hit in hits[:5]])
+    assert (sample.artist_names, sample.name) in {(track.artist_names, track.name) for track in found.values()}
 
     call_command("import_tracks", str(DATASET), "--no-progress")
     assert Track.objects.count() == tracks
