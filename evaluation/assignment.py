@@ -100,8 +100,10 @@ def next_task(evaluator, campaign=None):
         task = candidates.select_for_update(skip_locked=True, of=("self",)).first()
         if task is None:
             # Every candidate may just be locked by concurrent requests that leave slots free: wait for them
-            # instead of answering "nothing to do". PostgreSQL re-checks the filter on rows they changed.
-            task = candidates.select_for_update(of=("self",)).first()
+            # instead of answering "nothing to do". PostgreSQL re-checks the filter on rows they changed, but
+            # keeps the lock on a row that failed the re-check; waiting in primary-key order (not by the
+            # changing assigned_count) makes every waiter lock in the same order, so waiters can't deadlock.
+            task = candidates.order_by("pk").select_for_update(of=("self",)).first()
         if task is None:
             return None
         RatingTask.objects.filter(pk=task.pk).update(assigned_count=F("assigned_count") + 1)
