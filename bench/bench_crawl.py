@@ -13,28 +13,16 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from synthetic import dataset_path
+
 ROOT = Path(os.environ.get("SONGREC_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
 ARTISTS, ALBUMS_PER_ARTIST, TRACKS_PER_ALBUM, GENRES = 50, 4, 12, 5
-
-
-def dataset_path(csv):
-    if csv:
-        return Path(csv)
-    shared = ROOT.parent / "shared" / "data"
-    found = sorted(shared.rglob("*.csv")) if shared.is_dir() else []
-    if found:
-        return found[0]
-    from synthetic import write
-
-    return write(Path(tempfile.gettempdir()) / "songrec-synthetic-114k.csv")
 
 
 def build_fake(fake, catalog_artist_names):

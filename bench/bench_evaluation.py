@@ -14,10 +14,11 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+from synthetic import dataset_path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,20 +33,6 @@ def percentile(values, fraction):
 def describe(label, milliseconds):
     return (f"{label}: p50 {statistics.median(milliseconds):.1f} ms, p95 {percentile(milliseconds, 0.95):.1f} ms, "
             f"max {max(milliseconds):.1f} ms over {len(milliseconds)}")
-
-
-def dataset_path(given):
-    if given:
-        return Path(given)
-    shared = ROOT.parent / "shared" / "data"
-    found = sorted(shared.rglob("*.csv")) if shared.is_dir() else []
-    if found:
-        return found[0]
-    sys.path.insert(0, str(ROOT / "bench"))
-    from synthetic import write
-
-    path = Path(tempfile.gettempdir()) / "songrec-synthetic-114k.csv"
-    return path if path.exists() else write(path)
 
 
 def prepare_catalog_and_index(csv_path):

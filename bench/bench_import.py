@@ -7,24 +7,13 @@ The target database's catalog tables are emptied first: never point this at a da
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from synthetic import dataset_path
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
-
-
-def dataset_path(argv):
-    if len(argv) > 1:
-        return Path(argv[1])
-    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    found = sorted(shared.rglob("*.csv")) if shared.is_dir() else []
-    if found:
-        return found[0]
-    from synthetic import write
-
-    return write(Path(tempfile.gettempdir()) / "songrec-synthetic-114k.csv")
 
 
 def main():
@@ -36,7 +25,7 @@ def main():
 
     from catalog.models import Album, Artist, Genre, Track
 
-    path = dataset_path(sys.argv)
+    path = dataset_path(sys.argv[1] if len(sys.argv) > 1 else None)
     call_command("migrate", verbosity=0)
     for model in (Track, Album, Artist, Genre):
         model.objects.all().delete()

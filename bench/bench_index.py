@@ -23,23 +23,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from synthetic import dataset_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 TIE_TOLERANCE = 1e-6
-
-
-def dataset_path(argument):
-    if argument:
-        return Path(argument)
-    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    found = sorted(shared.rglob("*.csv")) if shared.is_dir() else []
-    if found:
-        return found[0]
-    from synthetic import write
-
-    path = Path(tempfile.gettempdir()) / "songrec-synthetic-114k.csv"
-    return path if path.exists() else write(path)
 
 
 def peak_rss_mb():

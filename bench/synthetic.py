@@ -8,6 +8,7 @@ import argparse
 import csv
 import random
 import string
+import tempfile
 from pathlib import Path
 
 FEATURE_COLUMNS = ("danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
@@ -69,6 +70,23 @@ def write(path, rows=114_000, genres=114, seed=42):
         for index, row in enumerate(rows_out):
             writer.writerow([index, *[row[column] for column in COLUMNS[1:]]])
     return path
+
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+CACHED = Path(tempfile.gettempdir()) / "songrec-synthetic-114k.csv"
+
+
+def dataset_path(given=None):
+    """The CSV a benchmark should use: the one given, else the real dataset in ../shared/data, else a
+    synthetic one of the same size (written once to the temp folder; the fixed seed makes it the same file)."""
+    if given:
+        return Path(given)
+    if SHARED_DATA.is_dir():
+        for pattern in ("*.csv", "*.csv.gz"):
+            found = sorted(SHARED_DATA.rglob(pattern))
+            if found:
+                return found[0]
+    return CACHED if CACHED.exists() else write(CACHED)
 
 
 if __name__ == "__main__":
