@@ -48,19 +48,27 @@ def genre_ids_by_name(names):
     return dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
 
 
+def _lead_artist_id(record, artist_ids):
+    return artist_ids.get(record.artists[0]) if record.artists else None
+
+
+def _album_key(record, artist_ids):
+    """An album is its Spotify id when known, else its name with its lead artist."""
+    return record.album_spotify_id or (record.album_name, _lead_artist_id(record, artist_ids))
+
+
 def album_ids(records, artist_ids):
     """Map (album name, lead artist id) or album Spotify id to Album ids, creating missing albums."""
     by_spotify_id, by_name = {}, {}
     for record in records:
         if not record.album_name:
             continue
-        lead = artist_ids.get(record.artists[0]) if record.artists else None
+        key, lead = _album_key(record, artist_ids), _lead_artist_id(record, artist_ids)
         if record.album_spotify_id:
-            by_spotify_id[record.album_spotify_id] = Album(
-                spotify_id=record.album_spotify_id, name=record.album_name, artist_id=lead,
-                release_date=record.album_release_date)
+            by_spotify_id[key] = Album(spotify_id=key, name=record.album_name, artist_id=lead,
+                                       release_date=record.album_release_date)
         else:
-            by_name[(record.album_name, lead)] = Album(name=record.album_name, artist_id=lead)
+            by_name[key] = Album(name=record.album_name, artist_id=lead)
     found = {}
     if by_spotify_id:
         Album.objects.bulk_create(list(by_spotify_id.values()), ignore_conflicts=True)
@@ -75,13 +83,6 @@ def album_ids(records, artist_ids):
             existing = Album.objects.filter(name__in={a.name for a in missing}, spotify_id__isnull=True)
             found.update({(name, artist): pk for name, artist, pk in existing.values_list("name", "artist_id", "id")})
     return found
-
-
-def _album_key(record, artist_ids):
-    if record.album_spotify_id:
-        return record.album_spotify_id
-    lead = artist_ids.get(record.artists[0]) if record.artists else None
-    return (record.album_name, lead)
 
 
 def replace_credits(credits):
