@@ -11,15 +11,6 @@ from tests.factories import TrackFactory, UserFactory
 _names = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _eager_celery(settings):
-    """Run Celery tasks in-process (the test settings point the broker at Redis, where no worker listens).
-
-    The Celery app reads its configuration from Django settings on each access, so overriding the setting works.
-    """
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
-
 @pytest.fixture
 def make_evaluator(db):
     def make(username=None, **fields):
