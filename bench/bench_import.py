@@ -27,8 +27,14 @@ def main():
 
     path = dataset_path(sys.argv[1] if len(sys.argv) > 1 else None)
     call_command("migrate", verbosity=0)
-    for model in (Track, Album, Artist, Genre):
-        model.objects.all().delete()
+    models = (Track, Album, Artist, Genre)
+    if connection.vendor == "postgresql":
+        # An ORM delete would fetch and signal every row (the catalog-revision signals): minutes at 90k tracks.
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(model._meta.db_table for model in models)} CASCADE")
+    else:
+        for model in models:
+            model.objects.all().delete()
     print(f"dataset: {path} on {connection.vendor}")
     for label in ("first import", "second import (idempotent)"):
         started = time.perf_counter()
