@@ -53,6 +53,17 @@ def real_dataset_path():
     return None
 
 
+def pytest_collection_modifyitems(items):
+    """Tests under tests/realdata share one imported real catalog that stays in the database: run them last."""
+    def is_real_data(item):
+        return "/tests/realdata/" in str(item.path).replace(os.sep, "/")
+
+    for item in items:
+        if is_real_data(item):
+            item.add_marker(pytest.mark.dataset)
+    items.sort(key=is_real_data)
+
+
 @pytest.fixture(scope="session")
 def mlflow_dir(tmp_path_factory):
     """One MLflow store per test session: creating its database takes seconds."""

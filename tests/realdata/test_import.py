@@ -1,31 +1,21 @@
-"""Import the real Spotify Tracks Dataset from ../shared/data (skipped when it isn't there)."""
+"""The real Spotify Tracks Dataset imports into PostgreSQL, re-imports idempotently and is searchable."""
 
 import pytest
 from django.core.management import call_command
 
 from catalog.models import Genre, Track
 from catalog.search import search_tracks
-from tests.conftest import real_dataset_path
 
-DATASET = real_dataset_path()
-
-pytestmark = [
-    pytest.mark.dataset,
-    pytest.mark.skipif(DATASET is None, reason="the real dataset is not in ../shared/data"),
-]
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_real_dataset_imports_into_postgresql_and_is_searchable(capsys):
-    call_command("import_tracks", str(DATASET), "--no-progress")
-    summary = capsys.readouterr().out
-
+def test_the_real_dataset_imports_into_postgresql_and_is_searchable(real_catalog):
     tracks = Track.objects.count()
     # ~114k rows of which ~24k repeat a track id under another genre.
-    assert 80_000 < tracks < 114_001, summary
+    assert 80_000 < tracks < 114_001, real_catalog.import_summary
     assert Genre.objects.count() >= 100
     assert Track.objects.filter(genres__isnull=False).distinct().count() == tracks
-    assert "bad rows skipped" in summary
+    assert "bad rows skipped" in real_catalog.import_summary
 
     sample = Track.objects.filter(popularity__gte=60).order_by("spotify_id").first()
     hits = search_tracks(f"{sample.artist_names} {sample.name}")
@@ -33,5 +23,8 @@ def test_the_real_dataset_imports_into_postgresql_and_is_searchable(capsys):
     found = Track.objects.in_bulk([hit.track_id for hit in hits[:5]])
     assert (sample.artist_names, sample.name) in {(track.artist_names, track.name) for track in found.values()}
 
-    call_command("import_tracks", str(DATASET), "--no-progress")
+
+def test_a_second_import_of_the_real_dataset_changes_nothing(real_catalog):
+    tracks = Track.objects.count()
+    call_command("import_tracks", str(real_catalog.path), "--no-progress")
     assert Track.objects.count() == tracks

@@ -1,0 +1,79 @@
+"""The real Spotify Tracks Dataset, imported and indexed once per test session for every test in this folder.
+
+Tests here run last (see ``pytest_collection_modifyitems`` in the root conftest) because the catalog they share
+stays in the test database: tests must not change it outside their own rolled-back transaction. The dataset comes
+from ../shared/data (or ``$SONGREC_DATASET``); when it is absent these tests fail rather than skip, unless
+``SONGREC_ALLOW_NO_DATASET=1`` says the machine is known not to have it.
+"""
+
+import os
+from dataclasses import dataclass
+from io import StringIO
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+
+from catalog.models import Track
+from recommender import services, storage
+from recommender.models import IndexVersion
+from recommender.params import IndexParams
+from tests.conftest import real_dataset_path
+
+
+@dataclass
+class RealCatalog:
+    """What the session fixture imported and built: the import's summary line and the active index version."""
+
+    path: object
+    import_summary: str
+    import_problems: str
+    version: IndexVersion
+
+
+@pytest.fixture(scope="session")
+def real_var_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("realdata-var")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_var_dir(settings, real_var_dir, mlflow_dir):
+    """Overrides the root fixture: the session's index files must stay where the session build wrote them."""
+    settings.SONGREC_DOWNLOAD_DIR = real_var_dir / "downloads"
+    settings.RECOMMENDER_INDEX_DIR = real_var_dir / "index"
+    settings.MLFLOW_TRACKING_URI = f"sqlite:///{mlflow_dir / 'mlflow.db'}"
+    settings.MLFLOW_ARTIFACT_ROOT = str(mlflow_dir / "mlartifacts")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """Overrides the root fixture: the search index over the real catalog is built once and kept."""
+    yield
+
+
+@pytest.fixture(scope="session")
+def real_catalog(django_db_setup, django_db_blocker, real_var_dir, mlflow_dir):
+    """The whole real dataset imported into the test database and indexed (active version), once per session."""
+    path = real_dataset_path()
+    if path is None:
+        if os.environ.get("SONGREC_ALLOW_NO_DATASET") == "1":
+            pytest.skip("the real dataset is absent and SONGREC_ALLOW_NO_DATASET=1")
+        pytest.fail("the real Spotify Tracks Dataset is not in ../shared/data (or $SONGREC_DATASET)")
+
+    out, err = StringIO(), StringIO()
+    # pytest-django's ``settings`` fixture is per test; a session fixture sets and restores them itself.
+    names = ("RECOMMENDER_INDEX_DIR", "MLFLOW_TRACKING_URI", "MLFLOW_ARTIFACT_ROOT")
+    previous = {name: getattr(django_settings, name) for name in names}
+    django_settings.RECOMMENDER_INDEX_DIR = real_var_dir / "index"
+    django_settings.MLFLOW_TRACKING_URI = f"sqlite:///{mlflow_dir / 'mlflow.db'}"
+    django_settings.MLFLOW_ARTIFACT_ROOT = str(mlflow_dir / "mlartifacts")
+    try:
+        with django_db_blocker.unblock():
+            if not Track.objects.exists():
+                call_command("import_tracks", str(path), "--no-progress", stdout=out, stderr=err)
+            storage.forget_version_data()
+            version = services.rebuild_index(IndexParams.from_settings()).version
+    finally:
+        for name, value in previous.items():
+            setattr(django_settings, name, value)
+    return RealCatalog(path=path, import_summary=out.getvalue(), import_problems=err.getvalue(), version=version)
