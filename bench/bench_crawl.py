@@ -51,7 +51,8 @@ def report(label, run, seconds):
 
 
 def reset_crawl():
-    from catalog.models import Album, Artist, CrawlCursor, CrawlMark, CrawlRun, Track
+    from catalog.crawl.models import CrawlCursor, CrawlMark, CrawlRun
+    from catalog.models import Album, Artist, Track
 
     Track.objects.filter(source=Track.Source.SPOTIFY).delete()
     Album.objects.filter(spotify_id__isnull=False, tracks__isnull=True).delete()
@@ -76,9 +77,9 @@ def main():
     from django.db import connection
     from django.utils import timezone
 
-    from catalog import crawl_selectors
+    from catalog.crawl import selectors as crawl_selectors
+    from catalog.crawl.service import run_crawl
     from catalog.models import Artist, Track
-    from catalog.spotify import run_crawl
     from tests.fake_spotify import FakeSpotify
 
     call_command("migrate", verbosity=0)

@@ -219,5 +219,3 @@ class CatalogRevision(models.Model):
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
 
-
-from .crawl_models import *  # noqa: E402,F401,F403

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "catalog",
+    "catalog.crawl",
     "recommender",
     "evaluation",
 ]

@@ -13,12 +13,13 @@ from celery.result import AsyncResult
 from django.conf import settings as django_settings
 from django.db import connection
 
-from catalog.models import CrawlRun, Track
-from catalog.tasks import REBUILD_INDEX_TASK, crawl_spotify, nightly_chain, nightly_crawl
+from catalog.crawl.models import CrawlRun
+from catalog.crawl.tasks import REBUILD_INDEX_TASK, crawl_spotify, nightly_chain, nightly_crawl
+from catalog.models import Track
 
 pytest_plugins = ["tests.fake_spotify"]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent.parent
 
 
 def test_the_nightly_chain_is_the_crawl_then_the_index_rebuild():
@@ -51,7 +52,7 @@ def test_an_unexpected_error_fails_the_task_after_recording_it(crawl_settings, m
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("catalog.spotify.Crawler.crawl", broken)
+    monkeypatch.setattr("catalog.crawl.service.Crawler.crawl", broken)
     result = crawl_spotify.apply(throw=False)
     assert result.failed() and isinstance(result.result, RuntimeError)  # so the chain stops before the rebuild
     assert CrawlRun.objects.get().message == "unexpected error: RuntimeError: disk full"

@@ -4,14 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from catalog import charts
-from catalog.crawl_seeds import ChartSeed, configured_seeds
-from catalog.models import CrawlRun, Track
-from catalog.spotify import run_crawl
+from catalog.crawl import chart_seeds as charts
+from catalog.crawl.models import CrawlRun
+from catalog.crawl.seeds import ChartSeed, configured_seeds
+from catalog.crawl.service import run_crawl
+from catalog.models import Track
 
 pytest_plugins = ["tests.fake_spotify"]
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "charts"
+FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures" / "charts"
 
 
 def page(name):

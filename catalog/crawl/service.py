@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from .audio_features import build_features
-from .crawl_errors import CrawlConfigError
-from .crawl_models import CrawlCursor, CrawlRun
-from .crawl_seeds import configured_seeds
+from .client import NOT_CONFIGURED, build_gateway, credentials_configured
 from .crawler import Crawler, CrawlLimits
-from .spotify_client import NOT_CONFIGURED, build_gateway, credentials_configured
+from .errors import CrawlConfigError
+from .models import CrawlCursor, CrawlRun
+from .seeds import configured_seeds
 
 logger = logging.getLogger(__name__)
 

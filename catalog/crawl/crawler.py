@@ -10,12 +10,12 @@ import time
 
 from django.utils import timezone
 
-from . import crawl_selectors as selectors
-from .crawl_errors import BudgetExhausted, CrawlError, MalformedResponse, StopCrawl, Unreachable
-from .crawl_models import CrawlMark
-from .crawl_state import CrawlLimits, chunks, cursor_summary, empty_state
-from .crawl_store import InvalidItem, parse_track, store_artist_details, store_features, store_tracks
-from .spotify_client import is_spotify_id
+from . import selectors
+from .client import is_spotify_id
+from .errors import BudgetExhausted, CrawlError, MalformedResponse, StopCrawl, Unreachable
+from .models import CrawlMark
+from .state import CrawlLimits, chunks, cursor_summary, empty_state
+from .store import InvalidItem, parse_track, store_artist_details, store_features, store_tracks
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.exceptions import SpotifyException
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError
 
-from .crawl_errors import (
+from .errors import (
     AuthFailed,
     BadRequest,
     BudgetExhausted,

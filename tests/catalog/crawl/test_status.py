@@ -8,14 +8,15 @@ from django.urls import include, path
 from django.utils import timezone
 
 import songrec.urls
-from catalog import crawl_admin, crawl_views  # noqa: F401  (crawl_admin registers the crawl models)
-from catalog.models import CrawlCursor, CrawlRun
+from catalog.crawl import admin as crawl_admin  # noqa: F401  (crawl_admin registers the crawl models)
+from catalog.crawl import views as crawl_views
+from catalog.crawl.models import CrawlCursor, CrawlRun
 from tests.factories import TrackFactory, UserFactory
 
 # The lead mounts these in catalog/urls.py and the API urls; this URLconf mirrors that so the tests stand alone.
 urlpatterns = [
     path("crawl/", crawl_views.crawl_status),
-    path("api/", include("catalog.crawl_api")),
+    path("api/", include("catalog.crawl.api")),
     path("admin/", admin.site.urls),
     *songrec.urls.urlpatterns,
 ]
@@ -133,7 +134,7 @@ def test_starting_a_crawl_queues_crawl_then_rebuild(client, staff, credentials, 
         queued_result = SimpleNamespace(id="rebuild-1", parent=SimpleNamespace(id="crawl-1"))
         return SimpleNamespace(apply_async=lambda: queued_result)
 
-    monkeypatch.setattr("catalog.tasks.nightly_chain", fake_chain)
+    monkeypatch.setattr("catalog.crawl.tasks.nightly_chain", fake_chain)
     response = client.post("/api/crawl-runs/start/")
     assert response.status_code == 202
     assert response.json() == {"crawl_task": "crawl-1", "rebuild_task": "rebuild-1"}

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from catalog import crawler as crawler_module
-from catalog.models import CrawlCursor, CrawlRun, Track, TrackArtist
-from catalog.spotify import NOT_CONFIGURED, run_crawl
+from catalog.crawl import crawler as crawler_module
+from catalog.crawl.models import CrawlCursor, CrawlRun
+from catalog.crawl.service import NOT_CONFIGURED, run_crawl
+from catalog.models import Track, TrackArtist
 
 pytest_plugins = ["tests.fake_spotify"]
 pytestmark = pytest.mark.django_db

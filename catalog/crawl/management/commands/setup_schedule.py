@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from catalog.crawl_schedule import Cron, CronError, ensure_schedule
+from catalog.crawl.schedule import Cron, CronError, ensure_schedule
 
 
 class Command(BaseCommand):

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
-from catalog.crawl_schedule import NIGHTLY_TASK, SCHEDULE_NAME
-from catalog.models import CrawlCursor, CrawlRun, Track
+from catalog.crawl.models import CrawlCursor, CrawlRun
+from catalog.crawl.schedule import NIGHTLY_TASK, SCHEDULE_NAME
+from catalog.models import Track
 
 pytest_plugins = ["tests.fake_spotify"]
 pytestmark = pytest.mark.django_db

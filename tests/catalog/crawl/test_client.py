@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from spotipy.oauth2 import SpotifyClientCredentials
 
-from catalog.crawl_errors import AuthFailed, BudgetExhausted, MalformedResponse, NotAvailable, RateLimited, Unreachable
-from catalog.spotify_client import Requester, build_gateway, retry_after_seconds
+from catalog.crawl.client import Requester, build_gateway, retry_after_seconds
+from catalog.crawl.errors import AuthFailed, BudgetExhausted, MalformedResponse, NotAvailable, RateLimited, Unreachable
 
 pytest_plugins = ["tests.fake_spotify"]
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from catalog.crawl.service import run_crawl
 from catalog.models import (
     AUDIO_FEATURES,
     Album,
@@ -16,7 +17,6 @@ from catalog.models import (
     Track,
     TrackArtist,
 )
-from catalog.spotify import run_crawl
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 
 pytest_plugins = ["tests.fake_spotify"]

@@ -1,9 +1,9 @@
-"""Admin for the crawl's bookkeeping; imported from catalog/admin.py. The schedule lives under Periodic tasks."""
+"""Admin for the crawl's bookkeeping (found by admin autodiscovery). The schedule lives under Periodic tasks."""
 
 from django.contrib import admin, messages
 
-from .crawl_models import CrawlCursor, CrawlMark, CrawlRun
-from .crawl_state import cursor_summary
+from .models import CrawlCursor, CrawlMark, CrawlRun
+from .state import cursor_summary
 
 
 @admin.register(CrawlRun)

@@ -45,6 +45,7 @@ class CrawlRun(models.Model):
     cursor = models.JSONField(default=dict, blank=True, help_text="The cursor as this run left it")
 
     class Meta:
+        app_label = "catalog"
         ordering = ["-started_at", "-id"]
         get_latest_by = "started_at"
 
@@ -74,6 +75,7 @@ class CrawlCursor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "catalog"
         verbose_name = "crawl cursor"
 
     def __str__(self):
@@ -100,6 +102,7 @@ class CrawlMark(models.Model):
     fetched_at = models.DateTimeField()
 
     class Meta:
+        app_label = "catalog"
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="crawlmark_unique_kind_key")]
         indexes = [models.Index(fields=["kind", "fetched_at"])]
 

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from catalog import spotify
-from catalog.audio_features import PROVIDER_NAMES
-from catalog.crawl_models import CrawlRun
-from catalog.crawler import CrawlLimits
-from catalog.spotify import NOT_CONFIGURED, credentials_configured, run_crawl
+from catalog.crawl import service as spotify
+from catalog.crawl.audio_features import PROVIDER_NAMES
+from catalog.crawl.crawler import CrawlLimits
+from catalog.crawl.models import CrawlRun
+from catalog.crawl.service import NOT_CONFIGURED, credentials_configured, run_crawl
 
 SHOWN_ERRORS = 10
 

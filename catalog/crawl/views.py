@@ -3,8 +3,8 @@
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from .crawl_selectors import crawl_overview, latest_runs
-from .spotify_client import NOT_CONFIGURED
+from .client import NOT_CONFIGURED
+from .selectors import crawl_overview, latest_runs
 
 
 def _admin_url(name, *args):

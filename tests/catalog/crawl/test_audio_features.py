@@ -2,9 +2,9 @@
 
 import pytest
 
-from catalog.audio_features import build_features, clean_features, is_complete, spotify_id_from_href
-from catalog.crawl_errors import CrawlConfigError, RateLimited
-from catalog.spotify_client import build_gateway
+from catalog.crawl.audio_features import build_features, clean_features, is_complete, spotify_id_from_href
+from catalog.crawl.client import build_gateway
+from catalog.crawl.errors import CrawlConfigError, RateLimited
 
 pytest_plugins = ["tests.fake_spotify"]
 

@@ -9,12 +9,13 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
-from . import charts
-from . import crawl_selectors as selectors
-from .crawl_errors import CrawlConfigError, CrawlError, MalformedResponse
-from .crawl_models import CrawlMark
-from .models import Artist, CatalogRevision
-from .spotify_client import is_spotify_id
+from catalog.models import Artist, CatalogRevision
+
+from . import chart_seeds as charts
+from . import selectors
+from .client import is_spotify_id
+from .errors import CrawlConfigError, CrawlError, MalformedResponse
+from .models import CrawlMark
 
 logger = logging.getLogger(__name__)
 

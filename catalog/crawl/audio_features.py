@@ -13,7 +13,10 @@ from urllib.parse import urljoin, urlparse
 import requests
 from django.conf import settings
 
-from .crawl_errors import (
+from catalog.models import AUDIO_FEATURES, FEATURE_BOUNDS
+
+from .client import Requester, is_spotify_id
+from .errors import (
     BadRequest,
     CrawlConfigError,
     HttpFailure,
@@ -22,8 +25,6 @@ from .crawl_errors import (
     RateLimited,
     Unreachable,
 )
-from .models import AUDIO_FEATURES, FEATURE_BOUNDS
-from .spotify_client import Requester, is_spotify_id
 
 logger = logging.getLogger(__name__)
 

@@ -3,9 +3,10 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from .crawl_models import CrawlMark, CrawlRun
-from .models import AUDIO_FEATURES, Artist, Track
-from .spotify_client import SPOTIFY_ID
+from catalog.models import AUDIO_FEATURES, Artist, Track
+
+from .client import SPOTIFY_ID
+from .models import CrawlMark, CrawlRun
 
 SPOTIFY_ID_PATTERN = SPOTIFY_ID.pattern
 MISSING_ANY_FEATURE = Q()
@@ -73,12 +74,12 @@ def crawl_overview():
     """Everything the /crawl/ page and the status API show, as plain values."""
     from django.conf import settings
 
-    from .crawl_errors import CrawlConfigError
-    from .crawl_models import CrawlCursor
-    from .crawl_schedule import scheduled_entry
-    from .crawl_seeds import configured_seeds
-    from .crawl_state import cursor_summary
-    from .spotify_client import credentials_configured
+    from .client import credentials_configured
+    from .errors import CrawlConfigError
+    from .models import CrawlCursor
+    from .schedule import scheduled_entry
+    from .seeds import configured_seeds
+    from .state import cursor_summary
 
     try:
         seeds, seed_error = [seed.key for seed in configured_seeds()], ""

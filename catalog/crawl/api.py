@@ -1,6 +1,6 @@
 """JSON API for crawl runs: read them, read the crawl's status, and (staff) queue a crawl + index rebuild.
 
-Mount with ``path("api/", include("catalog.crawl_api"))`` (or add ``router.urls`` to catalog/api_urls.py).
+Mount with ``path("api/", include("catalog.crawl.api"))`` (or add ``router.urls`` to catalog/api_urls.py).
 """
 
 from celery import current_app
@@ -11,9 +11,9 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from .crawl_models import CrawlRun
-from .crawl_selectors import crawl_overview, running_run
-from .spotify_client import NOT_CONFIGURED, credentials_configured
+from .client import NOT_CONFIGURED, credentials_configured
+from .models import CrawlRun
+from .selectors import crawl_overview, running_run
 
 
 class CrawlRunSerializer(serializers.ModelSerializer):

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AUDIO_FEATURES, VALUE_BOUNDS, Album, Artist, CatalogRevision, Track
-from .spotify_client import is_spotify_id
-from .upsert import genre_ids_by_name, replace_credits
+from catalog.models import AUDIO_FEATURES, VALUE_BOUNDS, Album, Artist, CatalogRevision, Track
+from catalog.upsert import genre_ids_by_name, replace_credits
+
+from .client import is_spotify_id
 
 RELEASE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
