@@ -75,7 +75,7 @@ class TrackViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        queryset = selectors.visible_tracks()
+        queryset = Track.objects.visible().with_credits()
         genre = self.request.query_params.get("genre")
         if genre:
             queryset = queryset.filter(genres__name=genre)

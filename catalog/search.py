@@ -62,11 +62,11 @@ class SearchIndex:
     @classmethod
     def build(cls, revision):
         names = {}
-        for track_id, artist_name in TrackArtist.objects.filter(track__hidden=False).order_by(
+        for track_id, artist_name in TrackArtist.objects.filter(track__in=Track.objects.visible()).order_by(
                 "track_id", "position").values_list("track_id", "artist__name"):
             names.setdefault(track_id, []).append(artist_name)
         track_ids, keys, albums, popularity = [], [], [], []
-        rows = Track.objects.filter(hidden=False).order_by().values_list("id", "name", "album__name", "popularity")
+        rows = Track.objects.visible().order_by().values_list("id", "name", "album__name", "popularity")
         for track_id, name, album, pop in rows.iterator(chunk_size=20000):
             track_ids.append(track_id)
             keys.append(normalize(f"{' '.join(names.get(track_id, []))} {name}"))

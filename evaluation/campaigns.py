@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import Track
+from recommender import storage
+from recommender.errors import IndexFilesMissing, RecommenderError, UnknownTrack
+from recommender.selectors import cosine_similarities, recommend
+from recommender.systems import SYSTEMS
+
 from .errors import CampaignError
 from .models import Campaign, RatingTask, TaskItem
 
@@ -36,8 +42,6 @@ class PopulateResult:
 
 
 def known_systems():
-    from recommender.systems import SYSTEMS
-
     return tuple(SYSTEMS)
 
 
@@ -63,9 +67,9 @@ def _positive(name, value, high):
     return number
 
 
-def create_campaign(*, name, index_version, systems, seed_count, k, ratings_per_item=3, random_seed=None,
-                    description="", tasks_per_evaluator=None, evaluators=(), created_by=None):
-    """Create a draft campaign (no tasks yet: ``populate_campaign`` freezes the lists)."""
+def build_campaign(*, name, index_version, systems, seed_count, k, ratings_per_item=3, random_seed=None,
+                   description="", tasks_per_evaluator=None, created_by=None):
+    """A checked but unsaved draft campaign; raises CampaignError saying what is wrong (forms show it)."""
     name = (name or "").strip()
     if not name:
         raise CampaignError("A campaign needs a name.")
@@ -91,6 +95,12 @@ def create_campaign(*, name, index_version, systems, seed_count, k, ratings_per_
         random_seed=secrets.randbelow(2**31) if random_seed in (None, "") else int(random_seed),
         created_by=created_by,
     )
+    return campaign
+
+
+def create_campaign(*, evaluators=(), **fields):
+    """Create a draft campaign (no tasks yet: ``populate_campaign`` freezes the lists); fields as ``build_campaign``."""
+    campaign = build_campaign(**fields)
     with transaction.atomic():
         campaign.save()
         if evaluators:
@@ -126,8 +136,6 @@ def add_task(campaign, seed_track_id, system, items):
 
 def freeze_list(system, seed_track, k, version):
     """The system's current top-k for the seed as FrozenItems, each with its cosine similarity to the seed."""
-    from recommender.selectors import cosine_similarities, recommend
-
     recommendations = [rec for rec in recommend(system, seed_track, k, version=version)
                        if rec.track_id != seed_track.pk][:k]
     cosines = cosine_similarities(seed_track.pk, [rec.track_id for rec in recommendations], version=version)
@@ -144,9 +152,6 @@ def freeze_list(system, seed_track, k, version):
 
 def seed_candidates(campaign):
     """Track ids of the campaign's index version, in the order the campaign's random seed shuffles them."""
-    from recommender import storage
-    from recommender.errors import IndexFilesMissing
-
     if campaign.index_version_id is None:
         raise CampaignError(f"The index version of campaign “{campaign.name}” was deleted; it can't be filled.")
     try:
@@ -164,9 +169,6 @@ def populate_campaign(campaign, progress=None):
     ``progress(seeds_done)`` is called after each seed. Seeds the index can't recommend for (unknown or hidden
     since the build, or an empty list) are skipped and the next candidate is taken.
     """
-    from catalog.models import Track
-    from recommender.errors import RecommenderError, UnknownTrack
-
     if campaign.status == Campaign.Status.CLOSED:
         raise CampaignError("A closed campaign cannot get new tasks.")
     result = PopulateResult()
@@ -185,7 +187,7 @@ def populate_campaign(campaign, progress=None):
             break
         if track_id in done_seeds:
             continue
-        seed = Track.objects.filter(pk=track_id, hidden=False).first()
+        seed = Track.objects.visible().filter(pk=track_id).first()
         if seed is None:
             result.skipped_seeds.append((track_id, "missing or hidden"))
             continue
@@ -242,7 +244,7 @@ def close_campaign(campaign, log_to_mlflow=True):
             campaign.closed_at = timezone.now()
             campaign.save(update_fields=["status", "closed_at"])
         if log_to_mlflow:
-            from .tasks import log_campaign_to_mlflow
+            from .tasks import log_campaign_to_mlflow  # deferred: evaluation.tasks imports this module
 
             campaign_id = campaign.pk
             transaction.on_commit(lambda: log_campaign_to_mlflow.delay(campaign_id))

@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from recommender.models import IndexVersion
+
 from . import charts, selectors
 from .assignment import next_task
 from .errors import EvaluationError
@@ -127,8 +129,6 @@ def campaign_results(request, pk):
 
 
 def version_results(request, version_id):
-    from recommender.models import IndexVersion
-
     version = get_object_or_404(IndexVersion, pk=version_id)
     campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
     if not campaigns.exists():

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Track
+from catalog.refs import TrackRef, track_refs
+from evaluation.scores import with_human_scores
 
 from . import selectors, serializers
 from .blending import MAX_SEEDS, recommend_for_seeds
@@ -16,7 +18,6 @@ from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
 from .features import ATTRIBUTES
 from .models import IndexVersion
 from .queries import InvalidQuery, parse_constraints, parse_int, parse_seed_ids, parse_system
-from .refs import TrackRef, track_refs
 from .systems import SCORE_LABELS, SYSTEMS
 
 DEFAULT_K = 10
@@ -46,7 +47,7 @@ def track_ref(track):
 
 
 def _visible_track_id(spotify_id):
-    track_id = Track.objects.filter(hidden=False, spotify_id=spotify_id).values_list("pk", flat=True).first()
+    track_id = Track.objects.visible().filter(spotify_id=spotify_id).values_list("pk", flat=True).first()
     if track_id is None:
         raise NotFound(f"No track with id {spotify_id!r}.")
     return track_id
@@ -95,7 +96,7 @@ class SimilarTracksView(RecommenderAPIView):
         version = _version()
         if not 1 <= k <= version.k:
             raise InvalidQuery("k", f"must be between 1 and {version.k}, got {k}")
-        similar = selectors.similar_items(system, seed_id, k, version)
+        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version))
         results = []
         for item in similar.items:
             result = {**track_ref(item.track), "rank": item.rank, "score": round(item.score, 6),
@@ -140,7 +141,7 @@ class RecommendationsView(RecommenderAPIView):
         limit = parse_int(params.get("limit"), "limit", 20, 1, MAX_LIMIT)
         system = parse_system(params.get("metric"))
         constraints = parse_constraints(params)
-        seeds = {track.spotify_id: track for track in Track.objects.filter(spotify_id__in=spotify_ids, hidden=False)}
+        seeds = {track.spotify_id: track for track in Track.objects.visible().filter(spotify_id__in=spotify_ids)}
         unknown = [spotify_id for spotify_id in spotify_ids if spotify_id not in seeds]
         if unknown:
             raise NotFound(f"No track with id {', '.join(repr(spotify_id) for spotify_id in unknown)}.")

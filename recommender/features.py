@@ -129,7 +129,7 @@ class TrackTable:
 def indexable_tracks():
     """Visible tracks that have every audio feature."""
     complete = Q(**{f"{name}__isnull": False for name in AUDIO_FEATURES})
-    return Track.objects.filter(complete, hidden=False)
+    return Track.objects.visible().filter(complete)
 
 
 def load_catalog():

@@ -13,7 +13,7 @@ def visible_track_ids(track_ids):
     """The subset of ``track_ids`` that still exist and are not hidden (one query)."""
     if not len(track_ids):
         return set()
-    return set(Track.objects.filter(pk__in=[int(i) for i in track_ids], hidden=False).values_list("pk", flat=True))
+    return set(Track.objects.visible().filter(pk__in=[int(i) for i in track_ids]).values_list("pk", flat=True))
 
 
 def ranked_positions(key, count):

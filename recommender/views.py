@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Track
 from catalog.search import QueryError
-from catalog.selectors import search_results, tracks_with_credits
+from catalog.selectors import search_results
 
 from . import selectors
 from .blending import MAX_SEEDS, recommend_for_seeds
 from .errors import RecommenderError
 from .queries import InvalidQuery, parse_constraints, parse_int, parse_seed_ids, parse_system
 from .systems import SCORE_LABELS, SHORT_LABELS, SYSTEMS
+from .tasks import rebuild_index
 
 TUNABLE = ("energy", "danceability", "valence", "acousticness", "instrumentalness", "speechiness", "liveness",
            "tempo", "loudness", "popularity")
@@ -49,7 +50,7 @@ def recommend(request):
     limit = _parsed(errors, lambda: parse_int(params.get("limit"), "limit", 20, 1, 100), 20)
     constraints = _parsed(errors, lambda: parse_constraints(params), None)
     found = {track.spotify_id: track for track in
-             tracks_with_credits(Track.objects.filter(hidden=False)).filter(spotify_id__in=seed_ids)}
+             Track.objects.visible().with_credits().filter(spotify_id__in=seed_ids)}
     unknown = [spotify_id for spotify_id in seed_ids if spotify_id not in found]
     if unknown:
         errors["seeds"] = f"Unknown track id(s): {', '.join(unknown)}"
@@ -74,7 +75,7 @@ def recommend(request):
         except RecommenderError as error:
             problem = str(error)
         else:
-            tracks = tracks_with_credits().in_bulk([item.track_id for item in result.recommendations])
+            tracks = Track.objects.with_credits().in_bulk([item.track_id for item in result.recommendations])
             results = [(item, tracks[item.track_id], result.cosine_scores[item.track_id])
                        for item in result.recommendations if item.track_id in tracks]
     context = {
@@ -102,8 +103,6 @@ def index_status(request):
 @staff_member_required
 def rebuild(request):
     """Queue a rebuild on the Celery workers (never inline: it takes about a minute)."""
-    from .tasks import rebuild_index
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         messages.error(request, "No Celery broker is configured, so the rebuild can't run in the background: "
                                 "run `manage.py rebuild_index` instead.")

@@ -11,9 +11,11 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from . import tasks
 from .client import NOT_CONFIGURED, credentials_configured
 from .models import CrawlRun
-from .selectors import crawl_overview, running_run
+from .overview import crawl_overview
+from .selectors import running_run
 
 
 class CrawlRunSerializer(serializers.ModelSerializer):
@@ -57,8 +59,6 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], permission_classes=[IsAdminUser])
     def start(self, request):
         """Queue a crawl followed by an index rebuild (staff only); 503 without credentials or a Celery broker."""
-        from .tasks import nightly_chain
-
         if not credentials_configured():
             return Response({"detail": NOT_CONFIGURED}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         if current_app.conf.task_always_eager:
@@ -68,7 +68,7 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
         running = running_run()
         if running is not None:
             return Response({"detail": f"crawl #{running.pk} is still running"}, status=status.HTTP_409_CONFLICT)
-        result = nightly_chain(trigger=CrawlRun.Trigger.API).apply_async()
+        result = tasks.nightly_chain(trigger=CrawlRun.Trigger.API).apply_async()
         return Response({"crawl_task": result.parent.id, "rebuild_task": result.id}, status=status.HTTP_202_ACCEPTED)
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from celery.schedules import crontab
+from django_celery_beat.models import PeriodicTask
 
 SCHEDULE_NAME = "Nightly Spotify crawl"
 NIGHTLY_TASK = "catalog.tasks.nightly_crawl"
@@ -73,6 +74,4 @@ def ensure_schedule(periodic_task_model, crontab_model, cron, timezone, reset=Fa
 
 def scheduled_entry():
     """The Beat entry for the nightly crawl, or None when it was deleted."""
-    from django_celery_beat.models import PeriodicTask
-
     return PeriodicTask.objects.select_related("crontab").filter(name=SCHEDULE_NAME).first()

@@ -7,14 +7,14 @@ Only an unexpected error (a bug, the database gone) fails the task and so stops 
 
 from celery import chain, shared_task, signature
 
+from .service import run_crawl
+
 REBUILD_INDEX_TASK = "recommender.tasks.rebuild_index"
 
 
 @shared_task(name="catalog.tasks.crawl_spotify", acks_late=True)
 def crawl_spotify(trigger="schedule"):
     """One crawl run; safe to repeat (idempotent upserts, a second concurrent run records itself as skipped)."""
-    from .service import run_crawl
-
     run = run_crawl(trigger=trigger)
     return {"run": run.pk, "status": run.status, "message": run.message}
 

@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from .client import NOT_CONFIGURED
-from .selectors import crawl_overview, latest_runs
+from .overview import crawl_overview
+from .selectors import latest_runs
 
 
 def _admin_url(name, *args):

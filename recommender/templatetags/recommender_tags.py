@@ -2,6 +2,8 @@
 
 from django import template
 
+from evaluation.scores import with_human_scores
+
 from .. import selectors
 from ..errors import RecommenderError
 from ..systems import PRECOMPUTED
@@ -38,7 +40,8 @@ def similar_panel(context, track):
     try:
         for metric in PRECOMPUTED:
             panel["columns"].append({"metric": metric, "title": TITLES[metric],
-                                     "items": selectors.similar_items(metric, track, k, version).items})
+                                     "items": with_human_scores(selectors.similar_items(metric, track, k,
+                                                                                        version)).items})
     except RecommenderError:
         panel["columns"] = []
         panel["empty"] = ("This track isn’t in the recommendation index yet: it lacks audio features or was "

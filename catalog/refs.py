@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from catalog.models import Track, TrackArtist
+from .models import Track, TrackArtist
 
 
 @dataclass
