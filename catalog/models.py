@@ -153,6 +153,9 @@ class Track(TimestampedModel):
     # Set when a crawl last refreshed the track from Spotify; drives staleness.
     fetched_at = models.DateTimeField(null=True, blank=True)
     features_updated_at = models.DateTimeField(null=True, blank=True)
+    # The song this track is a release of (catalog.songs.song_key): lists show one track per song.
+    song_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    isrc = models.CharField(max_length=12, blank=True, db_index=True, help_text="From the crawl, when Spotify has one")
 
     objects = TrackQuerySet.as_manager()
 

@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import AUDIO_FEATURES, VALUE_BOUNDS, Album, Artist, CatalogRevision, Track
+from catalog.songs import song_key
 from catalog.upsert import genre_ids_by_name, replace_credits
 
 from .client import is_spotify_id
 
 RELEASE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
 class InvalidItem(ValueError):
@@ -46,6 +48,7 @@ class TrackInfo:
     popularity: int | None = None
     duration_ms: int | None = None
     explicit: bool | None = None
+    isrc: str = ""
 
 
 @dataclass
@@ -95,11 +98,14 @@ def parse_track(item):
     if not artists:
         raise InvalidItem(f"track {spotify_id} has no artists")
     explicit = item.get("explicit")
+    external_ids = item.get("external_ids") if isinstance(item.get("external_ids"), dict) else {}
+    isrc = str(external_ids.get("isrc") or "").strip().upper().replace("-", "")
     return TrackInfo(
         spotify_id=spotify_id, name=name[:500], artists=artists, album=parse_album(item.get("album")),
         popularity=_whole_number(item.get("popularity"), "popularity"),
         duration_ms=_whole_number(item.get("duration_ms"), "duration_ms"),
         explicit=explicit if isinstance(explicit, bool) else None,
+        isrc=isrc if ISRC.match(isrc) else "",
     )
 
 
@@ -157,6 +163,23 @@ def resolve_albums(albums, artist_pks):
     return found
 
 
+def songs_sharing_isrcs(tracks):
+    """{ISRC: song key} of stored tracks (other than these) with the ISRCs of ``tracks``.
+
+    One recording (one ISRC) is one song even when its title differs between releases ("… - Remastered"),
+    so a crawled track joins the song of the first stored track with its ISRC.
+    """
+    isrcs = {track.isrc for track in tracks if track.isrc}
+    if not isrcs:
+        return {}
+    found = {}
+    for isrc, key in (Track.objects.filter(isrc__in=isrcs).exclude(song_key="")
+                      .exclude(spotify_id__in=[track.spotify_id for track in tracks])
+                      .order_by("pk").values_list("isrc", "song_key")):
+        found.setdefault(isrc, key)
+    return found
+
+
 @transaction.atomic
 def store_tracks(tracks, now=None):
     """Insert or refresh tracks with their artists and album; features and `hidden` are never touched."""
@@ -169,7 +192,8 @@ def store_tracks(tracks, now=None):
     album_pks = resolve_albums([track.album for track in tracks if track.album], artist_pks)
     ids = [track.spotify_id for track in tracks]
     stored = {row["spotify_id"]: row for row in Track.objects.filter(spotify_id__in=ids).values(
-        "spotify_id", "album_id", "popularity", "duration_ms", "explicit")}
+        "spotify_id", "album_id", "popularity", "duration_ms", "explicit", "isrc")}
+    songs_by_isrc = songs_sharing_isrcs(tracks)
 
     rows = []
     for track in tracks:
@@ -182,10 +206,12 @@ def store_tracks(tracks, now=None):
         rows.append(Track(
             spotify_id=track.spotify_id, name=track.name, album_id=keep(album_id, "album_id"),
             popularity=keep(track.popularity, "popularity"), duration_ms=keep(track.duration_ms, "duration_ms"),
-            explicit=bool(keep(track.explicit, "explicit")), source=Track.Source.SPOTIFY, fetched_at=now))
+            explicit=bool(keep(track.explicit, "explicit")), source=Track.Source.SPOTIFY, fetched_at=now,
+            isrc=track.isrc or old.get("isrc") or "",
+            song_key=songs_by_isrc.get(track.isrc) or song_key(track.name, [ref.name for ref in track.artists])))
     # `source` stays out of the update: a dataset track refreshed by the crawl still says where it came from.
     Track.objects.bulk_create(rows, update_conflicts=True, unique_fields=["spotify_id"], update_fields=[
-        "name", "album", "popularity", "duration_ms", "explicit", "fetched_at", "updated_at"])
+        "name", "album", "popularity", "duration_ms", "explicit", "fetched_at", "isrc", "song_key", "updated_at"])
     track_pks = dict(Track.objects.filter(spotify_id__in=ids).values_list("spotify_id", "pk"))
     replace_credits({track_pks[track.spotify_id]: [artist_pks[ref.spotify_id] for ref in track.artists
                                                    if ref.spotify_id in artist_pks] for track in tracks})
