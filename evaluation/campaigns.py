@@ -19,6 +19,7 @@ from recommender import storage
 from recommender.errors import IndexFilesMissing, RecommenderError, UnknownTrack
 from recommender.selectors import cosine_similarities, recommend
 from recommender.systems import SYSTEMS
+from songrec.request_params import InvalidQuery, parse_int
 
 from .errors import CampaignError
 from .models import Campaign, RatingTask, TaskItem
@@ -59,11 +60,11 @@ def _validated_systems(systems):
 
 def _positive(name, value, high):
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise CampaignError(f"{name} must be a whole number, got {value!r}.") from None
-    if not 1 <= number <= high:
-        raise CampaignError(f"{name} must be between 1 and {high}, got {number}.")
+        number = parse_int(value, name, low=1, high=high)
+    except InvalidQuery as error:
+        raise CampaignError(f"{name} {error.message}.") from None
+    if number is None:
+        raise CampaignError(f"{name} must be a whole number, got {value!r}.")
     return number
 
 

@@ -9,15 +9,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Track
-from catalog.refs import TrackRef, track_refs
+from catalog.refs import TrackRef
 from evaluation.scores import with_human_scores
+from songrec.request_params import InvalidQuery, parse_int
 
 from . import selectors, serializers
-from .blending import MAX_SEEDS, recommend_for_seeds
+from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
 from .features import ATTRIBUTES
 from .models import IndexVersion
-from .queries import InvalidQuery, parse_constraints, parse_int, parse_seed_ids, parse_system
+from .request_params import parse_constraints, parse_seed_ids, parse_system
 from .systems import SCORE_LABELS, SYSTEMS
 
 DEFAULT_K = 10
@@ -141,19 +142,13 @@ class RecommendationsView(RecommenderAPIView):
         limit = parse_int(params.get("limit"), "limit", 20, 1, MAX_LIMIT)
         system = parse_system(params.get("metric"))
         constraints = parse_constraints(params)
-        seeds = {track.spotify_id: track for track in Track.objects.visible().filter(spotify_id__in=spotify_ids)}
-        unknown = [spotify_id for spotify_id in spotify_ids if spotify_id not in seeds]
+        seeds, unknown = seed_tracks(spotify_ids)
         if unknown:
             raise NotFound(f"No track with id {', '.join(repr(spotify_id) for spotify_id in unknown)}.")
         _version()
-        seed_tracks = [seeds[spotify_id] for spotify_id in spotify_ids]
-        result = recommend_for_seeds(system, [track.pk for track in seed_tracks], limit, constraints)
-        tracks = track_refs([item.track_id for item in result.recommendations])
+        result, recommended = blended_recommendations(system, seeds, limit, constraints)
         items = []
-        for item in result.recommendations:
-            track = tracks.get(item.track_id)
-            if track is None:
-                continue
+        for item, track in recommended:
             entry = {**track_ref(track), "rank": item.rank, "score": round(item.score, 6),
                      "cosine_score": result.cosine_scores[item.track_id]}
             if result.target_penalties:
@@ -161,7 +156,7 @@ class RecommendationsView(RecommenderAPIView):
             items.append(entry)
         seed_info = [{"id": track.spotify_id, "type": "track", "name": track.name,
                       "initialPoolSize": result.pool_size, "afterFilteringSize": result.filtered_size}
-                     for track in seed_tracks]
+                     for track in seeds]
         return Response({"seeds": seed_info, "metric": system, "limit": limit, "index_version": result.version.pk,
                          "score_label": SCORE_LABELS[system], "tracks": items})
 

@@ -3,6 +3,7 @@
 from django import template
 
 from evaluation.scores import with_human_scores
+from songrec.request_params import InvalidQuery, parse_int
 
 from .. import selectors
 from ..errors import RecommenderError
@@ -18,8 +19,8 @@ TITLES = {"cosine": "Cosine similarity", "euclidean": "Euclidean distance"}
 def requested_k(request, limit):
     """``?k=`` bounded to 1..limit; anything unparsable falls back to the default."""
     try:
-        k = int(request.GET.get("k", DEFAULT_K)) if request is not None else DEFAULT_K
-    except (TypeError, ValueError):
+        k = parse_int(request.GET.get("k"), "k", DEFAULT_K) if request is not None else DEFAULT_K
+    except InvalidQuery:
         k = DEFAULT_K
     return max(1, min(k, limit))
 

@@ -5,15 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from catalog.crawl.models import CrawlCursor, CrawlMark, CrawlRun
 from catalog.crawl.service import run_crawl
 from catalog.models import (
     AUDIO_FEATURES,
     Album,
     Artist,
     CatalogRevision,
-    CrawlCursor,
-    CrawlMark,
-    CrawlRun,
     Track,
     TrackArtist,
 )

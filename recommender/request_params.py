@@ -1,8 +1,12 @@
-"""Parsing and validating request parameters shared by the pages and the API."""
+"""The recommender's request parameters (system, seeds, feature limits), shared by its pages and API.
+
+Whole numbers (``limit``, ``k``) go through ``songrec.request_params.parse_int``, the parser every app uses.
+"""
 
 import math
 
 from catalog.models import VALUE_BOUNDS
+from songrec.request_params import InvalidQuery
 
 from .blending import MAX_SEEDS, Constraints
 from .features import ATTRIBUTES
@@ -11,32 +15,12 @@ from .systems import SYSTEMS
 PREFIXES = ("min_", "max_", "target_")
 
 
-class InvalidQuery(ValueError):
-    """A request parameter is malformed; ``field`` names it for a 400 response."""
-
-    def __init__(self, field, message):
-        self.field, self.message = field, message
-        super().__init__(f"{field}: {message}")
-
-
 def parse_system(raw, field="metric", default="cosine"):
     if raw in (None, ""):
         return default
     if raw not in SYSTEMS:
         raise InvalidQuery(field, f"must be one of {', '.join(SYSTEMS)}, got {raw!r}")
     return raw
-
-
-def parse_int(raw, field, default, low, high):
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise InvalidQuery(field, f"must be a whole number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise InvalidQuery(field, f"must be between {low} and {high}, got {value}")
-    return value
 
 
 def parse_seed_ids(raw, field="seed_tracks"):
