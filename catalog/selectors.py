@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch
 
 from .models import Artist, Track, TrackArtist
 from .search import search_tracks
+from .songs import first_of_each_song, song_of
 
 
 def tracks_with_credits(queryset=None):
@@ -17,6 +18,12 @@ def tracks_with_credits(queryset=None):
 
 def visible_tracks():
     return tracks_with_credits(Track.objects.filter(hidden=False))
+
+
+def popular_tracks(limit=12):
+    """The most popular visible tracks, one release per song (the most popular one)."""
+    candidates = list(visible_tracks()[:4 * limit])
+    return first_of_each_song(candidates, lambda track: song_of(track.pk, track.song_key), limit=limit)
 
 
 def search_results(query, limit=20):
