@@ -4,6 +4,13 @@ from django.db.models import Count
 
 from .models import Artist, Track
 from .search import search_tracks
+from .songs import first_of_each_song, song_of
+
+
+def popular_tracks(limit=12):
+    """The most popular visible tracks, one release per song (the most popular one)."""
+    candidates = list(Track.objects.visible().with_credits()[:4 * limit])
+    return first_of_each_song(candidates, lambda track: song_of(track.pk, track.song_key), limit=limit)
 
 
 def search_results(query, limit=20):

@@ -2,7 +2,7 @@
 
 A track's ``song_key`` is derived from its normalised title and the set of its artists' normalised names, so
 "Comedy" by Gen Hoshino on the single and on the album share one key. The crawl, which sees ISRCs, lets a
-track whose ISRC another track already has join that track's song (see ``catalog.crawl_store``). Lists that
+track whose ISRC another track already has join that track's song (see ``catalog.crawl.store``). Lists that
 show tracks keep only the first track of each song, and never the seed's own song: ``first_of_each_song``.
 """
 
@@ -70,5 +70,5 @@ def other_releases(track):
     """The other visible tracks of ``track``'s song, most popular first."""
     if not track.song_key:
         return Track.objects.none()
-    return (Track.objects.filter(song_key=track.song_key, hidden=False).exclude(pk=track.pk)
+    return (Track.objects.visible().filter(song_key=track.song_key).exclude(pk=track.pk)
             .select_related("album").order_by("-popularity", "pk"))

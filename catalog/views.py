@@ -8,6 +8,7 @@ from . import selectors
 from .feature_display import describe_key, feature_rows, format_duration
 from .models import Artist, Track
 from .search import QueryError
+from .songs import other_releases
 
 
 def home(request):
@@ -25,7 +26,7 @@ def home(request):
         "error": error,
         "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,
         "track_count": Track.objects.visible().count(),
-        "popular": [] if query else Track.objects.visible().with_credits()[:12],
+        "popular": [] if query else selectors.popular_tracks(12),
     }
     return render(request, "catalog/home.html", context, status=400 if error else 200)
 
@@ -40,6 +41,7 @@ def track_detail(request, spotify_id):
         "key_name": describe_key(track.key, track.mode),
         "duration": format_duration(track.duration_ms),
         "genres": selectors.genre_names(track),
+        "other_releases": list(other_releases(track)),
     }
     return render(request, "catalog/track_detail.html", context)
 

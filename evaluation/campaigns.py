@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Track
+from catalog.songs import first_of_each_song
 from recommender import storage
 from recommender.errors import IndexFilesMissing, RecommenderError, UnknownTrack
 from recommender.selectors import cosine_similarities, recommend
@@ -152,16 +153,18 @@ def freeze_list(system, seed_track, k, version):
 
 
 def seed_candidates(campaign):
-    """Track ids of the campaign's index version, in the order the campaign's random seed shuffles them."""
+    """Track ids of the campaign's version, one per song, in the order the campaign's random seed shuffles them."""
     if campaign.index_version_id is None:
         raise CampaignError(f"The index version of campaign “{campaign.name}” was deleted; it can't be filled.")
     try:
-        track_ids = storage.version_data(campaign.index_version_id).track_ids
+        data = storage.version_data(campaign.index_version_id)
     except IndexFilesMissing as error:
         raise CampaignError(str(error)) from None
-    candidates = sorted(int(track_id) for track_id in track_ids)
+    songs = dict(zip(data.track_ids.tolist(), data.songs.tolist(), strict=True))
+    candidates = sorted(songs)
     random.Random(campaign.random_seed).shuffle(candidates)
-    return candidates
+    # One seed per song: two releases of a song as seeds would ask evaluators about the same thing twice.
+    return first_of_each_song(candidates, songs.get)
 
 
 def populate_campaign(campaign, progress=None):

@@ -84,7 +84,7 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
     penalties = _target_penalties(data, constraints.targets)
     if penalties is not None:
         key -= settings.RECOMMENDER_TARGET_WEIGHT * penalties
-    positions, track_ids = best_visible(key, data.track_ids, int(limit))
+    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, data.songs[seeds])
     ids = [int(i) for i in track_ids]
     return SeedRecommendations(
         version=version,

@@ -65,7 +65,7 @@ def recommend(system, seed_track, k, version=None):
     key, scores = random_key(data, [seed_id]) if system == "random" else popularity_key(data, [position])
     key = np.array(key, dtype=np.float64)
     key[position] = -np.inf
-    positions, track_ids = best_visible(key, data.track_ids, int(k))
+    positions, track_ids = best_visible(key, data.track_ids, int(k), data.songs, [data.songs[position]])
     return [Recommendation(int(track_id), float(scores[p]), rank)
             for rank, (p, track_id) in enumerate(zip(positions, track_ids, strict=True), start=1)]
 
