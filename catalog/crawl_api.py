@@ -13,6 +13,7 @@ from rest_framework.routers import SimpleRouter
 
 from .crawl_models import CrawlRun
 from .crawl_selectors import crawl_overview, running_run
+from .outbox import BrokerUnavailable, send_now_or_later
 from .spotify_client import NOT_CONFIGURED, credentials_configured
 
 
@@ -68,7 +69,12 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
         running = running_run()
         if running is not None:
             return Response({"detail": f"crawl #{running.pk} is still running"}, status=status.HTTP_409_CONFLICT)
-        result = nightly_chain(trigger=CrawlRun.Trigger.API).apply_async()
+        try:
+            result = send_now_or_later(nightly_chain(trigger=CrawlRun.Trigger.API), "the crawl",
+                                       "catalog.tasks.nightly_crawl", kwargs={"trigger": CrawlRun.Trigger.API.value},
+                                       dedupe_key="crawl-start")
+        except BrokerUnavailable as error:
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"crawl_task": result.parent.id, "rebuild_task": result.id}, status=status.HTTP_202_ACCEPTED)
 
 

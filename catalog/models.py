@@ -221,3 +221,4 @@ class CatalogRevision(models.Model):
 
 
 from .crawl_models import *  # noqa: E402,F401,F403
+from .outbox.models import PendingTask  # noqa: E402,F401
