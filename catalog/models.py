@@ -237,3 +237,6 @@ class CatalogRevision(models.Model):
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
 
+
+# The outbox's model lives in its own package; importing it here registers it with the catalog app.
+from .outbox.models import PendingTask  # noqa: E402,F401

@@ -3,14 +3,14 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
+from catalog.outbox import enqueue
 from recommender.models import IndexVersion
 
-from . import selectors, tasks
+from . import selectors
 from .assignment import release_stale_assignments
 from .campaigns import build_campaign, close_campaign, create_campaign, known_systems, open_campaign, populate_campaign
 from .errors import CampaignError, EvaluationError
@@ -116,10 +116,11 @@ class CampaignAdmin(admin.ModelAdmin):
                                    created_by=request.user)
         # The admin goes on with ``obj`` (its many-to-many, the log entry, the redirect): make it the stored row.
         obj.__dict__.update(campaign.__dict__)
-        campaign_id = obj.pk
-        transaction.on_commit(lambda: tasks.populate_campaign.delay(campaign_id))
-        self.message_user(request, f"Freezing the recommendation lists of “{obj.name}”; open it once filled.",
-                          messages.INFO)
+        # Recorded with the campaign: a broker that is down delays the filling, it can't lose it.
+        enqueue("evaluation.tasks.populate_campaign", [obj.pk], dedupe_key=f"campaign-{obj.pk}-fill",
+                on_broker_down=lambda error: self.message_user(request, str(error), messages.WARNING))
+        self.message_user(request, f"The recommendation lists of “{obj.name}” are frozen in the background; "
+                                   f"open it once filled.", messages.INFO)
 
     def _each(self, request, queryset, action, done):
         for campaign in queryset:
@@ -140,7 +141,11 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="Close (stop ratings, log results to MLflow)")
     def close_campaigns(self, request, queryset):
-        self._each(request, queryset, close_campaign, "closed; results are being logged to MLflow.")
+        def close(campaign):
+            return close_campaign(campaign, on_broker_down=lambda error: self.message_user(
+                request, f"{campaign}: {error}", messages.WARNING))
+
+        self._each(request, queryset, close, "closed; results are being logged to MLflow.")
 
     @admin.action(description="Log results to MLflow now")
     def log_to_mlflow(self, request, queryset):

@@ -14,7 +14,7 @@ from recommender.models import IndexVersion
 
 from . import selectors
 from .assignment import next_task
-from .errors import EvaluationError, NotYourTask
+from .errors import EvaluationError, InvalidRating, NotYourTask
 from .evaluators import is_evaluator
 from .exports import csv_lines
 from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Campaign
@@ -85,11 +85,21 @@ class NextTaskView(APIView):
         return Response(_task_payload(request, assignment))
 
 
-def _my_assignment(request, task_id):
-    assignment = selectors.assignment_for(request.user, task_id)
+def _my_assignment(request, public_id):
+    assignment = selectors.assignment_for(request.user, public_id)
     if assignment is None:
         raise EvaluationAPIError(NotYourTask("This task is not assigned to you."))
     return assignment
+
+
+def _entries(assignment, rows):
+    """RatingEntries for rows that name items by their number in the task (never by primary key)."""
+    item_ids = dict(assignment.task.items.values_list("display_position", "pk"))
+    unknown = sorted({row["item"] for row in rows} - item_ids.keys())
+    if unknown:
+        raise EvaluationAPIError(InvalidRating(
+            f"Items {unknown} are not in this task; its items are numbered 1 to {len(item_ids)}."))
+    return [RatingEntry(item_ids[row["item"]], row["score"], row.get("comment")) for row in rows]
 
 
 class TaskDetailView(APIView):
@@ -97,8 +107,8 @@ class TaskDetailView(APIView):
 
     @extend_schema(summary="One of my tasks, with my ratings so far",
                    responses={200: EvaluationTaskSerializer, 403: ERROR})
-    def get(self, request, task_id):
-        return Response(_task_payload(request, _my_assignment(request, task_id)))
+    def get(self, request, public_id):
+        return Response(_task_payload(request, _my_assignment(request, public_id)))
 
 
 class SubmitRatingsView(APIView):
@@ -113,12 +123,10 @@ class SubmitRatingsView(APIView):
         request=SubmitRatingsSerializer,
         responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
     )
-    def post(self, request, task_id):
+    def post(self, request, public_id):
         serializer = SubmitRatingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entries = [RatingEntry(row["item"], row["score"], row.get("comment"))
-                   for row in serializer.validated_data["ratings"]]
-        return _submit(request, task_id, entries)
+        return _submit(request, public_id, serializer.validated_data["ratings"])
 
 
 class ItemRatingView(APIView):
@@ -131,21 +139,21 @@ class ItemRatingView(APIView):
             "comment": serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)}),
         responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
     )
-    def put(self, request, task_id, item_id):
+    def put(self, request, public_id, item):
         if not hasattr(request.data, "get"):
             raise ValidationError({"detail": "Send an object like {\"score\": 4, \"comment\": \"…\"}."})
-        data = {"item": item_id, "score": request.data.get("score")}
+        data = {"item": item, "score": request.data.get("score")}
         if "comment" in request.data:
             data["comment"] = request.data.get("comment")
         serializer = RatingInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        row = serializer.validated_data
-        return _submit(request, task_id, [RatingEntry(row["item"], row["score"], row.get("comment"))])
+        return _submit(request, public_id, [serializer.validated_data])
 
 
-def _submit(request, task_id, entries):
+def _submit(request, public_id, rows):
+    assignment = _my_assignment(request, public_id)
     try:
-        result = submit_ratings(request.user, task_id, entries)
+        result = submit_ratings(request.user, assignment.task, _entries(assignment, rows))
     except EvaluationError as error:
         raise EvaluationAPIError(error) from None
     return Response(SubmitResultSerializer(result).data)

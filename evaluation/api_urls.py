@@ -8,9 +8,9 @@ app_name = "evaluation-api"
 urlpatterns = [
     path("evaluation/token/", api.TokenView.as_view(), name="token"),
     path("evaluation/tasks/next/", api.NextTaskView.as_view(), name="next-task"),
-    path("evaluation/tasks/<int:task_id>/", api.TaskDetailView.as_view(), name="task"),
-    path("evaluation/tasks/<int:task_id>/ratings/", api.SubmitRatingsView.as_view(), name="task-ratings"),
-    path("evaluation/tasks/<int:task_id>/items/<int:item_id>/rating/", api.ItemRatingView.as_view(),
+    path("evaluation/tasks/<uuid:public_id>/", api.TaskDetailView.as_view(), name="task"),
+    path("evaluation/tasks/<uuid:public_id>/ratings/", api.SubmitRatingsView.as_view(), name="task-ratings"),
+    path("evaluation/tasks/<uuid:public_id>/items/<int:item>/rating/", api.ItemRatingView.as_view(),
          name="item-rating"),
     path("evaluation/campaigns/", api.CampaignListView.as_view(), name="campaigns"),
     path("evaluation/campaigns/<int:pk>/", api.CampaignDetailView.as_view(), name="campaign"),

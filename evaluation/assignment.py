@@ -70,8 +70,9 @@ def _campaigns_with_room(evaluator, campaign=None):
 def next_task(evaluator, campaign=None):
     """Assign the evaluator their next task and return its Assignment, or ``None`` when nothing needs them.
 
-    An unfinished task is handed back first. Otherwise the task with the fewest live assignments among those
-    that still need ratings wins (ties broken by the campaign's stored random priority).
+    An unfinished task is handed back first. Otherwise a task with the fewest live assignments among those
+    that still need ratings wins, chosen at random among them on every call: a stored or id order would let
+    evaluators infer the system from the order tasks arrive in.
     """
     require_evaluator(evaluator)
     with transaction.atomic():
@@ -95,7 +96,7 @@ def next_task(evaluator, campaign=None):
         candidates = (
             RatingTask.objects.filter(campaign__in=campaign_ids, assigned_count__lt=F("campaign__ratings_per_item"))
             .filter(~Q(pk__in=Assignment.objects.filter(evaluator=evaluator).values("task")))
-            .order_by("assigned_count", "campaign_id", "priority", "pk")
+            .order_by("assigned_count", "?")
         )
         task = candidates.select_for_update(skip_locked=True, of=("self",)).first()
         if task is None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Track
+from catalog.outbox import enqueue
 from catalog.songs import first_of_each_song
 from recommender import storage
 from recommender.errors import IndexFilesMissing, RecommenderError, UnknownTrack
@@ -110,24 +111,27 @@ def create_campaign(*, evaluators=(), **fields):
     return campaign
 
 
-def task_rng(campaign, seed_track_id, system):
-    """A random generator fixed by campaign, seed and system (string seeds hash the same in every process)."""
-    return random.Random(f"{campaign.random_seed}:{seed_track_id}:{system}")
+# Display orders come from the operating system's generator, not from the campaign's (public) random seed:
+# anyone who knew the seed could otherwise recompute which position holds which rank.
+_display_rng = random.SystemRandom()
 
 
 @transaction.atomic
 def add_task(campaign, seed_track_id, system, items):
-    """Freeze one explicit list (FrozenItems in any order) as a task, items shuffled into a stored display order."""
+    """Freeze one explicit list (FrozenItems in any order) as a task, items shuffled into a stored display order.
+
+    The order is secret and stored; items are still created in rank order, so their primary keys must never
+    reach an evaluator (they see display positions).
+    """
     items = sorted(items, key=lambda item: item.rank)
     if not items:
         raise CampaignError(f"The {system} list for track {seed_track_id} is empty.")
     if len({item.track_id for item in items}) != len(items):
         raise CampaignError(f"The {system} list for track {seed_track_id} repeats a track.")
-    rng = task_rng(campaign, seed_track_id, system)
     positions = list(range(1, len(items) + 1))
-    rng.shuffle(positions)
+    _display_rng.shuffle(positions)
     task = RatingTask.objects.create(campaign=campaign, seed_track_id=seed_track_id, system=system,
-                                     priority=rng.randrange(2**31))
+                                     priority=_display_rng.randrange(2**31))
     TaskItem.objects.bulk_create(
         TaskItem(task=task, track_id=item.track_id, rank=item.rank, system_score=item.system_score,
                  cosine_similarity=item.cosine_similarity, display_position=position)
@@ -236,10 +240,12 @@ def open_campaign(campaign):
     return campaign
 
 
-def close_campaign(campaign, log_to_mlflow=True):
+def close_campaign(campaign, log_to_mlflow=True, on_broker_down=None):
     """Close the campaign to new ratings and, once committed, log its aggregates to MLflow (in a Celery task).
 
     The campaign row is locked FOR UPDATE, so closing waits for submissions in flight and later ones are refused.
+    The MLflow task is recorded in the outbox with the closing, so a broker that is down only delays it
+    (``on_broker_down(error)`` is then told).
     """
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -248,8 +254,6 @@ def close_campaign(campaign, log_to_mlflow=True):
             campaign.closed_at = timezone.now()
             campaign.save(update_fields=["status", "closed_at"])
         if log_to_mlflow:
-            from .tasks import log_campaign_to_mlflow  # deferred: evaluation.tasks imports this module
-
-            campaign_id = campaign.pk
-            transaction.on_commit(lambda: log_campaign_to_mlflow.delay(campaign_id))
+            enqueue("evaluation.tasks.log_campaign_to_mlflow", [campaign.pk],
+                    dedupe_key=f"campaign-{campaign.pk}-mlflow", on_broker_down=on_broker_down)
     return campaign

@@ -5,6 +5,8 @@ into a RatingTask with its TaskItems, so rebuilding the index later cannot chang
 tasks through Assignments and leave one Rating per item; changing a rating keeps the old value in RatingChange.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -39,7 +41,7 @@ class Campaign(models.Model):
     tasks_per_evaluator = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)],
         help_text="At most this many tasks per evaluator; empty for no limit.")
-    random_seed = models.BigIntegerField(help_text="Seeds the choice of seed tracks and display orders.")
+    random_seed = models.BigIntegerField(help_text="Seeds the choice of seed tracks (display orders are secret).")
     evaluators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="evaluation_campaigns",
         help_text="Only these evaluators may take part; empty means every member of the evaluator group.")
@@ -80,7 +82,7 @@ class RatingTask(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
     seed_track = models.ForeignKey("catalog.Track", on_delete=models.PROTECT, related_name="evaluation_tasks")
     system = models.CharField(max_length=32)
-    # Random but stored tie-breaker, so evaluators meet seeds and systems interleaved, reproducibly.
+    # Random, stored; for the admin only (evaluators get tasks in a fresh random order, see assignment.py).
     priority = models.PositiveIntegerField(default=0)
     # Live (active or submitted) assignments and submitted ones; kept on the row so "next task" can lock it.
     assigned_count = models.PositiveIntegerField(default=0)
@@ -97,9 +99,6 @@ class RatingTask(models.Model):
     def __str__(self):
         return f"Task {self.pk} ({self.campaign_id}: {self.system} for track {self.seed_track_id})"
 
-    def get_absolute_url(self):
-        return reverse("evaluation:task", args=[self.pk])
-
 
 class TaskItem(models.Model):
     """One recommended track of a frozen list, with the system's rank and scores at freezing time."""
@@ -109,6 +108,7 @@ class TaskItem(models.Model):
     rank = models.PositiveSmallIntegerField(help_text="1 = the system's best match")
     system_score = models.FloatField(help_text="The system's own score (similarity, popularity…)")
     cosine_similarity = models.FloatField(null=True, blank=True, help_text="Cosine similarity to the seed")
+    # Evaluators address items by this position (1…k), never by primary key: keys ascend in rank order.
     display_position = models.PositiveSmallIntegerField(help_text="Where evaluators see it (shuffled, stored)")
 
     class Meta:
@@ -131,6 +131,9 @@ class Assignment(models.Model):
         RELEASED = "released", "Released"
 
     task = models.ForeignKey(RatingTask, on_delete=models.CASCADE, related_name="assignments")
+    # What the evaluator sees in URLs and JSON instead of the task id: task ids are created seed by seed in
+    # system order, so they would give the system away.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="evaluation_assignments")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -148,6 +151,9 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.task} → {self.evaluator}"
+
+    def get_absolute_url(self):
+        return reverse("evaluation:task", args=[self.public_id])
 
 
 class Rating(models.Model):

@@ -59,7 +59,7 @@ def _validate_entries(entries):
     cleaned = []
     for entry in entries:
         if entry.item_id in seen:
-            raise InvalidRating(f"Item {entry.item_id} is rated twice in one submission.")
+            raise InvalidRating("An item is rated twice in one submission.")
         seen.add(entry.item_id)
         comment = entry.comment
         if comment is not None:
@@ -106,7 +106,7 @@ def submit_ratings(evaluator, task, entries):
         item_ids = set(assignment.task.items.values_list("pk", flat=True))
         unknown = sorted(entry.item_id for entry in entries if entry.item_id not in item_ids)
         if unknown:
-            raise InvalidRating(f"Items {unknown} are not part of task {task_id}.")
+            raise InvalidRating(f"{len(unknown)} of the rated items are not part of this task.")
 
         existing = {rating.item_id: rating for rating in
                     Rating.objects.select_for_update().filter(evaluator=evaluator, item__task_id=task_id)}

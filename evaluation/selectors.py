@@ -122,7 +122,8 @@ def evaluator_position(evaluator, assignment):
 def task_for_evaluator(task, evaluator):
     """The task's seed and items in stored display order, each item with ``my_rating`` (or None).
 
-    Nothing here reveals the system, the rank or the system's score: lists are rated blind.
+    Nothing here reveals the system, the rank or the system's score: lists are rated blind, and evaluators
+    address items by ``display_position`` (their primary keys ascend in rank order).
     """
     seed = Track.objects.with_credits().get(pk=task.seed_track_id)
     items = list(task.items.order_by("display_position").prefetch_related(
@@ -133,9 +134,10 @@ def task_for_evaluator(task, evaluator):
     return seed, items
 
 
-def assignment_for(evaluator, task_id):
+def assignment_for(evaluator, public_id):
+    """The evaluator's assignment with this public id (what their URLs and JSON carry), or None."""
     return (Assignment.objects.select_related("task__campaign")
-            .filter(task_id=task_id, evaluator=evaluator).first())
+            .filter(public_id=public_id, evaluator=evaluator).first())
 
 
 def public_campaigns():

@@ -1,4 +1,9 @@
-"""DRF serializers of the evaluation API. Task payloads are blind: no system, rank or system score."""
+"""DRF serializers of the evaluation API. Task payloads are blind: no system, rank or system score.
+
+Evaluators see a task as its assignment's random ``public_id`` and its items by display position, never by
+primary key: task ids are created seed by seed in system order and item ids in rank order. Genre labels are
+left out too (see the README's "Human evaluation" section).
+"""
 
 from django.urls import reverse
 from rest_framework import serializers
@@ -14,22 +19,18 @@ class BlindTrackSerializer(serializers.Serializer):
     name = serializers.CharField()
     artists = serializers.SerializerMethodField()
     album = serializers.CharField(source="album.name", default=None)
-    genres = serializers.SerializerMethodField()
     spotify_url = serializers.SerializerMethodField()
 
     def get_artists(self, track) -> list[str]:
         return [artist.name for artist in track.ordered_artists]
-
-    def get_genres(self, track) -> list[str]:
-        return [genre.name for genre in track.genres.all()]
 
     def get_spotify_url(self, track) -> str:
         return f"https://open.spotify.com/track/{track.spotify_id}"
 
 
 class TaskItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    position = serializers.IntegerField(source="display_position")
+    item = serializers.IntegerField(source="display_position",
+                                    help_text="the item's number in this task (1…k, as listed); send it back as `item`")
     track = BlindTrackSerializer()
     my_score = serializers.SerializerMethodField()
     my_comment = serializers.SerializerMethodField()
@@ -44,7 +45,7 @@ class TaskItemSerializer(serializers.Serializer):
 class EvaluationTaskSerializer(serializers.Serializer):
     """Built from ``{"assignment", "seed", "items", "number", "total"}``."""
 
-    id = serializers.IntegerField(source="assignment.task_id")
+    id = serializers.UUIDField(source="assignment.public_id", help_text="this task's random id (yours only)")
     status = serializers.CharField(source="assignment.status")
     campaign = serializers.SerializerMethodField()
     number = serializers.IntegerField(help_text="this task's place among yours in the campaign (task 3 of 20)")
@@ -59,11 +60,11 @@ class EvaluationTaskSerializer(serializers.Serializer):
                 "status": campaign.status}
 
     def get_ratings_url(self, data) -> str:
-        return reverse("evaluation-api:task-ratings", args=[data["assignment"].task_id])
+        return reverse("evaluation-api:task-ratings", args=[data["assignment"].public_id])
 
 
 class RatingInputSerializer(serializers.Serializer):
-    item = serializers.IntegerField(help_text="item id from the task")
+    item = serializers.IntegerField(min_value=1, help_text="the item's number in the task (`items[].item`)")
     score = serializers.IntegerField(
         min_value=MIN_SCORE, max_value=MAX_SCORE,
         error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE, "invalid": SCORE_MESSAGE,
@@ -77,7 +78,7 @@ class SubmitRatingsSerializer(serializers.Serializer):
 
 
 class SubmitResultSerializer(serializers.Serializer):
-    task = serializers.IntegerField(source="assignment.task_id")
+    task = serializers.UUIDField(source="assignment.public_id")
     created = serializers.IntegerField()
     changed = serializers.IntegerField()
     unchanged = serializers.IntegerField()

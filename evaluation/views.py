@@ -59,16 +59,16 @@ def start_next(request):
     if assignment is None:
         messages.info(request, "Nothing needs your ratings right now. Thank you!")
         return redirect("evaluation:home")
-    return redirect("evaluation:task", task_id=assignment.task_id)
+    return redirect(assignment)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rate_task(request, task_id):
+def rate_task(request, public_id):
     """The blind rating page: the seed, its list in stored random order, a 1–5 choice per track."""
     if not is_evaluator(request.user):
         return _not_an_evaluator(request)
-    assignment = selectors.assignment_for(request.user, task_id)
+    assignment = selectors.assignment_for(request.user, public_id)
     if assignment is None:
         return _error_page(request, "This task is not assigned to you. Use “Start next task” to get one.", 403)
     task = assignment.task
@@ -90,7 +90,7 @@ def rate_task(request, task_id):
                 if upcoming is None:
                     messages.info(request, "That was the last task needing you in this campaign. Thank you!")
                     return redirect("evaluation:home")
-                return redirect("evaluation:task", task_id=upcoming.task_id)
+                return redirect(upcoming)
         else:
             status = 400
     number, total = selectors.evaluator_position(request.user, assignment)

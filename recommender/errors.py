@@ -26,12 +26,15 @@ class IndexFilesMissing(RecommenderError):
 
 
 class RebuildInProgress(RecommenderError):
-    """Another rebuild holds the lock (an index version with status "building" and a fresh heartbeat)."""
+    """Another live builder holds the rebuild lock (``version`` is what it builds, None while it starts)."""
 
-    def __init__(self, version):
+    def __init__(self, version=None):
         self.version = version
-        super().__init__(f"another rebuild is running (index version {version.pk}, {version.stage or 'starting'}, "
-                         f"{version.progress:.0%} done)")
+        if version is None:
+            super().__init__("another rebuild is starting")
+        else:
+            super().__init__(f"another rebuild is running (index version {version.pk}, "
+                             f"{version.stage or 'starting'}, {version.progress:.0%} done)")
 
 
 class RebuildError(RecommenderError):

@@ -17,6 +17,7 @@ from catalog.refs import TrackRef, track_refs
 
 from . import storage
 from .baselines import popularity_key, random_key
+from .build_lock import builder_alive
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
 from .models import IndexVersion
 from .progress import STAGE_LABELS
@@ -163,10 +164,13 @@ def index_status(versions=20):
     active = next((v for v in recent if v.status == IndexVersion.Status.ACTIVE), None) or active_version()
     building = next((v for v in recent if v.status == IndexVersion.Status.BUILDING), None)
     if building is not None:
-        stale_after = timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS)
-        building.stalled = building.heartbeat_at < timezone.now() - stale_after
-        building.stage_label = (f"stalled: no sign of life since {building.heartbeat_at:%Y-%m-%d %H:%M} UTC (the next "
-                                f"rebuild will mark it failed)" if building.stalled
+        alive = builder_alive()
+        if alive is None:  # no advisory locks (SQLite): judge by the heartbeat
+            stale_after = timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS)
+            alive = building.heartbeat_at >= timezone.now() - stale_after
+        building.stalled = not alive
+        building.stage_label = (f"stopped: no sign of life since {building.heartbeat_at:%Y-%m-%d %H:%M} UTC (the "
+                                f"next rebuild marks it failed and starts at once)" if building.stalled
                                 else STAGE_LABELS.get(building.stage, building.stage))
     revision = CatalogRevision.current()
     return IndexStatus(active, building, revision, active is not None and active.catalog_revision == revision,

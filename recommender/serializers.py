@@ -69,7 +69,7 @@ class IndexVersionSerializer(serializers.ModelSerializer):
 
 class BuildProgressSerializer(serializers.ModelSerializer):
     stage_label = serializers.CharField()
-    stalled = serializers.BooleanField(help_text="no heartbeat for RECOMMENDER_REBUILD_STALE_SECONDS: likely killed")
+    stalled = serializers.BooleanField(help_text="its builder is gone (killed): the next rebuild marks it failed")
 
     class Meta:
         model = IndexVersion

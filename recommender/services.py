@@ -3,7 +3,8 @@
 A rebuild reads the catalog, fits the feature pipeline, computes both neighbour lists, writes files and
 rows under a new version with status "building", logs an MLflow run, and only then switches the active
 version in one transaction. Whatever fails or is killed before the switch leaves the old version serving;
-its half-written version is marked failed (at once, or by the next rebuild when its heartbeat is stale).
+its half-written version is marked failed at once, or — when its process was killed — by the next rebuild,
+which knows the builder is dead because the rebuild lock (build_lock.py) is free.
 """
 
 import logging
@@ -20,6 +21,7 @@ from django.utils import timezone
 from catalog.models import CatalogRevision
 
 from . import storage
+from .build_lock import BuildLock
 from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecommenderError
 from .features import fit_features, indexable_tracks, load_catalog
 from .index import METRICS, all_top_k, candidates_for, distinct_songs
@@ -49,28 +51,47 @@ def rebuild_index(params=None, *, if_stale=False, activate=True, progress=None):
     built with the same params from the current catalog revision. ``progress(stage, fraction)`` is called as
     the build advances. Raises RebuildInProgress when another build is running, RebuildError when the
     catalog has nothing to index; any other error marks the version failed and is re-raised.
+
+    The rebuild lock is held from before the staleness check to the end: whoever holds it first fails and
+    cleans the versions of dead builders, so a killed build never blocks the next one (``if_stale`` included).
     """
     params = (params or IndexParams.from_settings()).validated()
-    revision = CatalogRevision.current()
-    if if_stale:
-        current = IndexVersion.objects.filter(status=Status.ACTIVE).first()
-        if current is not None and is_up_to_date(current, params, revision):
-            return RebuildResult(current, skipped=True,
-                                 reason=f"index version {current.pk} is up to date with catalog revision {revision}")
-    if indexable_tracks().count() < 2:
-        raise RebuildError("the catalog has fewer than 2 visible tracks with all audio features; "
-                           "import tracks first (manage.py import_tracks)")
-    expire_stale_builds()
-    version = start_build(params, revision)
-    reporter = ProgressReporter(version, progress)
+    lock = BuildLock()
+    if not lock.acquire():
+        skipped = _skip_if_up_to_date(params) if if_stale else None
+        if skipped is not None:
+            return skipped
+        raise RebuildInProgress(IndexVersion.objects.filter(status=Status.BUILDING).first())
     try:
-        _build(version, params, reporter)
-    except BaseException as error:
-        fail_build(version, error)
-        raise
-    if activate:
-        version = activate_version(version)
-    return RebuildResult(version, activated=activate, pruned=prune_versions())
+        expire_dead_builds(lock)
+        if if_stale:
+            skipped = _skip_if_up_to_date(params)
+            if skipped is not None:
+                return skipped
+        if indexable_tracks().count() < 2:
+            raise RebuildError("the catalog has fewer than 2 visible tracks with all audio features; "
+                               "import tracks first (manage.py import_tracks)")
+        version = start_build(params, CatalogRevision.current())
+        reporter = ProgressReporter(version, progress)
+        try:
+            _build(version, params, reporter)
+        except BaseException as error:
+            fail_build(version, error)
+            raise
+        if activate:
+            version = activate_version(version)
+        return RebuildResult(version, activated=activate, pruned=prune_versions())
+    finally:
+        lock.release()
+
+
+def _skip_if_up_to_date(params):
+    revision = CatalogRevision.current()
+    current = IndexVersion.objects.filter(status=Status.ACTIVE).first()
+    if current is not None and is_up_to_date(current, params, revision):
+        return RebuildResult(current, skipped=True,
+                             reason=f"index version {current.pk} is up to date with catalog revision {revision}")
+    return None
 
 
 def _build(version, params, reporter):
@@ -154,18 +175,41 @@ def fail_build(version, error):
     storage.remove_version_files(version.pk)
 
 
-def expire_stale_builds():
-    """Fail "building" versions whose heartbeat stopped (their process was killed); return their ids."""
-    cutoff = timezone.now() - timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS)
+def expire_dead_builds(lock):
+    """Fail and clean the "building" versions of builders that died; return their ids.
+
+    With the rebuild lock held (PostgreSQL) every building version is dead: its builder would hold the lock.
+    Without advisory locks, only versions whose heartbeat stopped ``RECOMMENDER_REBUILD_STALE_SECONDS`` ago are.
+    """
+    if not lock.held:
+        return []
+    dead = IndexVersion.objects.filter(status=Status.BUILDING)
+    if not lock.supported:
+        dead = dead.filter(
+            heartbeat_at__lt=timezone.now() - timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS))
     expired = []
-    for version in IndexVersion.objects.filter(status=Status.BUILDING, heartbeat_at__lt=cutoff):
-        message = f"stopped without finishing: no heartbeat since {version.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}"
-        if IndexVersion.objects.filter(pk=version.pk, status=Status.BUILDING, heartbeat_at__lt=cutoff).update(
+    for version in dead:
+        message = (f"stopped without finishing (its builder died); last heartbeat "
+                   f"{version.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}")
+        if IndexVersion.objects.filter(pk=version.pk, status=Status.BUILDING).update(
                 status=Status.FAILED, message=message, finished_at=timezone.now()):
             storage.delete_neighbor_lists(version.pk)
             storage.remove_version_files(version.pk)
             expired.append(version.pk)
     return expired
+
+
+def running_build():
+    """The version a live builder is building, or None; fails and cleans dead builders' versions on the way."""
+    lock = BuildLock()
+    if not lock.acquire():
+        return IndexVersion.objects.filter(status=Status.BUILDING).first()
+    try:
+        expire_dead_builds(lock)
+        # Without advisory locks a building version with a fresh heartbeat is taken as alive.
+        return IndexVersion.objects.filter(status=Status.BUILDING).first()
+    finally:
+        lock.release()
 
 
 def activate_version(version):

@@ -6,11 +6,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from catalog.outbox import BrokerUnavailable, send_now_or_later
 from catalog.search import QueryError
 from catalog.selectors import search_results
 from songrec.request_params import InvalidQuery, parse_int
 
-from . import selectors
+from . import selectors, services
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import RecommenderError
 from .request_params import parse_constraints, parse_seed_ids, parse_system
@@ -101,9 +102,16 @@ def rebuild(request):
     if settings.CELERY_TASK_ALWAYS_EAGER:
         messages.error(request, "No Celery broker is configured, so the rebuild can't run in the background: "
                                 "run `manage.py rebuild_index` instead.")
-    elif selectors.index_status().building is not None:
+    elif services.running_build() is not None:
         messages.error(request, "A rebuild is already running.")
     else:
-        rebuild_index.delay(force=True)
+        try:
+            send_now_or_later(rebuild_index.si(force=True), "the rebuild", "recommender.tasks.rebuild_index",
+                              kwargs={"force": True}, dedupe_key="rebuild-index")
+        except BrokerUnavailable as error:
+            messages.error(request, str(error))
+            response = index_status(request)
+            response.status_code = 503
+            return response
         messages.success(request, "Rebuild queued; progress appears below within a few seconds.")
     return redirect("recommender:index_status")

@@ -95,6 +95,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="UTC")
+# A broker that is down is noticed within CELERY_BROKER_TIMEOUT seconds instead of ~20 s of retries; what could
+# not be sent waits in the outbox (catalog/outbox/), which Beat and every starting worker dispatch.
+CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+                                   "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0, "timeout": CELERY_BROKER_TIMEOUT}}
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-outbox": {"task": "catalog.outbox.dispatch_pending", "schedule": 60.0},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

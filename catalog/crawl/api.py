@@ -11,6 +11,8 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from catalog.outbox import BrokerUnavailable, send_now_or_later
+
 from . import tasks
 from .client import NOT_CONFIGURED, credentials_configured
 from .models import CrawlRun
@@ -68,7 +70,12 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
         running = running_run()
         if running is not None:
             return Response({"detail": f"crawl #{running.pk} is still running"}, status=status.HTTP_409_CONFLICT)
-        result = tasks.nightly_chain(trigger=CrawlRun.Trigger.API).apply_async()
+        try:
+            result = send_now_or_later(tasks.nightly_chain(trigger=CrawlRun.Trigger.API), "the crawl",
+                                       "catalog.tasks.nightly_crawl", kwargs={"trigger": CrawlRun.Trigger.API.value},
+                                       dedupe_key="crawl-start")
+        except BrokerUnavailable as error:
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"crawl_task": result.parent.id, "rebuild_task": result.id}, status=status.HTTP_202_ACCEPTED)
 
 

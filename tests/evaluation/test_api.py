@@ -32,12 +32,12 @@ def test_next_task_is_blind_and_shuffled(api, campaign):
     assert task["number"] == 1 and task["total"] == 4
     assert task["campaign"]["name"] == campaign.name
     assert len(task["items"]) == 3
-    assert [item["position"] for item in task["items"]] == [1, 2, 3]
+    assert [item["item"] for item in task["items"]] == [1, 2, 3]
     flat = str(task)
-    for secret in ("system", "cosine", "random", "rank"):
+    for secret in ("system", "cosine", "random", "rank", "genre"):
         assert secret not in flat
-    assert set(task["items"][0]) == {"id", "position", "track", "my_score", "my_comment"}
-    assert set(task["seed"]) == {"spotify_id", "name", "artists", "album", "genres", "spotify_url"}
+    assert set(task["items"][0]) == {"item", "track", "my_score", "my_comment"}
+    assert set(task["seed"]) == {"spotify_id", "name", "artists", "album", "spotify_url"}
 
 
 def test_asking_again_hands_back_the_same_task(api, campaign):
@@ -56,7 +56,7 @@ def test_next_task_from_an_unknown_campaign_is_a_404(api, campaign):
 
 def test_submitting_all_ratings_at_once(api, campaign):
     task = first_task(api)
-    body = {"ratings": [{"item": item["id"], "score": 4, "comment": "close"} for item in task["items"]]}
+    body = {"ratings": [{"item": item["item"], "score": 4, "comment": "close"} for item in task["items"]]}
     response = api.post(f"/api/evaluation/tasks/{task['id']}/ratings/", body, format="json")
     assert response.status_code == 200, response.content
     assert response.json() == {"task": task["id"], "created": 3, "changed": 0, "unchanged": 0, "rated_items": 3,
@@ -68,7 +68,7 @@ def test_submitting_all_ratings_at_once(api, campaign):
 
 def test_rating_one_item_and_changing_it(api, campaign):
     task = first_task(api)
-    url = f"/api/evaluation/tasks/{task['id']}/items/{task['items'][0]['id']}/rating/"
+    url = f"/api/evaluation/tasks/{task['id']}/items/{task['items'][0]['item']}/rating/"
     assert api.put(url, {"score": 2}, format="json").json()["created"] == 1
     response = api.put(url, {"score": 5, "comment": "better on a second listen"}, format="json")
     assert response.status_code == 200
@@ -80,7 +80,7 @@ def test_rating_one_item_and_changing_it(api, campaign):
 @pytest.mark.parametrize("score", [0, 6, "abc", 4.5, None])
 def test_scores_outside_1_to_5_are_a_400_with_a_message(api, campaign, score):
     task = first_task(api)
-    body = {"ratings": [{"item": task["items"][0]["id"], "score": score}]}
+    body = {"ratings": [{"item": task["items"][0]["item"], "score": score}]}
     response = api.post(f"/api/evaluation/tasks/{task['id']}/ratings/", body, format="json")
     assert response.status_code == 400
     assert "Score must be a whole number from 1 to 5" in str(response.json())
@@ -93,21 +93,21 @@ def test_malformed_bodies_are_400s(api, campaign):
     assert api.post(url, {"ratings": []}, format="json").status_code == 400
     assert api.post(url, {}, format="json").status_code == 400
     assert api.post(url, [1, 2], format="json").status_code == 400
-    item_url = f"/api/evaluation/tasks/{task['id']}/items/{task['items'][0]['id']}/rating/"
+    item_url = f"/api/evaluation/tasks/{task['id']}/items/{task['items'][0]['item']}/rating/"
     assert api.put(item_url, [4], format="json").status_code == 400
     unknown = api.post(url, {"ratings": [{"item": 999999, "score": 3}]}, format="json")
-    assert unknown.status_code == 400 and "not part of task" in unknown.json()["detail"]
+    assert unknown.status_code == 400 and "not in this task" in unknown.json()["detail"]
 
 
 def test_rating_someone_elses_task_is_a_403(api, campaign, make_evaluator):
     other = make_evaluator()
     theirs = next_task(other)
-    item = theirs.task.items.first()
-    response = api.post(f"/api/evaluation/tasks/{theirs.task_id}/ratings/",
-                        {"ratings": [{"item": item.pk, "score": 3}]}, format="json")
+    response = api.post(f"/api/evaluation/tasks/{theirs.public_id}/ratings/",
+                        {"ratings": [{"item": 1, "score": 3}]}, format="json")
     assert response.status_code == 403
     assert response.json()["detail"] == "This task is not assigned to you."
-    assert api.get(f"/api/evaluation/tasks/{theirs.task_id}/").status_code == 403
+    assert api.get(f"/api/evaluation/tasks/{theirs.public_id}/").status_code == 403
+    assert api.get(f"/api/evaluation/tasks/{theirs.task_id}/").status_code == 404  # task ids are not addresses
     assert not Rating.objects.exists()
 
 
@@ -115,7 +115,7 @@ def test_submitting_to_a_closed_campaign_is_a_409(api, campaign):
     task = first_task(api)
     close_campaign(campaign, log_to_mlflow=False)
     response = api.post(f"/api/evaluation/tasks/{task['id']}/ratings/",
-                        {"ratings": [{"item": task["items"][0]["id"], "score": 3}]}, format="json")
+                        {"ratings": [{"item": task["items"][0]["item"], "score": 3}]}, format="json")
     assert response.status_code == 409
     assert "no longer accepts ratings" in response.json()["detail"]
 
@@ -197,6 +197,6 @@ def test_csv_export_is_for_staff_only(api, campaign, evaluator):
 
 def test_the_openapi_schema_documents_the_evaluation_endpoints(client, db):
     schema = client.get("/api/schema/").content.decode()
-    for path in ("/api/evaluation/tasks/next/", "/api/evaluation/tasks/{task_id}/ratings/",
+    for path in ("/api/evaluation/tasks/next/", "/api/evaluation/tasks/{public_id}/ratings/",
                  "/api/evaluation/campaigns/{id}/aggregates/", "/api/evaluation/ratings.csv"):
         assert path in schema

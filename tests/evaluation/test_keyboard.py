@@ -106,7 +106,7 @@ def test_rating_a_whole_list_with_the_keyboard(live_server, client, make_campaig
     assignment = next_task(evaluator)
     client.force_login(evaluator)
     cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
-    url = live_server.url.replace("127.0.0.1", "localhost") + f"/evaluate/tasks/{assignment.task_id}/"
+    url = live_server.url.replace("127.0.0.1", "localhost") + f"/evaluate/tasks/{assignment.public_id}/"
 
     async def steps(browser):
         seen = {"start": await browser.evaluate(FOCUSED)}
@@ -123,7 +123,7 @@ def test_rating_a_whole_list_with_the_keyboard(live_server, client, make_campaig
         await browser.press("1")  # change the third track's score
         seen["checked"] = await browser.evaluate(CHECKED)
         await browser.press("Enter")
-        await browser.wait_for(f"location.pathname !== '/evaluate/tasks/{assignment.task_id}/'")
+        await browser.wait_for(f"location.pathname !== '/evaluate/tasks/{assignment.public_id}/'")
         seen["now at"] = await browser.evaluate("location.pathname")
         return seen
 
@@ -134,4 +134,4 @@ def test_rating_a_whole_list_with_the_keyboard(live_server, client, make_campaig
     stored = dict(Rating.objects.filter(evaluator=evaluator).values_list("item_id", "score"))
     assert [stored[pk] for pk in shown] == [3, 5, 1, 4]
     following = Assignment.objects.get(evaluator=evaluator, status=Assignment.Status.ACTIVE)
-    assert seen["now at"] == f"/evaluate/tasks/{following.task_id}/"
+    assert seen["now at"] == following.get_absolute_url()

@@ -20,8 +20,8 @@ def logged_in(client, evaluator):
 def rating_form(task, score=4):
     data = {"then": "next"}
     for item in task.items.all():
-        data[f"score-{item.pk}"] = str(score)
-        data[f"comment-{item.pk}"] = ""
+        data[f"score-{item.display_position}"] = str(score)
+        data[f"comment-{item.display_position}"] = ""
     return data
 
 
@@ -48,69 +48,70 @@ def test_home_lists_open_campaigns_with_progress(logged_in, campaign):
 def test_start_next_task_redirects_to_a_blind_rating_page(logged_in, campaign, evaluator):
     response = logged_in.post("/evaluate/next/")
     assignment = Assignment.objects.get(evaluator=evaluator)
-    assert response.status_code == 302 and response["Location"] == f"/evaluate/tasks/{assignment.task_id}/"
+    assert response.status_code == 302 and response["Location"] == f"/evaluate/tasks/{assignment.public_id}/"
     html = logged_in.get(response["Location"]).content.decode()
     assert "task 1 of 4" in html
     assert assignment.task.seed_track.name in html
     assert html.count('type="radio"') == 3 * 5
     assert "cosine" not in html and "random" not in html  # the system is never shown
     assert "rate.js" in html and 'name="viewport"' in html
-    # Items appear in the stored display order, not in rank order.
-    shown = re.findall(r'data-item="(\d+)"', html)
-    assert shown == [str(pk) for pk in assignment.task.items.order_by("display_position").values_list("pk", flat=True)]
+    # Items are numbered by their stored display position, never by their (rank-ordered) ids.
+    assert re.findall(r'data-item="(\d+)"', html) == ["1", "2", "3"]
+    assert re.findall(r'name="comment-(\d+)"', html) == ["1", "2", "3"]
+    assert str(assignment.task_id) not in response["Location"]
 
 
 def test_submitting_the_form_saves_ratings_and_moves_on(logged_in, campaign, evaluator):
-    task = next_task(evaluator).task
-    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", rating_form(task, score=5))
+    assignment = next_task(evaluator)
+    task = assignment.task
+    response = logged_in.post(assignment.get_absolute_url(), rating_form(task, score=5))
     assert response.status_code == 302
     assert Rating.objects.filter(evaluator=evaluator, score=5).count() == 3
     following = Assignment.objects.get(evaluator=evaluator, status=Assignment.Status.ACTIVE)
-    assert response["Location"] == f"/evaluate/tasks/{following.task_id}/"
+    assert response["Location"] == following.get_absolute_url()
     assert "task 2 of 4" in logged_in.get(response["Location"]).content.decode()
 
 
 def test_submit_and_stop_goes_home(logged_in, campaign, evaluator):
-    task = next_task(evaluator).task
-    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", {**rating_form(task), "then": "stop"})
+    assignment = next_task(evaluator)
+    response = logged_in.post(assignment.get_absolute_url(), {**rating_form(assignment.task), "then": "stop"})
     assert response["Location"] == "/evaluate/"
     assert not Assignment.objects.filter(evaluator=evaluator, status=Assignment.Status.ACTIVE).exists()
 
 
 def test_a_missing_or_bad_score_re_renders_with_the_problem(logged_in, campaign, evaluator):
-    task = next_task(evaluator).task
-    data = rating_form(task)
-    first = task.items.order_by("display_position").first()
-    del data[f"score-{first.pk}"]
-    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", data)
+    assignment = next_task(evaluator)
+    data = rating_form(assignment.task)
+    del data["score-1"]
+    response = logged_in.post(assignment.get_absolute_url(), data)
     assert response.status_code == 400
     assert b"Rate track 1 from 1 to 5." in response.content
-    data[f"score-{first.pk}"] = "9"
-    assert logged_in.post(f"/evaluate/tasks/{task.pk}/", data).status_code == 400
+    data["score-1"] = "9"
+    assert logged_in.post(assignment.get_absolute_url(), data).status_code == 400
     assert not Rating.objects.exists()
 
 
 def test_someone_elses_task_page_is_forbidden(logged_in, campaign, make_evaluator):
-    theirs = next_task(make_evaluator()).task
-    assert logged_in.get(f"/evaluate/tasks/{theirs.pk}/").status_code == 403
-    assert logged_in.post(f"/evaluate/tasks/{theirs.pk}/", rating_form(theirs)).status_code == 403
+    theirs = next_task(make_evaluator())
+    assert logged_in.get(theirs.get_absolute_url()).status_code == 403
+    assert logged_in.post(theirs.get_absolute_url(), rating_form(theirs.task)).status_code == 403
     assert not Rating.objects.exists()
 
 
 def test_a_closed_campaign_shows_the_page_read_only_and_refuses_posts(logged_in, campaign, evaluator):
-    task = next_task(evaluator).task
+    assignment = next_task(evaluator)
     close_campaign(campaign, log_to_mlflow=False)
-    page = logged_in.get(f"/evaluate/tasks/{task.pk}/").content.decode()
+    page = logged_in.get(assignment.get_absolute_url()).content.decode()
     assert "no longer accepts ratings" in page and "Submit and next" not in page
-    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", rating_form(task))
+    response = logged_in.post(assignment.get_absolute_url(), rating_form(assignment.task))
     assert response.status_code == 409
     assert not Rating.objects.exists()
 
 
 def test_when_everything_is_rated_the_evaluator_is_thanked(logged_in, make_campaign, evaluator):
     campaign = make_campaign(systems=["cosine"], seeds=1)
-    task = next_task(evaluator).task
-    response = logged_in.post(f"/evaluate/tasks/{task.pk}/", rating_form(task), follow=True)
+    assignment = next_task(evaluator)
+    response = logged_in.post(assignment.get_absolute_url(), rating_form(assignment.task), follow=True)
     assert b"Thank you" in response.content
     assert b"all done" in response.content
     assert campaign.pk

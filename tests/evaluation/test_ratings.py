@@ -74,7 +74,7 @@ def test_rating_someone_elses_task_is_forbidden(assignment, make_evaluator):
 
 def test_items_of_another_task_are_refused(campaign, assignment, evaluator):
     other_item = campaign.tasks.exclude(pk=assignment.task_id).first().items.first()
-    with pytest.raises(InvalidRating, match="not part of task"):
+    with pytest.raises(InvalidRating, match="not part of this task"):
         submit_ratings(evaluator, assignment.task, [RatingEntry(other_item.pk, 3)])
 
 

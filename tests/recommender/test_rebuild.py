@@ -7,6 +7,7 @@ from mlflow.tracking import MlflowClient
 
 from catalog.models import CatalogRevision
 from recommender import selectors, services, storage
+from recommender.build_lock import BuildLock
 from recommender.errors import RebuildError, RebuildInProgress
 from recommender.models import IndexVersion, NeighborList
 from recommender.params import IndexParams
@@ -117,22 +118,36 @@ def test_a_failed_rebuild_leaves_the_old_version_serving(catalog, monkeypatch):
     assert selectors.recommend("euclidean", seed, 5) == expected
 
 
-def test_a_killed_rebuild_is_detected_by_its_stale_heartbeat_and_marked_failed(catalog, settings):
+def test_a_building_version_nobody_holds_the_lock_for_is_failed_at_once_despite_a_fresh_heartbeat(catalog):
     old = build().version
-    killed = IndexVersion.objects.create(status=Status.BUILDING, stage="neighbours", progress=0.4,
-                                         heartbeat_at=timezone.now() - timedelta(hours=2))
-    killed.directory.mkdir(parents=True)
+    orphan = IndexVersion.objects.create(status=Status.BUILDING, stage="neighbours", progress=0.4,
+                                         heartbeat_at=timezone.now())
+    orphan.directory.mkdir(parents=True)
     new = build().version
-    killed.refresh_from_db()
-    assert killed.status == Status.FAILED and "no heartbeat" in killed.message
-    assert not killed.directory.exists()
+    orphan.refresh_from_db()
+    assert orphan.status == Status.FAILED and "builder died" in orphan.message
+    assert not orphan.directory.exists()
     assert new.status == Status.ACTIVE and new.pk != old.pk
 
 
+def test_without_advisory_locks_only_a_stale_heartbeat_counts_as_dead(catalog):
+    lock = BuildLock()
+    lock.supported = False  # as on SQLite
+    fresh = IndexVersion.objects.create(status=Status.BUILDING, heartbeat_at=timezone.now())
+    assert services.expire_dead_builds(lock) == []
+    IndexVersion.objects.filter(pk=fresh.pk).update(heartbeat_at=timezone.now() - timedelta(hours=2))
+    assert services.expire_dead_builds(lock) == [fresh.pk]
+
+
 def test_a_second_rebuild_while_one_runs_is_refused(catalog):
-    running = IndexVersion.objects.create(status=Status.BUILDING, stage="neighbours", progress=0.6)
-    with pytest.raises(RebuildInProgress, match=f"index version {running.pk}"):
-        build()
+    live = BuildLock()
+    assert live.acquire()
+    try:
+        running = IndexVersion.objects.create(status=Status.BUILDING, stage="neighbours", progress=0.6)
+        with pytest.raises(RebuildInProgress, match=f"index version {running.pk}"):
+            build()
+    finally:
+        live.release()
     assert IndexVersion.objects.count() == 1
 
 

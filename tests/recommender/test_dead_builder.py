@@ -1,0 +1,100 @@
+"""A rebuild killed with SIGKILL is recognised at once: its version is failed and cleaned, the next one starts.
+
+The builder holds a PostgreSQL advisory lock for the life of its build; the server drops it when the process
+dies, so whoever takes the lock next knows the "building" version has no builder left.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from recommender import services
+from recommender.build_lock import BuildLock, builder_alive
+from recommender.errors import RebuildInProgress
+from recommender.models import IndexVersion, NeighborList
+
+from .conftest import build
+
+Status = IndexVersion.Status
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks need PostgreSQL")
+
+
+def wait_for(condition, what, deadline=120):
+    """Poll until ``condition()`` is true (a liveness wait, not a timing assertion)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def start_rebuild_subprocess(tmp_path):
+    database = connection.settings_dict
+    env = {**os.environ,
+           "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+           "RECOMMENDER_INDEX_DIR": str(settings.RECOMMENDER_INDEX_DIR), "SONGREC_VAR_DIR": str(tmp_path / "var"),
+           # A fresh MLflow store takes seconds to create: the build is still "building" while it does.
+           "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow-killed.db'}",
+           "MLFLOW_ARTIFACT_ROOT": str(tmp_path / "mlartifacts-killed")}
+    return subprocess.Popen([sys.executable, "manage.py", "rebuild_index", "--k", "10", "--no-progress"],
+                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_killed_with_sigkill_is_failed_and_cleaned_by_the_next_if_stale_run(catalog, tmp_path):
+    active = build().version
+    process = start_rebuild_subprocess(tmp_path)
+    try:
+        killed = wait_for(lambda: IndexVersion.objects.filter(status=Status.BUILDING, stage="mlflow").first()
+                          or (process.poll() is not None and pytest.fail(process.stderr.read().decode())),
+                          "the subprocess to reach its MLflow stage")
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
+    assert NeighborList.objects.filter(version=killed).exists() and killed.directory.exists()
+    wait_for(lambda: not builder_alive(), "PostgreSQL to drop the killed builder's lock")
+    assert IndexVersion.objects.get(pk=killed.pk).status == Status.BUILDING
+
+    out = StringIO()
+    call_command("rebuild_index", "--if-stale", "--k", "10", "--no-progress", stdout=out)
+
+    assert "Nothing to do" in out.getvalue()
+    killed.refresh_from_db()
+    assert killed.status == Status.FAILED and "builder died" in killed.message
+    assert not NeighborList.objects.filter(version=killed).exists()
+    assert not killed.directory.exists()
+    assert IndexVersion.objects.get(status=Status.ACTIVE) == active
+    # …and the next real rebuild starts at once instead of waiting out a stale-heartbeat period.
+    assert build().version.status == Status.ACTIVE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_builder_holding_the_lock_is_never_taken_for_dead(catalog):
+    live = BuildLock()
+    assert live.acquire()
+    try:
+        running = IndexVersion.objects.create(status=Status.BUILDING, stage="neighbours", progress=0.5)
+        with pytest.raises(RebuildInProgress, match=f"index version {running.pk}"):
+            build()
+        assert services.running_build() == running
+        assert builder_alive()
+    finally:
+        live.release()
+    assert IndexVersion.objects.get(pk=running.pk).status == Status.BUILDING
+    assert services.running_build() is None
+    assert IndexVersion.objects.get(pk=running.pk).status == Status.FAILED
