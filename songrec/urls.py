@@ -17,3 +17,9 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("catalog.urls")),
 ]
+
+# JSON under /api/, the site's error page elsewhere (songrec/errors.py).
+handler400 = "songrec.errors.bad_request"
+handler403 = "songrec.errors.permission_denied"
+handler404 = "songrec.errors.page_not_found"
+handler500 = "songrec.errors.server_error"
