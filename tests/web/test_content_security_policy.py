@@ -36,7 +36,8 @@ def pages(client, evaluator, campaign):  # noqa: F811
     client.force_login(evaluator)
     task = next_task(evaluator, campaign).task
     return {
-        "catalog:home": "/?q=daft", "catalog:track": track.get_absolute_url(), "catalog:artist": f"/artists/{artist.pk}/",
+        "catalog:home": "/?q=daft", "catalog:track": track.get_absolute_url(),
+        "catalog:artist": f"/artists/{artist.pk}/",
         "catalog:crawl_status": "/crawl/", "recommender:recommend": f"/recommend/?seeds={track.spotify_id}",
         "recommender:index_status": "/index/", "evaluation:home": "/evaluate/",
         "evaluation:task": f"/evaluate/tasks/{task.pk}/", "evaluation:campaigns": "/campaigns/",
