@@ -2,11 +2,12 @@
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, renderers, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.throttling import ScopedRateThrottle
 
 from songrec.lockout import lockout_message
@@ -20,10 +21,13 @@ class EvaluatorTokenRequestSerializer(AuthTokenSerializer):
     """Username and password of an evaluator or a staff member."""
 
     def validate(self, attrs):
-        attrs = super().validate(attrs)
-        user = attrs["user"]
+        user = authenticate(request=self.context.get("request"), username=attrs["username"],
+                            password=attrs["password"])
+        if user is None:
+            raise AuthenticationFailed("Unable to log in with provided credentials.")
         if not (user.is_staff or is_evaluator(user)):
             raise PermissionDenied(NOT_ALLOWED)
+        attrs["user"] = user
         return attrs
 
 
@@ -51,10 +55,16 @@ class TokenView(ObtainAuthToken):
                     "an address, further attempts get 429 until the cool-off ends.",
         request=EvaluatorTokenRequestSerializer,
         responses={200: TokenResponseSerializer,
+                   401: OpenApiResponse(description="wrong username or password"),
                    403: OpenApiResponse(description="valid credentials, but neither an evaluator nor staff")},
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+    def get_authenticate_header(self, request):
+        # Wrong credentials are a 401 (DRF turns a 401 without this header into a 403); the token they'd get
+        # is used with the Token scheme.
+        return "Token"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -47,14 +47,21 @@ def test_other_users_get_no_token_even_with_the_right_password(client, django_us
     assert not Token.objects.exists()
 
 
-def test_a_wrong_password_is_a_400(client, evaluator):
+def test_a_wrong_password_is_a_401(client, evaluator):
     response = ask_token(client, "alice", "guess")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert "Unable to log in" in response.json()["detail"]
+
+
+def test_missing_fields_are_a_400(client, evaluator):
+    response = client.post("/api/evaluation/token/", {"username": "alice"}, content_type="application/json")
     assert response.status_code == 400
-    assert "Unable to log in" in response.json()["non_field_errors"][0]
+    assert "password" in response.json()
 
 
 def test_the_token_endpoint_locks_out_after_repeated_failures(client, evaluator):
-    assert [ask_token(client, "alice", f"guess{n}").status_code for n in range(3)] == [400, 400, 429]
+    assert [ask_token(client, "alice", f"guess{n}").status_code for n in range(3)] == [401, 401, 429]
     response = ask_token(client, "alice", PASSWORD)  # even the right password, while locked
     assert response.status_code == 429
     assert "Too many failed logins" in response.json()["detail"]
