@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, renderers, serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -245,18 +244,3 @@ class RatingsExportView(APIView):
         response = StreamingHttpResponse(csv_lines(campaign), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange username and password for an API token (``Authorization: Token …``)."""
-
-    renderer_classes = [renderers.JSONRenderer]
-
-    @extend_schema(
-        summary="Get my API token",
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(),
-                                                   "password": serializers.CharField()}),
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()}), 400: ERROR},
-    )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import api
+from . import api, tokens
 
 app_name = "evaluation-api"
 urlpatterns = [
-    path("evaluation/token/", api.TokenView.as_view(), name="token"),
+    path("evaluation/token/", tokens.TokenView.as_view(), name="token"),
     path("evaluation/tasks/next/", api.NextTaskView.as_view(), name="next-task"),
     path("evaluation/tasks/<uuid:public_id>/", api.TaskDetailView.as_view(), name="task"),
     path("evaluation/tasks/<uuid:public_id>/ratings/", api.SubmitRatingsView.as_view(), name="task-ratings"),

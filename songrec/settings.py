@@ -4,6 +4,7 @@ Local defaults give a zero-config demo (SQLite, eager Celery tasks, DEBUG on).
 Production sets DATABASE_URL, CELERY_BROKER_URL/REDIS_URL, SECRET_KEY and DEBUG=0.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "catalog",
     "catalog.crawl",
     "recommender",
@@ -45,13 +47,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "songrec.middleware.RejectMalformedRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "songrec.urls"
@@ -139,10 +145,13 @@ STORAGES = {
     },
 }
 
+# Reverse proxies in front of the app that append to X-Forwarded-For (throttles and login lockouts trust only those).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 REST_FRAMEWORK = {
+    # Token first: DRF answers 401 with `WWW-Authenticate: Token` only when the first class names a scheme.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -152,6 +161,19 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Counted in the default cache (Redis when REDIS_URL is set), so every web process shares the counts.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    # Client address for throttling: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies append X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="300/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+        "evaluation-token": env.str("API_THROTTLE_TOKEN", default="10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "songrec API",
@@ -161,6 +183,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "songrec.schema.document_error_responses",
+    ],
 }
 
 # Production hardening; all on whenever DEBUG is off (`manage.py check --deploy` passes).
@@ -275,3 +301,37 @@ SPOTIFY_CHART_URL = env.str("SPOTIFY_CHART_URL", default="")
 SPOTIFY_CHART_LIMIT = env.int("SPOTIFY_CHART_LIMIT", default=50)
 # spotipy logs every non-2xx at ERROR, including the 403s the crawler expects and handles.
 LOGGING.setdefault("loggers", {})["spotipy"] = {"level": env.str("SPOTIPY_LOG_LEVEL", default="CRITICAL")}
+
+# --- web: malformed requests, brute force, content security policy -------------------
+# JSON bodies nested deeper than this are refused with 400 (songrec/middleware.py) before any parser recurses.
+SONGREC_MAX_JSON_DEPTH = env.int("SONGREC_MAX_JSON_DEPTH", default=32)
+# django-axes: lock a username (from any address) and an address (for any username) after this many failed
+# logins, on /accounts/login/, /admin/login/ and POST /api/evaluation/token/ alike; `manage.py axes_reset` unlocks.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_LOCKOUT_CALLABLE = "songrec.lockout.lockout_response"
+# Content-Security-Policy (django-csp): every script and style is a file under /static/; the only third party is
+# the Spotify embed player (loaded on demand into an iframe).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https://open.spotify.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

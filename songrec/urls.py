@@ -1,15 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from . import api_docs
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/docs/", api_docs.swagger_ui, name="api-docs"),
+    path("api/redoc/", api_docs.redoc, name="api-redoc"),
     path("api/", include("catalog.api_urls")),
     path("api/", include("recommender.api_urls")),
     path("api/", include("evaluation.api_urls")),
@@ -17,3 +19,9 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("catalog.urls")),
 ]
+
+# JSON under /api/, the site's error page elsewhere (songrec/errors.py).
+handler400 = "songrec.errors.bad_request"
+handler403 = "songrec.errors.permission_denied"
+handler404 = "songrec.errors.page_not_found"
+handler500 = "songrec.errors.server_error"

@@ -94,3 +94,11 @@ def _celery_tasks_run_in_process(request, settings):
     """Tests talk to Redis (REDIS_URL) but no worker listens there; tasks run in-process unless a test starts one."""
     if request.node.get_closest_marker("celery_worker") is None:
         settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _api_throttles_off(monkeypatch):
+    """Throttle counts live in the shared Redis cache across tests; tests of throttling set their own rates."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "evaluation-token": None})

@@ -18,7 +18,7 @@
           const percent = Math.round(building.progress * 100);
           document.getElementById("build-version").textContent = building.id;
           document.getElementById("build-stage").textContent = building.stage_label;
-          document.getElementById("build-bar").style.width = `${percent}%`;
+          document.getElementById("build-bar").setAttribute("width", percent);
           document.getElementById("build-percent").textContent = percent;
           running.querySelector("[role=progressbar]").setAttribute("aria-valuenow", percent);
         } else if (wasBuilding) {

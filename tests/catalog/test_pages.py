@@ -38,7 +38,7 @@ def test_track_page_shows_artists_album_genres_and_feature_bars(client, track):
     assert response.status_code == 200
     html = response.content.decode()
     assert "The Killers" in html and "Hot Fuss" in html and "alt-rock" in html
-    assert "Danceability" in html and 'style="width: 35.2%"' in html
+    assert "Danceability" in html and '<rect width="35.2" height="1"/>' in html
     assert "148 BPM" in html and "C♯/D♭ major" in html
 
 

@@ -145,7 +145,7 @@ def test_token_auth_needs_no_csrf_and_tokens_come_from_the_token_endpoint(campai
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert client.post("/api/evaluation/tasks/next/").status_code == 200
     bad = APIClient().post("/api/evaluation/token/", {"username": "carol", "password": "nope"}, format="json")
-    assert bad.status_code == 400
+    assert bad.status_code == 401  # wrong credentials: not authenticated
 
 
 def test_aggregates_are_public(campaign, make_evaluator):

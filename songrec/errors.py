@@ -1,0 +1,50 @@
+"""Error responses outside the views: JSON ``{"detail": …}`` under /api/, the HTML error page elsewhere.
+
+The URL conf's ``handler400/403/404/500`` point here, so a request the router can't match (``/api/tasks/abc/``)
+or a view that fails answers an API client in JSON like every other API error.
+"""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views import defaults
+
+API_PREFIX = "/api/"
+TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 429: "Too many attempts", 500: "Server error"}
+
+
+def is_api_request(request):
+    return request.path_info.startswith(API_PREFIX)
+
+
+def error_response(request, status, message, exception=None):
+    """The response for an error found outside a view: JSON for the API, the site's error page otherwise."""
+    if is_api_request(request):
+        return JsonResponse({"detail": message}, status=status)
+    context = {"title": TITLES.get(status, "Error"), "message": message, "status": status}
+    return render(request, "http_error.html", context, status=status)
+
+
+def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
+    return error_response(request, 400, _message(exception, "The request was malformed."))
+
+
+def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPLATE_NAME):
+    return error_response(request, 403, _message(exception, "You do not have permission to do this."))
+
+
+def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
+    if is_api_request(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return error_response(request, 404, _message(exception, "There is nothing at this address."))
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    if is_api_request(request):
+        return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
+    return defaults.server_error(request, template_name)
+
+
+def _message(exception, default):
+    """The exception's own message when it was raised with one (Django's resolver 404s carry a dict: skipped)."""
+    message = exception.args[0] if exception is not None and exception.args else None
+    return message if isinstance(message, str) and message else default

@@ -1,0 +1,75 @@
+"""Refuses malformed requests before any view sees them: NUL bytes anywhere, JSON nested too deep.
+
+PostgreSQL text cannot hold NUL, and Python's json module recurses once per nesting level, so both used to
+surface as 500s deep inside whichever view happened to get them. One middleware answers them for every view:
+404 for a NUL in the path (no URL can match it), 400 for one in the query string or body, 400 for JSON nested
+deeper than ``SONGREC_MAX_JSON_DEPTH``. API paths get ``{"detail": …}`` JSON, pages get the HTML error page.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404
+
+from .errors import error_response
+
+# A JSON string literal (with its escapes), and an escaped NUL: a \u0000 whose backslash is not itself escaped.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+_ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def json_depth(body):
+    """The deepest nesting of arrays and objects in a JSON document (strings skipped), without recursion."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', body)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def request_problem(request):
+    """``(status, message)`` for a request no view should see, or None when it is fine."""
+    if "\x00" in request.path_info:
+        return 404, "No page has a NUL character in its address."
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return 400, f"Query parameter {key.replace(chr(0), '')!r} contains a NUL character."
+    content_type = request.content_type or ""
+    if request.method in ("GET", "HEAD", "OPTIONS") and not request.META.get("CONTENT_LENGTH"):
+        return None
+    if content_type in _FORM_TYPES:
+        for key, values in request.POST.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return 400, f"Form field {key.replace(chr(0), '')!r} contains a NUL character."
+        return None
+    body = request.body
+    if b"\x00" in body:
+        return 400, "The request body contains a NUL byte."
+    if content_type == "application/json" or content_type.endswith("+json"):
+        if _ESCAPED_NUL.search(body):
+            return 400, "JSON strings may not contain NUL characters (\\u0000)."
+        limit = settings.SONGREC_MAX_JSON_DEPTH
+        if json_depth(body) > limit:
+            return 400, f"JSON nested deeper than {limit} levels is not accepted."
+    return None
+
+
+class RejectMalformedRequestsMiddleware:
+    """Answers requests with NUL bytes or over-deep JSON with a 400/404 before routing (see the module doc)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = request_problem(request)
+        if problem is None:
+            return self.get_response(request)
+        status, message = problem
+        exception = Http404(message) if status == 404 else BadRequest(message)
+        return error_response(request, status, message, exception)

@@ -1,0 +1,62 @@
+"""OpenAPI post-processing: the error answers every operation can give, documented in one place.
+
+Views document their own success bodies and domain errors (409, 503); this hook adds what comes from the
+framework around them, for every operation alike, so the schema can't forget one: 400 (a bad parameter or body,
+or one refused by songrec/middleware.py), 401 (a bad token, or no credentials where they are required), 403,
+404 (unknown object, page past the end), 429 (throttled), and lower bounds on ``page``.
+"""
+
+ERROR = {
+    "type": "object",
+    "description": "An error with a human-readable message.",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": 'What was wrong with the request: `{"detail": message}`, or per parameter or field a list of '
+                   'messages (`{"limit": ["must be between 1 and 50"]}`; nested like the body for list fields).',
+    "minProperties": 1,
+    "additionalProperties": {"anyOf": [
+        {"type": "string"},
+        {"type": "array", "items": {}},
+        {"type": "object"},
+    ]},
+}
+STANDARD_ERRORS = {
+    "400": ("ValidationError", "Bad parameter or body: what was wrong, per parameter or field."),
+    "401": ("Error", "Not authenticated: a bad token, or no credentials where this needs them "
+                     "(`WWW-Authenticate: Token`)."),
+    "403": ("Error", "Authenticated but not allowed (not an evaluator, not staff, not your task), or a session "
+                     "request without its CSRF token."),
+    "404": ("Error", "No such object (or page), or not visible to you."),
+    "429": ("Error", "Too many requests (throttled) or too many failed logins; retry after `Retry-After` seconds."),
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOKS entry: add the standard error responses to every operation."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR
+    schemas["ValidationError"] = VALIDATION_ERROR
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            _bound_page(operation)
+            responses = operation["responses"]
+            for status, (component, description) in STANDARD_ERRORS.items():
+                existing = responses.get(status, {})
+                if status != "400" and "content" in existing:
+                    continue  # the view documents this status itself
+                responses[status] = {
+                    "description": existing.get("description") or description,
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+                }
+    return result
+
+
+def _bound_page(operation):
+    for parameter in operation.get("parameters", []):
+        if parameter.get("name") == "page" and parameter.get("in") == "query":
+            parameter.setdefault("schema", {"type": "integer"})["minimum"] = 1

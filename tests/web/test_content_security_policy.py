@@ -1,0 +1,116 @@
+"""Every page is served under a strict Content-Security-Policy, and no page needs more than it allows."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from evaluation.assignment import next_task
+from tests.evaluation.conftest import campaign, evaluator, index_version, make_campaign, make_evaluator  # noqa: F401
+from tests.factories import ArtistFactory, TrackFactory, UserFactory
+
+# Pages that only accept POST (they redirect) are covered by the forms that post to them.
+POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout"}
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+=", re.IGNORECASE)
+
+
+def policy(response):
+    header = response["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+@pytest.fixture
+def pages(client, evaluator, campaign):  # noqa: F811
+    """{url name: path} for every page, with the data each needs, seen by a staff evaluator."""
+    artist = ArtistFactory(name="Daft Punk")
+    track = TrackFactory(spotify_id="0DiWol3AO6WpXZgp0goxAV", artists=[artist], genres=["house"])
+    evaluator.is_staff = evaluator.is_superuser = True
+    evaluator.save()
+    client.force_login(evaluator)
+    task = next_task(evaluator, campaign).task
+    return {
+        "catalog:home": "/?q=daft", "catalog:track": track.get_absolute_url(),
+        "catalog:artist": f"/artists/{artist.pk}/",
+        "catalog:crawl_status": "/crawl/", "recommender:recommend": f"/recommend/?seeds={track.spotify_id}",
+        "recommender:index_status": "/index/", "evaluation:home": "/evaluate/",
+        "evaluation:task": f"/evaluate/tasks/{task.pk}/", "evaluation:campaigns": "/campaigns/",
+        "evaluation:results": f"/campaigns/{campaign.pk}/results/",
+        "evaluation:version_results": f"/campaigns/versions/{campaign.index_version_id}/",
+        "login": "/accounts/login/", "api-schema": "/api/schema/", "api-docs": "/api/docs/",
+        "api-redoc": "/api/redoc/",
+    }
+
+
+def page_url_names(resolver=None, namespace=""):
+    """The names of every URL outside the admin and the JSON API (whose routes are all under /api/)."""
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            prefix = str(pattern.pattern)
+            if prefix.startswith(("admin/", "api/")):
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= page_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_the_fixture_covers_every_page(pages):
+    """A new page fails here until it is added to ``pages``, and so gets its CSP checked."""
+    assert page_url_names() - POST_ONLY - set(pages) == set()
+
+
+def test_every_page_has_the_strict_policy_and_needs_nothing_inline(client, pages):
+    expected = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        directives = policy(response)
+        if name == "api-redoc":
+            continue  # checked below
+        assert directives == expected, name
+        if response["Content-Type"].startswith("text/html"):
+            html = response.content.decode()
+            assert not INLINE_SCRIPT.search(html), (name, INLINE_SCRIPT.search(html).group())
+            assert not INLINE_STYLE.search(html), (name, html[INLINE_STYLE.search(html).start() - 80:][:200])
+            assert not EVENT_HANDLER.search(html), (name, EVENT_HANDLER.search(html).group())
+
+
+def test_the_policy_allows_only_the_site_itself_and_the_spotify_player(client, db):
+    directives = policy(client.get("/"))
+    assert directives["default-src"] == directives["script-src"] == directives["style-src"] == ["'self'"]
+    assert directives["frame-src"] == ["https://open.spotify.com"]
+    assert directives["object-src"] == ["'none'"] and directives["frame-ancestors"] == ["'none'"]
+    third_party = {value for values in directives.values() for value in values
+                   if value.startswith("http") or "." in value}
+    assert third_party == {"https://open.spotify.com"}
+
+
+def test_redoc_alone_may_use_the_inline_styles_and_worker_it_builds(client, db):
+    directives = policy(client.get("/api/redoc/"))
+    assert directives["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert directives["worker-src"] == ["blob:"]
+    assert directives["script-src"] == ["'self'"]
+
+
+def test_swagger_ui_loads_its_start_up_script_from_the_site(client, db):
+    html = client.get("/api/docs/").content.decode()
+    script = re.findall(r'<script src="([^"]+)"', html)[-1]
+    response = client.get(script.replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/tracks/", "/tracks/nope/", "/tracks/%00/", "/admin/"])
+def test_api_answers_error_pages_and_the_admin_carry_the_policy_too(client, db, url):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert policy(client.get(url))["script-src"] == ["'self'"]
