@@ -18,6 +18,7 @@ from .crawl_errors import CrawlConfigError
 from .crawl_models import CrawlCursor, CrawlRun
 from .crawl_seeds import configured_seeds
 from .crawler import Crawler, CrawlLimits
+from .explore.hooks import crawl_finished
 from .spotify_client import NOT_CONFIGURED, build_gateway, credentials_configured
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def finish(run, status, message):
     run.finished_at = timezone.now()
     run.save()
     logger.info("crawl #%s %s: %s", run.pk, status, message)
+    crawl_finished(run)
     return run
 
 
