@@ -19,7 +19,7 @@ NOISE = -1
 # The selection rule (README): among candidates with MIN..MAX clusters, no cluster over MAX_SHARE of the
 # tracks and at most MAX_NOISE of them unassigned, the highest silhouette wins.
 MIN_CLUSTERS, MAX_CLUSTERS, MAX_SHARE, MAX_NOISE = 6, 40, 0.35, 0.25
-MINIBATCH_K = (16, 24)
+MINIBATCH_RUNS = 2  # MiniBatchKMeans is fitted with the largest k values of the range
 SEED = 0
 
 
@@ -64,10 +64,10 @@ def prepare(vectors, components, sample_size, seed=SEED):
 
 
 def candidates(k_values, n_tracks):
-    """PCA + KMeans over ``k_values``, MiniBatchKMeans on the full vectors, and HDBSCAN."""
-    usable = [k for k in k_values if 2 <= k < n_tracks]
+    """PCA + KMeans over ``k_values``, MiniBatchKMeans on the full vectors (largest k values), and HDBSCAN."""
+    usable = sorted({k for k in k_values if 2 <= k < n_tracks})
     found = [Candidate("pca-kmeans", {"k": k}) for k in usable]
-    found += [Candidate("minibatch-kmeans", {"k": k}) for k in MINIBATCH_K if k < n_tracks]
+    found += [Candidate("minibatch-kmeans", {"k": k}) for k in usable[-MINIBATCH_RUNS:]]
     found.append(Candidate("hdbscan", {"min_cluster_size": 25, "min_samples": 10}))
     return found
 
