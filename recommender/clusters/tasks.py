@@ -5,7 +5,6 @@ import logging
 from celery import shared_task
 
 from ..errors import NoActiveIndex
-from . import services
 
 logger = logging.getLogger(__name__)
 
@@ -13,6 +12,9 @@ logger = logging.getLogger(__name__)
 @shared_task(name="recommender.clusters.tasks.build_clusters", acks_late=True)
 def build_clusters(*_previous_results, force=False):
     """Cluster the active index version unless it already is (``force`` refits); chainable, idempotent."""
+    # Deferred: scikit-learn's clustering modules add seconds to every worker's start-up otherwise.
+    from . import services
+
     try:
         result = services.build_clusters(force=force)
     except NoActiveIndex as error:
