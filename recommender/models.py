@@ -91,3 +91,6 @@ class NeighborList(models.Model):
 
     def __str__(self):
         return f"v{self.version_id} {self.metric} neighbours of track {self.track_id}"
+
+
+from .clusters.models import *  # noqa: E402,F401,F403

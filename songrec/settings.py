@@ -335,3 +335,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# --- explore (catalog profile, drift per crawl) and clusters ------------------------
+# A crawl run is flagged when the Population Stability Index of any feature of its new tracks reaches this.
+EXPLORE_DRIFT_PSI_THRESHOLD = env.float("EXPLORE_DRIFT_PSI_THRESHOLD", default=0.2)
+EXPLORE_DRIFT_MIN_TRACKS = env.int("EXPLORE_DRIFT_MIN_TRACKS", default=30)  # fewer new tracks: no drift figures
+EXPLORE_DRIFT_EXPERIMENT = env.str("EXPLORE_DRIFT_EXPERIMENT", default="songrec-drift")
+CLUSTERS_EXPERIMENT = env.str("CLUSTERS_EXPERIMENT", default="songrec-clusters")
+CLUSTERS_K_VALUES = [int(k) for k in env.list("CLUSTERS_K_VALUES", default=["8", "12", "16", "24", "32"])]
+CLUSTERS_PCA_COMPONENTS = env.int("CLUSTERS_PCA_COMPONENTS", default=16)
+CLUSTERS_SAMPLE = env.int("CLUSTERS_SAMPLE", default=5000)  # silhouette and the HDBSCAN fit use this many tracks
+CLUSTERS_MAP_SAMPLE = env.int("CLUSTERS_MAP_SAMPLE", default=15000)  # dots drawn on the catalog map

@@ -15,9 +15,13 @@ urlpatterns = [
     path("api/", include("catalog.api_urls")),
     path("api/", include("recommender.api_urls")),
     path("api/", include("evaluation.api_urls")),
+    path("api/", include("catalog.explore.api_urls")),
+    path("api/", include("recommender.clusters.api_urls")),
     path("", include("recommender.urls")),
     path("", include("evaluation.urls")),
     path("", include("catalog.urls")),
+    path("", include("catalog.explore.urls")),
+    path("", include("recommender.clusters.urls")),
 ]
 
 # JSON under /api/, the site's error page elsewhere (songrec/errors.py).

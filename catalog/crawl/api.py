@@ -28,7 +28,7 @@ class CrawlRunSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "trigger", "started_at", "finished_at", "duration_seconds", "message",
                   "features_provider", "requests", "seeds", "artists_seen", "artists_adopted", "albums_crawled",
                   "tracks_created", "tracks_updated", "features_filled", "features_missing", "rate_limit_waits",
-                  "error_count", "errors", "cursor"]
+                  "error_count", "errors", "cursor", "drift", "drift_flagged"]
         read_only_fields = fields
 
     def get_duration_seconds(self, run) -> float | None:

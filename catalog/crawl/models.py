@@ -43,6 +43,9 @@ class CrawlRun(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     cursor = models.JSONField(default=dict, blank=True, help_text="The cursor as this run left it")
+    # Filled by catalog.explore.drift when the run added tracks: PSI and KS per feature against the catalog.
+    drift = models.JSONField(default=dict, blank=True, help_text="Feature drift of the tracks this run added")
+    drift_flagged = models.BooleanField(default=False, help_text="The drift passed EXPLORE_DRIFT_PSI_THRESHOLD")
 
     class Meta:
         app_label = "catalog"

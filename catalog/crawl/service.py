@@ -1,8 +1,8 @@
 """The nightly Spotify crawl, built on spotipy: start a run (one at a time), crawl, record how it ended.
 
-The pieces: `spotify_client` (spotipy with bounded Retry-After waits, throttle, backoff, dev-mode fallbacks),
-`audio_features` (Spotify / ReccoBeats providers), `crawl_seeds` (where to start), `crawler` (the walk and the
-cursor), `crawl_store` (idempotent writes). `run_crawl` is what the command and the Celery task call.
+The pieces: `client` (spotipy with bounded Retry-After waits, throttle, backoff, dev-mode fallbacks),
+`audio_features` (Spotify / ReccoBeats providers), `seeds` (where to start), `crawler` (the walk and the
+cursor), `store` (idempotent writes). `run_crawl` is what the command and the Celery task call.
 """
 
 import logging
@@ -12,6 +12,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from catalog.explore.hooks import crawl_finished
 
 from .audio_features import build_features
 from .client import NOT_CONFIGURED, build_gateway, credentials_configured
@@ -54,6 +56,7 @@ def finish(run, status, message):
     run.finished_at = timezone.now()
     run.save()
     logger.info("crawl #%s %s: %s", run.pk, status, message)
+    crawl_finished(run)
     return run
 
 

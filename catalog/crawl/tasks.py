@@ -10,6 +10,7 @@ from celery import chain, shared_task, signature
 from .service import run_crawl
 
 REBUILD_INDEX_TASK = "recommender.tasks.rebuild_index"
+BUILD_CLUSTERS_TASK = "recommender.clusters.tasks.build_clusters"
 
 
 @shared_task(name="catalog.tasks.crawl_spotify", acks_late=True)
@@ -20,8 +21,14 @@ def crawl_spotify(trigger="schedule"):
 
 
 def nightly_chain(trigger="schedule"):
-    """crawl → rebuild; the rebuild is referred to by name so catalog does not import the recommender."""
-    return chain(crawl_spotify.si(trigger=trigger), signature(REBUILD_INDEX_TASK, immutable=True))
+    """crawl → rebuild → clusters; referred to by name so catalog does not import the recommender.
+
+    The clustering is linked to the rebuild (runs when it succeeds) rather than a third chain step, so the
+    chain's result stays the rebuild's.
+    """
+    rebuild = signature(REBUILD_INDEX_TASK, immutable=True)
+    rebuild.link(signature(BUILD_CLUSTERS_TASK, immutable=True))
+    return chain(crawl_spotify.si(trigger=trigger), rebuild)
 
 
 @shared_task(name="catalog.tasks.nightly_crawl")

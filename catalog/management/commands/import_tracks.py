@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalog import datasets
+from catalog.explore.store import request_profile
 from catalog.importers import DatasetError, read_tracks
 from catalog.models import Track
 from catalog.upsert import refresh_planner_statistics, upsert_tracks
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         with tqdm(total=len(result.records), unit="track", disable=no_progress, file=self.stderr) as bar:
             summary = upsert_tracks(result.records.values(), batch_size=batch_size, progress=bar.update)
         refresh_planner_statistics()
+        request_profile()  # the profile of the new catalog revision, computed by a worker
 
         self.stdout.write(self.style.SUCCESS(
             f"Imported {summary.total} tracks from {result.rows} rows ({result.layout}): "

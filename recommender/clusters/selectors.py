@@ -1,0 +1,104 @@
+"""Reads: the active clustering, its clusters and tracks, a track's cluster and the map's points."""
+
+from django.core.cache import cache
+
+from catalog.models import AUDIO_FEATURES, Track, TrackArtist
+
+from .. import storage
+from .labels import NOISE_COLOR, PALETTE
+from .models import Cluster, Clustering, ClusterMember
+
+MAP_TIMEOUT = 24 * 3600
+MAP_GENRE_COLORS = len(PALETTE)  # the most common genres get a colour, the rest grey
+NEIGHBOURS_ON_MAP = 10
+NEIGHBOUR_METRIC = "cosine"
+
+
+def active_clustering():
+    return Clustering.objects.filter(active=True).select_related("version").first()
+
+
+def clusters_of(clustering):
+    return list(clustering.clusters.order_by("-size", "number"))
+
+
+def cluster_tracks(cluster):
+    """The cluster's visible tracks, most popular first."""
+    return Track.objects.visible().filter(cluster_memberships__cluster=cluster).with_credits()
+
+
+def catalog_means(clusters):
+    """Mean audio features over all clustered tracks (the size-weighted mean of the cluster means)."""
+    total = sum(cluster.size for cluster in clusters)
+    return {name: sum(cluster.feature_means[name] * cluster.size for cluster in clusters) / total if total else 0.0
+            for name in AUDIO_FEATURES}
+
+
+def membership(track):
+    """The track's ClusterMember (with its cluster) in the active clustering, or None."""
+    return (ClusterMember.objects.filter(track=track, cluster__clustering__active=True).select_related("cluster")
+            .first())
+
+
+def _track_labels(track_ids):
+    names = dict(Track.objects.filter(pk__in=track_ids).values_list("pk", "name"))
+    leads = dict(TrackArtist.objects.filter(track_id__in=track_ids, position=0).values_list("track_id", "artist__name"))
+    return {pk: f"{leads[pk]} – {name}" if pk in leads else name for pk, name in names.items()}
+
+
+def map_points(clustering):
+    """The map's sample as column arrays (cached per clustering): coordinates, cluster, genre, id, label."""
+    key = f"clusters:map:{clustering.pk}"
+    payload = cache.get(key)
+    if payload is not None:
+        return payload
+    clusters = clusters_of(clustering)
+    rows = list(ClusterMember.objects.filter(cluster__clustering=clustering, on_map=True, track__hidden=False)
+                .order_by("track_id").values_list("track_id", "x", "y", "cluster__number", "track__spotify_id"))
+    track_ids = [row[0] for row in rows]
+    labels = _track_labels(track_ids)
+    genre_of = {}
+    for track_id, genre in Track.genres.through.objects.filter(track_id__in=track_ids).order_by(
+            "track_id", "genre__name").values_list("track_id", "genre__name"):
+        genre_of.setdefault(track_id, genre)
+    counts = {}
+    for genre in genre_of.values():
+        counts[genre] = counts.get(genre, 0) + 1
+    coloured = sorted(counts, key=lambda name: (-counts[name], name))[:MAP_GENRE_COLORS]
+    payload = {
+        "clustering": clustering.pk,
+        "clusters": [{"number": c.number, "label": c.label, "color": c.color, "size": c.size} for c in clusters],
+        "genres": [{"name": name, "color": PALETTE[i]} for i, name in enumerate(coloured)],
+        "other_color": NOISE_COLOR,
+        "x": [round(row[1], 4) for row in rows], "y": [round(row[2], 4) for row in rows],
+        "cluster": [row[3] for row in rows],
+        "genre": [coloured.index(genre_of[row[0]]) if genre_of.get(row[0]) in coloured else -1 for row in rows],
+        "id": [row[4] for row in rows],
+        "label": [labels.get(row[0], "") for row in rows],
+    }
+    cache.set(key, payload, timeout=MAP_TIMEOUT)
+    return payload
+
+
+def map_focus(clustering, track):
+    """The track and its nearest neighbours (cosine) as map points, or None when it is not clustered."""
+    own = membership(track)
+    if own is None or own.cluster.clustering_id != clustering.pk:
+        return None
+    neighbours = []
+    stored = storage.read_neighbor_list(clustering.version_id, NEIGHBOUR_METRIC, track.pk)
+    if stored is not None:
+        wanted = [int(track_id) for track_id in stored[0][:NEIGHBOURS_ON_MAP]]
+        found = {member.track_id: member for member in ClusterMember.objects.filter(
+            cluster__clustering=clustering, track_id__in=wanted, track__hidden=False).select_related("cluster")}
+        spotify_ids = dict(Track.objects.filter(pk__in=found).values_list("pk", "spotify_id"))
+        labels = _track_labels(list(found))
+        neighbours = [{"id": spotify_ids[pk], "label": labels.get(pk, ""), "x": found[pk].x, "y": found[pk].y,
+                       "cluster": found[pk].cluster.number} for pk in wanted if pk in found]
+    return {"track": {"id": track.spotify_id, "label": _track_labels([track.pk]).get(track.pk, track.name),
+                      "x": own.x, "y": own.y, "cluster": own.cluster.number},
+            "neighbours": neighbours}
+
+
+def cluster_by_number(clustering, number):
+    return Cluster.objects.filter(clustering=clustering, number=number).first()

@@ -1,0 +1,42 @@
+"""Pages: the cluster list with the candidates compared, one cluster, and the catalog map."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from . import charts, selectors
+from .fitting import MAX_CLUSTERS, MAX_NOISE, MAX_SHARE, MIN_CLUSTERS
+from .models import Clustering
+
+COLOR_MODES = ("cluster", "genre")
+
+
+def cluster_list(request):
+    clustering = selectors.active_clustering()
+    context = {"clustering": clustering, "rule": {"min": MIN_CLUSTERS, "max": MAX_CLUSTERS,
+                                                  "share": round(MAX_SHARE * 100), "noise": round(MAX_NOISE * 100)}}
+    if clustering is not None:
+        context.update(clusters=selectors.clusters_of(clustering),
+                       candidates=Clustering.objects.filter(version=clustering.version).order_by("algorithm", "id"))
+    return render(request, "clusters/list.html", context)
+
+
+def cluster_detail(request, number):
+    clustering = selectors.active_clustering()
+    cluster = selectors.cluster_by_number(clustering, int(number)) if clustering is not None else None
+    if cluster is None:
+        raise Http404("No such cluster in the active clustering.")
+    clusters = selectors.clusters_of(clustering)
+    page = Paginator(selectors.cluster_tracks(cluster), 50).get_page(request.GET.get("page"))
+    context = {"clustering": clustering, "cluster": cluster, "page": page,
+               "profile": charts.feature_profile(cluster.feature_means, selectors.catalog_means(clusters))}
+    return render(request, "clusters/detail.html", context)
+
+
+def cluster_map(request):
+    clustering = selectors.active_clustering()
+    color = request.GET.get("color", "cluster")
+    if color not in COLOR_MODES:
+        color = "cluster"
+    return render(request, "clusters/map.html", {"clustering": clustering, "color": color,
+                                                 "color_modes": COLOR_MODES})
