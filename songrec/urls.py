@@ -13,7 +13,9 @@ urlpatterns = [
     path("api/", include("catalog.api_urls")),
     path("api/", include("recommender.api_urls")),
     path("api/", include("evaluation.api_urls")),
+    path("api/", include("recommender.personal.api_urls")),
     path("", include("recommender.urls")),
     path("", include("evaluation.urls")),
+    path("", include("recommender.personal.urls")),
     path("", include("catalog.urls")),
 ]
