@@ -82,7 +82,7 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     excluded = excluded[excluded >= 0]
     want = 3 * limit + 20
     ranked_lists = []
-    for number, taste in enumerate(tastes):
+    for number in range(len(tastes)):
         key = base + (1.0 - blend_weight) * similarities[:, number]
         key[excluded] = -np.inf
         top = ranked_positions(key, want)
