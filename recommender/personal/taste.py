@@ -13,7 +13,7 @@ import numpy as np
 
 MAX_TASTES = 4
 # Two tastes whose centres are this similar are one taste; a taste under this share of weight joins another.
-MERGE_SIMILARITY = 0.8
+MERGE_SIMILARITY = 0.5
 MIN_SHARE = 0.1
 KMEANS_ROUNDS = 10
 

@@ -24,7 +24,7 @@ GENRES_SHOWN = 60
 def signup(request):
     if request.user.is_authenticated:
         return redirect("personal:start")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -62,7 +62,7 @@ def for_you_page(request):
 
 @login_required
 def import_history(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -94,7 +94,7 @@ def import_detail(request, pk):
 @login_required
 def start(request):
     """Cold start: pick genres, artists or tracks and get a list at once."""
-    form = PicksForm(request.POST or None)
+    form = PicksForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         track_ids = Track.objects.filter(
             spotify_id__in=[s for s in form.cleaned_data["tracks"].split(",") if s.strip()][:20],
