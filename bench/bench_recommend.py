@@ -73,7 +73,7 @@ def main():
     rng = random.Random(11)
     data = storage.version_data(version.pk)
     indexed = [int(i) for i in rng.sample(list(data.track_ids), min(len(data.track_ids), 5000))]
-    spotify = dict(Track.objects.filter(pk__in=indexed, hidden=False).values_list("pk", "spotify_id"))
+    spotify = dict(Track.objects.visible().filter(pk__in=indexed).values_list("pk", "spotify_id"))
     seeds = [spotify[i] for i in indexed if i in spotify]
     client = Client()
     count = options.requests + 1

@@ -48,7 +48,7 @@ def main():
     from catalog.search import get_index
 
     rng = random.Random(7)
-    sample = list(Track.objects.filter(hidden=False).order_by("?").values_list("name", "track_artists__artist__name")
+    sample = list(Track.objects.visible().order_by("?").values_list("name", "track_artists__artist__name")
                   [: options.queries])
     if not sample:
         sys.exit("the catalog is empty: run bench/bench_import.py first")

@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
-from . import crawl_admin  # noqa: F401  (registers the crawl models)
 from .models import AUDIO_FEATURES, Album, Artist, CatalogRevision, Genre, Track, TrackArtist, TrackGenre
 
 MISSING_ANY_FEATURE = Q()

@@ -7,6 +7,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from songrec.request_params import InvalidQuery, parse_int
+
 from . import selectors
 from .models import Artist, Track
 from .search import QueryError
@@ -75,7 +77,7 @@ class TrackViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        queryset = selectors.visible_tracks()
+        queryset = Track.objects.visible().with_credits()
         genre = self.request.query_params.get("genre")
         if genre:
             queryset = queryset.filter(genres__name=genre)
@@ -85,9 +87,11 @@ class TrackViewSet(viewsets.ReadOnlyModelViewSet):
         query = request.query_params.get("q")
         if query is None or not query.strip():
             return super().list(request, *args, **kwargs)
-        limit = _bounded_int(request.query_params.get("limit"), "limit", default=20, low=1, high=50)
         try:
+            limit = parse_int(request.query_params.get("limit"), "limit", default=20, low=1, high=50)
             results = selectors.search_results(query, limit=limit)
+        except InvalidQuery as error:
+            raise ValidationError({error.field: [error.message]}) from None
         except QueryError as error:
             raise ValidationError({"q": [str(error)]}) from None
         data = SearchResultSerializer(results, many=True).data
@@ -109,16 +113,5 @@ class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.filter(name__icontains=name[: settings.SEARCH_MAX_QUERY_LENGTH])
         return queryset
 
-
-def _bounded_int(raw, name, default, low, high):
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: [f"must be a whole number, got {raw!r}"]}) from None
-    if not low <= value <= high:
-        raise ValidationError({name: [f"must be between {low} and {high}"]})
-    return value
 
 

@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api, crawl_api
+from . import api
+from .crawl import api as crawl_api
 
 router = SimpleRouter()
 router.register("tracks", api.TrackViewSet, basename="track")

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,7 +194,19 @@ def open_text(path):
     with path.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
     raw = gzip.open(path, "rb") if gzipped else path.open("rb")
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    # Undecodable bytes become lone surrogates, so the row holding them is reported and skipped, not the file.
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+_UNREADABLE = re.compile("[\x00\udc80-\udcff]")
+
+
+def _unreadable(values):
+    """Why a row's raw text can't be trusted (NUL byte, bytes that aren't UTF-8), or None."""
+    found = _UNREADABLE.search("".join(values))
+    if found is None:
+        return None
+    return "contains a NUL byte" if found.group() == "\x00" else "contains bytes that are not UTF-8"
 
 
 @dataclass
@@ -216,6 +229,8 @@ def read_tracks(path):
             except StopIteration:
                 raise DatasetError(f"{path} is empty") from None
             header = [column.strip() for column in header]
+            if _unreadable(header):
+                raise DatasetError(f"{path} is not a readable UTF-8 CSV: its header {_unreadable(header)}")
             layout = detect_layout(header)
             result.layout = layout.name
             width = len(header)
@@ -226,6 +241,10 @@ def read_tracks(path):
                 if not any(value.strip() for value in values):
                     continue
                 result.rows += 1
+                unreadable = _unreadable(values)
+                if unreadable:
+                    result.problems.append(RowProblem(line, unreadable))
+                    continue
                 if len(values) != width:
                     result.problems.append(RowProblem(line, f"expected {width} fields, found {len(values)}"))
                     continue

@@ -1,7 +1,7 @@
 """Catalog: tracks, artists, albums, genres and Spotify audio features."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
 # The twelve Spotify audio features, in the order the dataset lists them.
@@ -104,6 +104,21 @@ class Album(TimestampedModel):
         return self.name
 
 
+class TrackQuerySet(models.QuerySet):
+    """The one way to read tracks for people: ``Track.objects.visible().with_credits()``."""
+
+    def visible(self):
+        """Tracks curation has not hidden: only these are searched, listed and recommended."""
+        return self.filter(hidden=False)
+
+    def with_credits(self):
+        """With album, artists in credit order and genres, loaded in a fixed number of queries."""
+        return self.select_related("album").prefetch_related(
+            Prefetch("track_artists", queryset=TrackArtist.objects.select_related("artist").order_by("position")),
+            "genres",
+        )
+
+
 class Track(TimestampedModel):
     class Source(models.TextChoices):
         DATASET = "dataset", "Dataset import"
@@ -138,6 +153,11 @@ class Track(TimestampedModel):
     # Set when a crawl last refreshed the track from Spotify; drives staleness.
     fetched_at = models.DateTimeField(null=True, blank=True)
     features_updated_at = models.DateTimeField(null=True, blank=True)
+    # The song this track is a release of (catalog.songs.song_key): lists show one track per song.
+    song_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    isrc = models.CharField(max_length=12, blank=True, db_index=True, help_text="From the crawl, when Spotify has one")
+
+    objects = TrackQuerySet.as_manager()
 
     class Meta:
         ordering = ["-popularity", "name"]
@@ -213,11 +233,7 @@ class CatalogRevision(models.Model):
 
     @classmethod
     def bump(cls):
-        from django.db.models import F
-
         updated = cls.objects.filter(pk=1).update(number=F("number") + 1)
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
 
-
-from .crawl_models import *  # noqa: E402,F401,F403

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, utils
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .models import CatalogRevision, Track, TrackArtist
+from .songs import first_of_each_song, song_of
 
 # Album matches count a little less than artist/title matches.
 ALBUM_WEIGHT = 0.9
@@ -42,9 +43,11 @@ class SearchHit:
 
 
 class SearchIndex:
-    def __init__(self, revision, track_ids, keys, albums, popularity):
+    def __init__(self, revision, track_ids, keys, albums, popularity, songs):
         self.revision = revision
         self.track_ids = track_ids
+        # Releases of one song share a song (catalog.songs); results show the best-ranked one only.
+        self.songs = songs
         self.keys = keys
         self.albums = albums
         self.popularity = np.asarray(popularity, dtype=np.int16)
@@ -62,17 +65,24 @@ class SearchIndex:
     @classmethod
     def build(cls, revision):
         names = {}
-        for track_id, artist_name in TrackArtist.objects.filter(track__hidden=False).order_by(
+        for track_id, artist_name in TrackArtist.objects.filter(track__in=Track.objects.visible()).order_by(
                 "track_id", "position").values_list("track_id", "artist__name"):
             names.setdefault(track_id, []).append(artist_name)
-        track_ids, keys, albums, popularity = [], [], [], []
-        rows = Track.objects.filter(hidden=False).order_by().values_list("id", "name", "album__name", "popularity")
-        for track_id, name, album, pop in rows.iterator(chunk_size=20000):
+        rows = Track.objects.visible().order_by().values_list("id", "name", "album__name", "popularity", "song_key")
+        return cls.from_rows(revision, ((track_id, names.get(track_id, []), name, album, popularity, key)
+                                        for track_id, name, album, popularity, key in rows.iterator(chunk_size=20000)))
+
+    @classmethod
+    def from_rows(cls, revision, rows):
+        """An index over (track id, artist names, title, album name, popularity, song key) rows."""
+        track_ids, keys, albums, popularity, songs = [], [], [], [], []
+        for track_id, artist_names, name, album, pop, key in rows:
             track_ids.append(track_id)
-            keys.append(normalize(f"{' '.join(names.get(track_id, []))} {name}"))
+            keys.append(normalize(f"{' '.join(artist_names)} {name}"))
             albums.append(normalize(album or ""))
             popularity.append(pop or 0)
-        return cls(revision, track_ids, keys, albums, popularity)
+            songs.append(song_of(track_id, key))
+        return cls(revision, track_ids, keys, albums, popularity, songs)
 
     def candidates(self, query):
         """Positions of the tracks sharing the most (rare) trigrams with the query."""
@@ -101,7 +111,8 @@ class SearchIndex:
             if score >= MIN_SCORE:
                 ranked.append((score, int(self.popularity[position]), position))
         ranked.sort(key=lambda item: (-item[0], -item[1]))
-        return [SearchHit(self.track_ids[position], round(score, 1)) for score, _, position in ranked[:limit]]
+        ranked = first_of_each_song(ranked, lambda item: self.songs[item[2]], limit=limit)
+        return [SearchHit(self.track_ids[position], round(score, 1)) for score, _, position in ranked]
 
 
 _lock = threading.Lock()

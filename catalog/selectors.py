@@ -1,28 +1,22 @@
 """Read-side queries for catalog pages and the API."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 
-from .models import Artist, Track, TrackArtist
+from .models import Artist, Track
 from .search import search_tracks
+from .songs import first_of_each_song, song_of
 
 
-def tracks_with_credits(queryset=None):
-    """Tracks with album, ordered artists and genres loaded in a fixed number of queries."""
-    queryset = Track.objects.all() if queryset is None else queryset
-    return queryset.select_related("album").prefetch_related(
-        Prefetch("track_artists", queryset=TrackArtist.objects.select_related("artist").order_by("position")),
-        "genres",
-    )
-
-
-def visible_tracks():
-    return tracks_with_credits(Track.objects.filter(hidden=False))
+def popular_tracks(limit=12):
+    """The most popular visible tracks, one release per song (the most popular one)."""
+    candidates = list(Track.objects.visible().with_credits()[:4 * limit])
+    return first_of_each_song(candidates, lambda track: song_of(track.pk, track.song_key), limit=limit)
 
 
 def search_results(query, limit=20):
     """Visible tracks matching query, best first, each with a ``search_score`` attribute."""
     hits = search_tracks(query, limit=limit)
-    tracks = visible_tracks().in_bulk([hit.track_id for hit in hits])
+    tracks = Track.objects.visible().with_credits().in_bulk([hit.track_id for hit in hits])
     results = []
     for hit in hits:
         track = tracks.get(hit.track_id)
@@ -37,7 +31,7 @@ def artists_with_track_counts():
 
 
 def artist_tracks(artist):
-    return visible_tracks().filter(artists=artist).distinct()
+    return Track.objects.visible().with_credits().filter(artists=artist).distinct()
 
 
 def genre_names(track):

@@ -6,9 +6,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AUDIO_FEATURES, Album, Artist, CatalogRevision, Genre, Track, TrackArtist, TrackGenre
+from .songs import song_key
 
 TRACK_UPDATE_FIELDS = ["name", "album", "popularity", "duration_ms", "explicit", *AUDIO_FEATURES,
-                       "features_updated_at", "updated_at"]
+                       "features_updated_at", "song_key", "updated_at"]
 
 
 @dataclass
@@ -125,6 +126,7 @@ def upsert_batch(records, source=Track.Source.DATASET):
             explicit=record.explicit,
             source=source,
             features_updated_at=now,
+            song_key=song_key(record.name, record.artists),
             **{feature: record.features.get(feature) for feature in AUDIO_FEATURES},
         )
         for record in records

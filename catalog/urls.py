@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import crawl_views, views
+from . import views
+from .crawl import views as crawl_views
 
 app_name = "catalog"
 urlpatterns = [

@@ -8,6 +8,7 @@ from . import selectors
 from .feature_display import describe_key, feature_rows, format_duration
 from .models import Artist, Track
 from .search import QueryError
+from .songs import other_releases
 
 
 def home(request):
@@ -24,14 +25,14 @@ def home(request):
         "results": results,
         "error": error,
         "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,
-        "track_count": Track.objects.filter(hidden=False).count(),
-        "popular": [] if query else selectors.visible_tracks()[:12],
+        "track_count": Track.objects.visible().count(),
+        "popular": [] if query else selectors.popular_tracks(12),
     }
     return render(request, "catalog/home.html", context, status=400 if error else 200)
 
 
 def track_detail(request, spotify_id):
-    track = get_object_or_404(selectors.tracks_with_credits(), spotify_id=spotify_id)
+    track = get_object_or_404(Track.objects.with_credits(), spotify_id=spotify_id)
     if track.hidden and not request.user.is_staff:
         raise Http404("This track is hidden.")
     context = {
@@ -40,6 +41,7 @@ def track_detail(request, spotify_id):
         "key_name": describe_key(track.key, track.mode),
         "duration": format_duration(track.duration_ms),
         "genres": selectors.genre_names(track),
+        "other_releases": list(other_releases(track)),
     }
     return render(request, "catalog/track_detail.html", context)
 
@@ -48,7 +50,7 @@ def artist_detail(request, pk):
     artist = get_object_or_404(Artist, pk=pk)
     tracks = selectors.artist_tracks(artist)
     page = Paginator(tracks, 50).get_page(request.GET.get("page"))
-    genres = (artist.tracks.filter(hidden=False).values("genres__name").exclude(genres__name=None)
+    genres = (artist.tracks.visible().values("genres__name").exclude(genres__name=None)
               .annotate(n=Count("id")).order_by("-n")[:10])
     context = {"artist": artist, "page": page, "track_total": page.paginator.count,
                "genres": [row["genres__name"] for row in genres]}

@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -6,11 +8,14 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import selectors
+from recommender.models import IndexVersion
+
+from . import selectors, tasks
 from .assignment import release_stale_assignments
-from .campaigns import close_campaign, known_systems, open_campaign
-from .errors import EvaluationError
+from .campaigns import build_campaign, close_campaign, create_campaign, known_systems, open_campaign, populate_campaign
+from .errors import CampaignError, EvaluationError
 from .models import Assignment, Campaign, EvaluatorProgress, Rating, RatingChange, RatingTask, TaskItem
+from .tracking import log_campaign
 
 FROZEN_FIELDS = ["index_version", "systems", "seed_count", "k", "random_seed"]
 
@@ -30,8 +35,6 @@ class CampaignForm(forms.ModelForm):
         if "systems" in self.fields:
             self.fields["systems"].choices = [(system, system) for system in known_systems()]
         if "index_version" in self.fields and not self.instance.pk:
-            from recommender.models import IndexVersion
-
             self.fields["index_version"].required = True
             self.fields["index_version"].queryset = IndexVersion.objects.filter(
                 status__in=[IndexVersion.Status.ACTIVE, IndexVersion.Status.READY])
@@ -43,10 +46,27 @@ class CampaignForm(forms.ModelForm):
                 groups__name=settings.EVALUATOR_GROUP_NAME)
 
     def clean_random_seed(self):
-        import secrets
-
         value = self.cleaned_data.get("random_seed")
         return secrets.randbelow(2**31) if value is None else value
+
+    def campaign_fields(self):
+        """The cleaned fields as ``create_campaign`` takes them."""
+        data = self.cleaned_data
+        return {"name": data.get("name"), "description": data.get("description", ""),
+                "index_version": data.get("index_version"), "systems": data.get("systems") or [],
+                "seed_count": data.get("seed_count"), "k": data.get("k"),
+                "ratings_per_item": data.get("ratings_per_item"), "random_seed": data.get("random_seed"),
+                "tasks_per_evaluator": data.get("tasks_per_evaluator")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and not self.errors:
+            # A new campaign passes the same checks as the command and the API (k ≤ the version's k, …).
+            try:
+                build_campaign(**self.campaign_fields())
+            except CampaignError as error:
+                raise forms.ValidationError(error.message) from None
+        return cleaned
 
 
 @admin.register(Campaign)
@@ -89,17 +109,17 @@ class CampaignAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">results</a>', reverse("evaluation:results", args=[campaign.pk]))
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-            obj.mlflow_run_id = getattr(obj.index_version, "mlflow_run_id", "") or ""
-        super().save_model(request, obj, form, change)
-        if not change:
-            from .tasks import populate_campaign
-
-            campaign_id = obj.pk
-            transaction.on_commit(lambda: populate_campaign.delay(campaign_id))
-            self.message_user(request, f"Freezing the recommendation lists of “{obj.name}”; open it once filled.",
-                              messages.INFO)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        campaign = create_campaign(**form.campaign_fields(), evaluators=form.cleaned_data.get("evaluators") or (),
+                                   created_by=request.user)
+        # The admin goes on with ``obj`` (its many-to-many, the log entry, the redirect): make it the stored row.
+        obj.__dict__.update(campaign.__dict__)
+        campaign_id = obj.pk
+        transaction.on_commit(lambda: tasks.populate_campaign.delay(campaign_id))
+        self.message_user(request, f"Freezing the recommendation lists of “{obj.name}”; open it once filled.",
+                          messages.INFO)
 
     def _each(self, request, queryset, action, done):
         for campaign in queryset:
@@ -112,8 +132,6 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="Fill: freeze missing recommendation lists")
     def fill_campaigns(self, request, queryset):
-        from .campaigns import populate_campaign
-
         self._each(request, queryset, populate_campaign, "lists frozen.")
 
     @admin.action(description="Open to evaluators")
@@ -126,8 +144,6 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.action(description="Log results to MLflow now")
     def log_to_mlflow(self, request, queryset):
-        from .tracking import log_campaign
-
         self._each(request, queryset, log_campaign, "logged to MLflow.")
 
     @admin.action(description="Release tasks abandoned by evaluators")

@@ -10,6 +10,8 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from recommender.models import IndexVersion
+
 from . import selectors
 from .assignment import next_task
 from .errors import EvaluationError, NotYourTask
@@ -199,8 +201,6 @@ class VersionAggregatesView(APIView):
     @extend_schema(summary="Per-system results pooled over every campaign of an index version",
                    responses={200: AggregatesSerializer, 404: ERROR})
     def get(self, request, version_id):
-        from recommender.models import IndexVersion
-
         version = get_object_or_404(IndexVersion, pk=version_id)
         campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
         if not campaigns.exists():

@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import Track
+from catalog.songs import first_of_each_song
+from recommender import storage
+from recommender.errors import IndexFilesMissing, RecommenderError, UnknownTrack
+from recommender.selectors import cosine_similarities, recommend
+from recommender.systems import SYSTEMS
+from songrec.request_params import InvalidQuery, parse_int
+
 from .errors import CampaignError
 from .models import Campaign, RatingTask, TaskItem
 
@@ -38,8 +46,6 @@ class PopulateResult:
 
 
 def known_systems():
-    from recommender.systems import SYSTEMS
-
     return (*SYSTEMS, PERSONAL)
 
 
@@ -62,17 +68,17 @@ def _validated_systems(systems):
 
 def _positive(name, value, high):
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise CampaignError(f"{name} must be a whole number, got {value!r}.") from None
-    if not 1 <= number <= high:
-        raise CampaignError(f"{name} must be between 1 and {high}, got {number}.")
+        number = parse_int(value, name, low=1, high=high)
+    except InvalidQuery as error:
+        raise CampaignError(f"{name} {error.message}.") from None
+    if number is None:
+        raise CampaignError(f"{name} must be a whole number, got {value!r}.")
     return number
 
 
-def create_campaign(*, name, index_version, systems, seed_count, k, ratings_per_item=3, random_seed=None,
-                    description="", tasks_per_evaluator=None, evaluators=(), created_by=None):
-    """Create a draft campaign (no tasks yet: ``populate_campaign`` freezes the lists)."""
+def build_campaign(*, name, index_version, systems, seed_count, k, ratings_per_item=3, random_seed=None,
+                   description="", tasks_per_evaluator=None, created_by=None):
+    """A checked but unsaved draft campaign; raises CampaignError saying what is wrong (forms show it)."""
     name = (name or "").strip()
     if not name:
         raise CampaignError("A campaign needs a name.")
@@ -98,6 +104,12 @@ def create_campaign(*, name, index_version, systems, seed_count, k, ratings_per_
         random_seed=secrets.randbelow(2**31) if random_seed in (None, "") else int(random_seed),
         created_by=created_by,
     )
+    return campaign
+
+
+def create_campaign(*, evaluators=(), **fields):
+    """Create a draft campaign (no tasks yet: ``populate_campaign`` freezes the lists); fields as ``build_campaign``."""
+    campaign = build_campaign(**fields)
     with transaction.atomic():
         campaign.save()
         if evaluators:
@@ -133,8 +145,6 @@ def add_task(campaign, seed_track_id, system, items, listener=None):
 
 def freeze_list(system, seed_track, k, version):
     """The system's current top-k for the seed as FrozenItems, each with its cosine similarity to the seed."""
-    from recommender.selectors import cosine_similarities, recommend
-
     recommendations = [rec for rec in recommend(system, seed_track, k, version=version)
                        if rec.track_id != seed_track.pk][:k]
     cosines = cosine_similarities(seed_track.pk, [rec.track_id for rec in recommendations], version=version)
@@ -150,19 +160,18 @@ def freeze_list(system, seed_track, k, version):
 
 
 def seed_candidates(campaign):
-    """Track ids of the campaign's index version, in the order the campaign's random seed shuffles them."""
-    from recommender import storage
-    from recommender.errors import IndexFilesMissing
-
+    """Track ids of the campaign's version, one per song, in the order the campaign's random seed shuffles them."""
     if campaign.index_version_id is None:
         raise CampaignError(f"The index version of campaign “{campaign.name}” was deleted; it can't be filled.")
     try:
-        track_ids = storage.version_data(campaign.index_version_id).track_ids
+        data = storage.version_data(campaign.index_version_id)
     except IndexFilesMissing as error:
         raise CampaignError(str(error)) from None
-    candidates = sorted(int(track_id) for track_id in track_ids)
+    songs = dict(zip(data.track_ids.tolist(), data.songs.tolist(), strict=True))
+    candidates = sorted(songs)
     random.Random(campaign.random_seed).shuffle(candidates)
-    return candidates
+    # One seed per song: two releases of a song as seeds would ask evaluators about the same thing twice.
+    return first_of_each_song(candidates, songs.get)
 
 
 def populate_campaign(campaign, progress=None):
@@ -171,9 +180,6 @@ def populate_campaign(campaign, progress=None):
     ``progress(seeds_done)`` is called after each seed. Seeds the index can't recommend for (unknown or hidden
     since the build, or an empty list) are skipped and the next candidate is taken.
     """
-    from catalog.models import Track
-    from recommender.errors import RecommenderError, UnknownTrack
-
     if campaign.status == Campaign.Status.CLOSED:
         raise CampaignError("A closed campaign cannot get new tasks.")
     result = PopulateResult()
@@ -195,7 +201,7 @@ def populate_campaign(campaign, progress=None):
             break
         if track_id in done_seeds:
             continue
-        seed = Track.objects.filter(pk=track_id, hidden=False).first()
+        seed = Track.objects.visible().filter(pk=track_id).first()
         if seed is None:
             result.skipped_seeds.append((track_id, "missing or hidden"))
             continue
@@ -251,7 +257,7 @@ def close_campaign(campaign, log_to_mlflow=True):
             campaign.closed_at = timezone.now()
             campaign.save(update_fields=["status", "closed_at"])
         if log_to_mlflow:
-            from .tasks import log_campaign_to_mlflow
+            from .tasks import log_campaign_to_mlflow  # deferred: evaluation.tasks imports this module
 
             campaign_id = campaign.pk
             transaction.on_commit(lambda: log_campaign_to_mlflow.delay(campaign_id))

@@ -5,8 +5,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
+from rest_framework.authtoken.models import Token
 
 from .errors import NotAnEvaluator
+from .models import Campaign
 
 
 def evaluator_group():
@@ -37,8 +39,6 @@ def evaluators():
 
 def campaigns_open_to(user, queryset=None):
     """Open campaigns this evaluator may take part in (restricted campaigns list their evaluators)."""
-    from .models import Campaign
-
     queryset = Campaign.objects.all() if queryset is None else queryset
     return queryset.filter(status=Campaign.Status.OPEN).filter(
         Q(evaluators__isnull=True) | Q(evaluators=user)).distinct()
@@ -63,7 +63,5 @@ def create_evaluator(username, email="", password=None):
 
 
 def token_for(user):
-    from rest_framework.authtoken.models import Token
-
     token, _ = Token.objects.get_or_create(user=user)
     return token.key

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count
 
+from .models import Rating
+
 
 @dataclass(frozen=True)
 class HumanScore:
@@ -17,8 +19,6 @@ def human_scores(seed_track_id, track_ids):
     Both arguments are catalog Track primary keys. Unrated tracks are absent from the result. The mean pools
     every rating of that track in any list for that seed, across tasks, systems and campaigns (one query).
     """
-    from .models import Rating
-
     track_ids = list(track_ids)
     if seed_track_id is None or not track_ids:
         return {}
@@ -26,3 +26,17 @@ def human_scores(seed_track_id, track_ids):
             .order_by().values("item__track_id").annotate(mean=Avg("score"), count=Count("pk"))
             .values_list("item__track_id", "mean", "count"))
     return {track_id: HumanScore(float(mean), count) for track_id, mean, count in rows}
+
+
+def with_human_scores(similar):
+    """Fill the items of a recommender ``SimilarList`` with their mean human score and rating count (one query).
+
+    The recommender does not know about evaluation; its pages and API join the two here.
+    """
+    ids = [item.track.id for item in similar.items]
+    humans = human_scores(similar.seed.id, ids) if ids else {}
+    for item in similar.items:
+        human = humans.get(item.track.id)
+        if human is not None:
+            item.human_score, item.human_ratings = human.mean, human.count
+    return similar

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from catalog.models import Track, TrackArtist
+from catalog.models import Track
 
 from .aggregates import RatedItem, aggregate
 from .evaluators import campaigns_open_to
@@ -119,21 +119,14 @@ def evaluator_position(evaluator, assignment):
     return number, max(number, total)
 
 
-def tracks_with_artists(queryset):
-    return queryset.select_related("album").prefetch_related(
-        Prefetch("track_artists", queryset=TrackArtist.objects.select_related("artist").order_by("position")),
-        "genres",
-    )
-
-
 def task_for_evaluator(task, evaluator):
     """The task's seed and items in stored display order, each item with ``my_rating`` (or None).
 
     Nothing here reveals the system, the rank or the system's score: lists are rated blind.
     """
-    seed = tracks_with_artists(Track.objects.filter(pk=task.seed_track_id)).get()
+    seed = Track.objects.with_credits().get(pk=task.seed_track_id)
     items = list(task.items.order_by("display_position").prefetch_related(
-        Prefetch("track", queryset=tracks_with_artists(Track.objects.all()))))
+        Prefetch("track", queryset=Track.objects.with_credits())))
     mine = {rating.item_id: rating for rating in Rating.objects.filter(evaluator=evaluator, item__task=task)}
     for item in items:
         item.my_rating = mine.get(item.pk)

@@ -4,6 +4,11 @@ import logging
 
 from celery import shared_task
 
+from .assignment import release_stale_assignments as release
+from .campaigns import populate_campaign as populate
+from .models import Campaign
+from .tracking import NoMlflowRun, log_campaign
+
 logger = logging.getLogger(__name__)
 
 
@@ -11,9 +16,6 @@ logger = logging.getLogger(__name__)
              acks_late=True)
 def log_campaign_to_mlflow(self, campaign_id):
     """Log a campaign's aggregates to MLflow; safe to run any number of times."""
-    from .models import Campaign
-    from .tracking import NoMlflowRun, log_campaign
-
     campaign = Campaign.objects.select_related("index_version").filter(pk=campaign_id).first()
     if campaign is None:
         logger.warning("campaign %s no longer exists; nothing to log", campaign_id)
@@ -29,9 +31,6 @@ def log_campaign_to_mlflow(self, campaign_id):
 @shared_task(acks_late=True)
 def populate_campaign(campaign_id):
     """Freeze the campaign's lists (idempotent: only missing seeds are added)."""
-    from .campaigns import populate_campaign as populate
-    from .models import Campaign
-
     campaign = Campaign.objects.select_related("index_version").filter(pk=campaign_id).first()
     if campaign is None:
         return None
@@ -42,6 +41,4 @@ def populate_campaign(campaign_id):
 @shared_task(acks_late=True)
 def release_stale_assignments():
     """Hand abandoned tasks' slots to other evaluators (run by Beat, e.g. every 15 minutes)."""
-    from .assignment import release_stale_assignments as release
-
     return release()

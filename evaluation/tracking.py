@@ -54,6 +54,7 @@ def log_campaign(campaign):
     Idempotent: a metric already recorded at this step with the same value is not logged again, so re-running
     (a retried Celery task, the command) adds nothing; changed values are added as the step's newest point.
     """
+    # mlflow is heavy to import: only processes that log a run pay for it, not every web process.
     from mlflow.entities import Metric
     from mlflow.tracking import MlflowClient
 

@@ -7,6 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from recommender.models import IndexVersion
+from songrec.request_params import InvalidQuery, parse_int
+
 from . import charts, selectors
 from .assignment import next_task
 from .errors import EvaluationError
@@ -45,7 +48,11 @@ def start_next(request):
         return _not_an_evaluator(request)
     campaign = None
     if request.POST.get("campaign"):
-        campaign = Campaign.objects.filter(pk=_int_or_none(request.POST["campaign"])).first()
+        try:
+            campaign_id = parse_int(request.POST["campaign"], "campaign", low=1, high=2**63 - 1)
+        except InvalidQuery:
+            campaign_id = None
+        campaign = Campaign.objects.filter(pk=campaign_id).first()
         if campaign is None:
             return _error_page(request, "That campaign does not exist.", 404)
     assignment = next_task(request.user, campaign)
@@ -127,8 +134,6 @@ def campaign_results(request, pk):
 
 
 def version_results(request, version_id):
-    from recommender.models import IndexVersion
-
     version = get_object_or_404(IndexVersion, pk=version_id)
     campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
     if not campaigns.exists():
@@ -144,9 +149,3 @@ def version_results(request, version_id):
         "distribution": charts.distribution_chart(aggregates),
     })
 
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

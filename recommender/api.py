@@ -9,14 +9,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Track
+from catalog.refs import TrackRef
+from evaluation.scores import with_human_scores
+from songrec.request_params import InvalidQuery, parse_int
 
 from . import selectors, serializers
-from .blending import MAX_SEEDS, recommend_for_seeds
+from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
 from .features import ATTRIBUTES
 from .models import IndexVersion
-from .queries import InvalidQuery, parse_constraints, parse_int, parse_seed_ids, parse_system
-from .refs import TrackRef, track_refs
+from .request_params import parse_constraints, parse_seed_ids, parse_system
 from .systems import SCORE_LABELS, SYSTEMS
 
 DEFAULT_K = 10
@@ -46,7 +48,7 @@ def track_ref(track):
 
 
 def _visible_track_id(spotify_id):
-    track_id = Track.objects.filter(hidden=False, spotify_id=spotify_id).values_list("pk", flat=True).first()
+    track_id = Track.objects.visible().filter(spotify_id=spotify_id).values_list("pk", flat=True).first()
     if track_id is None:
         raise NotFound(f"No track with id {spotify_id!r}.")
     return track_id
@@ -95,7 +97,7 @@ class SimilarTracksView(RecommenderAPIView):
         version = _version()
         if not 1 <= k <= version.k:
             raise InvalidQuery("k", f"must be between 1 and {version.k}, got {k}")
-        similar = selectors.similar_items(system, seed_id, k, version)
+        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version))
         results = []
         for item in similar.items:
             result = {**track_ref(item.track), "rank": item.rank, "score": round(item.score, 6),
@@ -140,19 +142,13 @@ class RecommendationsView(RecommenderAPIView):
         limit = parse_int(params.get("limit"), "limit", 20, 1, MAX_LIMIT)
         system = parse_system(params.get("metric"))
         constraints = parse_constraints(params)
-        seeds = {track.spotify_id: track for track in Track.objects.filter(spotify_id__in=spotify_ids, hidden=False)}
-        unknown = [spotify_id for spotify_id in spotify_ids if spotify_id not in seeds]
+        seeds, unknown = seed_tracks(spotify_ids)
         if unknown:
             raise NotFound(f"No track with id {', '.join(repr(spotify_id) for spotify_id in unknown)}.")
         _version()
-        seed_tracks = [seeds[spotify_id] for spotify_id in spotify_ids]
-        result = recommend_for_seeds(system, [track.pk for track in seed_tracks], limit, constraints)
-        tracks = track_refs([item.track_id for item in result.recommendations])
+        result, recommended = blended_recommendations(system, seeds, limit, constraints)
         items = []
-        for item in result.recommendations:
-            track = tracks.get(item.track_id)
-            if track is None:
-                continue
+        for item, track in recommended:
             entry = {**track_ref(track), "rank": item.rank, "score": round(item.score, 6),
                      "cosine_score": result.cosine_scores[item.track_id]}
             if result.target_penalties:
@@ -160,7 +156,7 @@ class RecommendationsView(RecommenderAPIView):
             items.append(entry)
         seed_info = [{"id": track.spotify_id, "type": "track", "name": track.name,
                       "initialPoolSize": result.pool_size, "afterFilteringSize": result.filtered_size}
-                     for track in seed_tracks]
+                     for track in seeds]
         return Response({"seeds": seed_info, "metric": system, "limit": limit, "index_version": result.version.pk,
                          "score_label": SCORE_LABELS[system], "tracks": items})
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 
+from catalog.models import Track
+from catalog.refs import track_refs
+
 from . import storage
 from .baselines import popularity_key, random_key
 from .errors import UnknownTrack
@@ -81,7 +84,7 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
     penalties = _target_penalties(data, constraints.targets)
     if penalties is not None:
         key -= settings.RECOMMENDER_TARGET_WEIGHT * penalties
-    positions, track_ids = best_visible(key, data.track_ids, int(limit))
+    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, data.songs[seeds])
     ids = [int(i) for i in track_ids]
     return SeedRecommendations(
         version=version,
@@ -93,6 +96,22 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
         pool_size=len(data) - len(seed_ids),
         filtered_size=filtered_size,
     )
+
+
+def seed_tracks(spotify_ids):
+    """The visible Tracks (with credits) for ``spotify_ids`` in the order asked, and the ids unknown or hidden."""
+    found = {track.spotify_id: track for track in
+             Track.objects.visible().with_credits().filter(spotify_id__in=spotify_ids)}
+    return [found[i] for i in spotify_ids if i in found], [i for i in spotify_ids if i not in found]
+
+
+def blended_recommendations(system, seeds, limit, constraints=None, version=None):
+    """What the recommend page and the recommendations API show: ``recommend_for_seeds`` for seed Tracks and
+    (Recommendation, TrackRef) pairs for the recommended tracks that still exist. Raises like it.
+    """
+    result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version)
+    tracks = track_refs([item.track_id for item in result.recommendations])
+    return result, [(item, tracks[item.track_id]) for item in result.recommendations if item.track_id in tracks]
 
 
 def _mean_distances(data, seeds):

@@ -34,6 +34,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import Normalizer, StandardScaler
 
 from catalog.models import AUDIO_FEATURES, Track, TrackArtist, TrackGenre
+from catalog.songs import song_key, song_of
 
 GENRE_SEPARATOR = "|"
 # Words that only glue genre names together ("rock-n-roll", "drum-and-bass").
@@ -106,6 +107,12 @@ class TrackTable:
     attributes: np.ndarray  # float64, n × len(ATTRIBUTES); popularity/duration may be NaN
     genres: list  # per track, a list of genre names
     primary_artists: np.ndarray  # int64 first-credited artist id, -1 when uncredited
+    # int64 song number: releases of one song (catalog.songs) share one; None numbers every row apart.
+    songs: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.songs is None:
+            self.songs = np.arange(len(self.track_ids), dtype=np.int64)
 
     def __len__(self):
         return len(self.track_ids)
@@ -129,7 +136,7 @@ class TrackTable:
 def indexable_tracks():
     """Visible tracks that have every audio feature."""
     complete = Q(**{f"{name}__isnull": False for name in AUDIO_FEATURES})
-    return Track.objects.filter(complete, hidden=False)
+    return Track.objects.visible().filter(complete)
 
 
 def load_catalog():
@@ -140,7 +147,8 @@ def load_catalog():
             # One snapshot for the three reads, so genres and artists match the tracks read.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        rows = list(indexable_tracks().order_by("id").values_list("id", *ATTRIBUTES).iterator(chunk_size=20_000))
+        rows = list(indexable_tracks().order_by("id").values_list("id", *ATTRIBUTES, "song_key")
+                    .iterator(chunk_size=20_000))
         genres, artists = {}, {}
         genre_rows = (TrackGenre.objects.filter(track__in=indexable_tracks()).order_by("track_id", "genre__name")
                       .values_list("track_id", "genre__name"))
@@ -151,13 +159,20 @@ def load_catalog():
         for track_id, artist_id in artist_rows.iterator(chunk_size=20_000):
             artists.setdefault(track_id, artist_id)
     track_ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-    attributes = np.array([row[1:] for row in rows], dtype=np.float64).reshape(len(rows), len(ATTRIBUTES))
+    attributes = np.array([row[1:-1] for row in rows], dtype=np.float64).reshape(len(rows), len(ATTRIBUTES))
     return TrackTable(
         track_ids=track_ids,
         attributes=attributes,
         genres=[genres.get(track_id, []) for track_id in track_ids.tolist()],
         primary_artists=np.array([artists.get(track_id, -1) for track_id in track_ids.tolist()], dtype=np.int64),
+        songs=song_numbers(song_of(row[0], row[-1]) for row in rows),
     )
+
+
+def song_numbers(songs):
+    """Number songs (catalog.songs.song_of values) in order of appearance: equal songs, equal numbers."""
+    numbers = {}
+    return np.fromiter((numbers.setdefault(song, len(numbers)) for song in songs), dtype=np.int64)
 
 
 def table_from_records(records):
@@ -165,7 +180,7 @@ def table_from_records(records):
 
     Records get ids 1, 2, … in file order; artists are numbered by name.
     """
-    rows, genres, artists, artist_numbers = [], [], [], {}
+    rows, genres, artists, artist_numbers, songs = [], [], [], {}, []
     for record in records:
         if any(record.features.get(name) is None for name in AUDIO_FEATURES):
             continue
@@ -175,8 +190,9 @@ def table_from_records(records):
         genres.append(list(record.genres))
         lead = record.artists[0] if record.artists else None
         artists.append(artist_numbers.setdefault(lead, len(artist_numbers)) if lead else -1)
+        songs.append(song_of(len(rows), song_key(record.name, record.artists)))
     return TrackTable(np.arange(1, len(rows) + 1, dtype=np.int64), np.array(rows, dtype=np.float64).reshape(
-        len(rows), len(ATTRIBUTES)), genres, np.array(artists, dtype=np.int64))
+        len(rows), len(ATTRIBUTES)), genres, np.array(artists, dtype=np.int64), song_numbers(songs))
 
 
 def build_pipeline(params, genre_names=()):

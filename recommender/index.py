@@ -32,6 +32,8 @@ METRICS = ("cosine", "euclidean")
 MARGIN = 8
 GROUP_SIZE = 32
 DEFAULT_BLOCK_ROWS = 512
+# Beyond 2·k, extra candidates so a track with many releases among its neighbours still gets k distinct songs.
+SONG_MARGIN = 20
 
 
 @dataclass
@@ -181,3 +183,46 @@ class _Kernel:
         if metric == "euclidean":
             best = np.sqrt(best)
         return indices, best.astype(np.float32)
+
+
+def distinct_songs(neighbors, songs, k, chunk_rows=8192):
+    """Each row's first ``k`` neighbours that are of a song not yet in the list nor the row's own song.
+
+    ``neighbors`` holds more than ``k`` candidates per row (see ``candidates_for``); ``songs`` numbers each
+    row's song (releases of one song share a number). Rows left with fewer than ``k`` distinct songs are
+    padded with index -1 and score NaN; ``valid_counts`` gives the real length of each.
+    """
+    n, kk = neighbors.indices.shape
+    k = min(k, kk)
+    indices = np.full((n, k), -1, dtype=np.int32)
+    scores = np.full((n, k), np.nan, dtype=np.float32)
+    songs = np.asarray(songs, dtype=np.int64)
+    for start in range(0, n, chunk_rows):
+        stop = min(n, start + chunk_rows)
+        candidates = neighbors.indices[start:stop]
+        candidate_songs = songs[candidates]
+        # First occurrence of each song along the row: a stable sort by song puts it first in its run.
+        order = np.argsort(candidate_songs, axis=1, kind="stable")
+        by_song = np.take_along_axis(candidate_songs, order, axis=1)
+        first_sorted = np.ones_like(by_song, dtype=bool)
+        first_sorted[:, 1:] = by_song[:, 1:] != by_song[:, :-1]
+        first = np.empty_like(first_sorted)
+        np.put_along_axis(first, order, first_sorted, axis=1)
+        keep = first & (candidate_songs != songs[start:stop, None])
+        # Kept candidates first, in their original (best-first) order.
+        chosen = np.argsort(~keep, axis=1, kind="stable")[:, :k]
+        valid = np.take_along_axis(keep, chosen, axis=1)
+        indices[start:stop] = np.where(valid, np.take_along_axis(candidates, chosen, axis=1), -1)
+        scores[start:stop] = np.where(valid, np.take_along_axis(neighbors.scores[start:stop], chosen, axis=1),
+                                      np.nan)
+    return Neighbors(neighbors.metric, indices, scores)
+
+
+def valid_counts(neighbors):
+    """Real list length per row (distinct_songs pads short rows with -1)."""
+    return np.count_nonzero(neighbors.indices >= 0, axis=1)
+
+
+def candidates_for(k):
+    """How many neighbours to compute so that ``k`` distinct songs remain after ``distinct_songs``."""
+    return 2 * k + SONG_MARGIN

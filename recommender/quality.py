@@ -8,6 +8,7 @@ All are computed over every track's list; "@10" metrics look at the first 10 nei
   (tracks without labels are left out).
 * ``artist_diversity_at_10``: distinct lead artists among the neighbours ÷ number of neighbours.
 * ``catalog_coverage_at_10``: share of the catalog that appears in at least one track's top 10.
+* ``same_song_rate_at_10``: share of lists showing a song twice or the track's own song (another release).
 """
 
 import numpy as np
@@ -18,36 +19,53 @@ CHUNK_ROWS = 4096
 
 
 def list_quality(neighbors, table, normalized):
-    """The metrics above for one Neighbors result over ``table`` (rows aligned with ``normalized``)."""
+    """The metrics above for one Neighbors result over ``table`` (rows aligned with ``normalized``).
+
+    Index -1 marks the padding of a list shorter than k (see index.distinct_songs); it is left out.
+    """
     n = len(table)
     indices = neighbors.indices
     if n == 0 or indices.shape[1] == 0:
         return {"mean_topk_similarity": 0.0, "genre_precision_at_10": 0.0, "artist_diversity_at_10": 0.0,
-                "catalog_coverage_at_10": 0.0}
+                "catalog_coverage_at_10": 0.0, "same_song_rate_at_10": 0.0}
     top = indices[:, :AT]
+    valid = top >= 0
     metrics = {
         "mean_topk_similarity": _mean_similarity(neighbors, normalized),
-        "genre_precision_at_10": _genre_precision(top, table.genres),
-        "artist_diversity_at_10": _artist_diversity(top, table.primary_artists),
-        "catalog_coverage_at_10": float(len(np.unique(top)) / n),
+        "genre_precision_at_10": _genre_precision(top, valid, table.genres),
+        "artist_diversity_at_10": _artist_diversity(top, valid, table.primary_artists),
+        "catalog_coverage_at_10": float(len(np.unique(top[valid])) / n),
+        "same_song_rate_at_10": same_song_rate(top, valid, table.songs),
     }
     if neighbors.metric == "euclidean":
-        metrics["mean_topk_distance"] = float(np.mean(neighbors.scores, dtype=np.float64))
+        metrics["mean_topk_distance"] = float(np.nanmean(neighbors.scores, dtype=np.float64))
     return {name: round(value, 6) for name, value in metrics.items()}
+
+
+def same_song_rate(top, valid, songs):
+    """Share of lists showing one song twice or the track's own song (0 once index.distinct_songs ran)."""
+    listed = np.where(valid, songs[np.maximum(top, 0)], -1 - np.arange(top.shape[1]))
+    own = (listed == songs[:len(top), None]).any(axis=1)
+    ordered = np.sort(listed, axis=1)
+    twice = (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+    return float(np.mean(own | twice)) if len(top) else 0.0
 
 
 def _mean_similarity(neighbors, normalized):
     if neighbors.metric == "cosine":
-        return float(np.mean(neighbors.scores, dtype=np.float64))
-    total = 0.0
+        return float(np.nanmean(neighbors.scores, dtype=np.float64))
+    total, count = 0.0, 0
     for start in range(0, len(normalized), CHUNK_ROWS):
         stop = min(len(normalized), start + CHUNK_ROWS)
-        others = normalized[neighbors.indices[start:stop]]
-        total += float(np.einsum("rd,rkd->", normalized[start:stop], others, dtype=np.float64))
-    return total / neighbors.indices.size
+        indices = neighbors.indices[start:stop]
+        others = normalized[np.maximum(indices, 0)]
+        products = np.einsum("rd,rkd->rk", normalized[start:stop], others, dtype=np.float64)
+        total += float(products[indices >= 0].sum())
+        count += int(np.count_nonzero(indices >= 0))
+    return total / count if count else 0.0
 
 
-def _genre_precision(top, genres):
+def _genre_precision(top, valid, genres):
     names = sorted({name for labels in genres for name in labels})
     if not names:
         return 0.0
@@ -58,11 +76,17 @@ def _genre_precision(top, genres):
                                shape=(len(genres), len(names)))
     labelled = np.diff(labels.indptr) > 0
     queries = np.repeat(np.arange(len(genres)), top.shape[1])
-    shared = np.asarray(labels[queries].multiply(labels[top.reshape(-1)]).sum(axis=1)).reshape(top.shape) > 0
-    return float(shared[labelled].mean()) if labelled.any() else 0.0
+    shared = np.asarray(labels[queries].multiply(labels[np.maximum(top, 0).reshape(-1)]).sum(axis=1)).reshape(
+        top.shape) > 0
+    counted = valid & labelled[:, None]
+    return float(shared[counted].mean()) if counted.any() else 0.0
 
 
-def _artist_diversity(top, primary_artists):
-    artists = np.sort(primary_artists[top], axis=1)
-    distinct = 1 + np.count_nonzero(np.diff(artists, axis=1), axis=1)
-    return float(np.mean(distinct / top.shape[1]))
+def _artist_diversity(top, valid, primary_artists):
+    # Padding gets a distinct negative id per column, then is subtracted from the distinct count.
+    padding = -2 - np.arange(top.shape[1])
+    artists = np.sort(np.where(valid, primary_artists[np.maximum(top, 0)], padding), axis=1)
+    distinct = 1 + np.count_nonzero(np.diff(artists, axis=1), axis=1) - (~valid).sum(axis=1)
+    lengths = valid.sum(axis=1)
+    listed = lengths > 0
+    return float(np.mean(distinct[listed] / lengths[listed])) if listed.any() else 0.0

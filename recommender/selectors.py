@@ -1,7 +1,8 @@
 """Reads: the active index version and recommendations from it.
 
 ``recommend`` is the contract other apps use (evaluation freezes its lists); ``similar_items`` adds what a
-page or the API shows beside each track (credits, cosine score, human score) in as few queries as it can.
+page or the API shows beside each track (credits, cosine score) in as few queries as it can. Human scores come
+from evaluation, which the recommender does not import: the pages and the API join them in.
 """
 
 from dataclasses import dataclass
@@ -11,12 +12,15 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
+from catalog.models import CatalogRevision
+from catalog.refs import TrackRef, track_refs
+
 from . import storage
 from .baselines import popularity_key, random_key
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
 from .models import IndexVersion
+from .progress import STAGE_LABELS
 from .ranking import best_visible, visible_track_ids
-from .refs import TrackRef, track_refs
 from .systems import PRECOMPUTED, SYSTEMS
 
 
@@ -61,7 +65,7 @@ def recommend(system, seed_track, k, version=None):
     key, scores = random_key(data, [seed_id]) if system == "random" else popularity_key(data, [position])
     key = np.array(key, dtype=np.float64)
     key[position] = -np.inf
-    positions, track_ids = best_visible(key, data.track_ids, int(k))
+    positions, track_ids = best_visible(key, data.track_ids, int(k), data.songs, [data.songs[position]])
     return [Recommendation(int(track_id), float(scores[p]), rank)
             for rank, (p, track_id) in enumerate(zip(positions, track_ids, strict=True), start=1)]
 
@@ -102,8 +106,8 @@ class SimilarItem:
     rank: int
     score: float
     cosine_score: float | None
-    human_score: float | None
-    human_ratings: int
+    human_score: float | None = None  # filled in by the web layer (evaluation.scores.with_human_scores)
+    human_ratings: int = 0
 
 
 @dataclass
@@ -113,12 +117,10 @@ class SimilarList:
 
 
 def similar_items(system, seed_track, k, version=None):
-    """``recommend`` plus what pages and the API show: TrackRefs, cosine scores and human scores.
+    """``recommend`` plus what pages and the API show: TrackRefs and cosine scores (human scores left empty).
 
-    Raises like ``recommend``; the precomputed systems take 5 queries (list, tracks, credits, human scores).
+    Raises like ``recommend``; the precomputed systems take 4 queries (list, tracks, credits).
     """
-    from evaluation.scores import human_scores
-
     version = resolve_version(version)
     seed_id = int(getattr(seed_track, "pk", seed_track))
     if system in PRECOMPUTED:
@@ -140,12 +142,8 @@ def similar_items(system, seed_track, k, version=None):
             cosines = cosine_similarities(seed_id, ids, version)
         except IndexFilesMissing:
             cosines = {}
-    humans = human_scores(seed_id, ids) if ids else {}
-    items = []
-    for rank, (track_id, score) in enumerate(kept, start=1):
-        human = humans.get(track_id)
-        items.append(SimilarItem(refs[track_id], rank, score, cosines.get(track_id),
-                                 None if human is None else human.mean, 0 if human is None else human.count))
+    items = [SimilarItem(refs[track_id], rank, score, cosines.get(track_id))
+             for rank, (track_id, score) in enumerate(kept, start=1)]
     seed = refs.get(seed_id) or TrackRef(seed_id, "", str(seed_track), False)
     return SimilarList(seed, items)
 
@@ -161,10 +159,6 @@ class IndexStatus:
 
 def index_status(versions=20):
     """What the index page and its JSON poll show: active version, running build, recent versions."""
-    from catalog.models import CatalogRevision
-
-    from .progress import STAGE_LABELS
-
     recent = list(IndexVersion.objects.order_by("-id")[:versions])
     active = next((v for v in recent if v.status == IndexVersion.Status.ACTIVE), None) or active_version()
     building = next((v for v in recent if v.status == IndexVersion.Status.BUILDING), None)

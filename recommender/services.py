@@ -22,7 +22,7 @@ from catalog.models import CatalogRevision
 from . import storage
 from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecommenderError
 from .features import fit_features, indexable_tracks, load_catalog
-from .index import METRICS, all_top_k
+from .index import METRICS, all_top_k, candidates_for, distinct_songs
 from .models import IndexVersion
 from .params import IndexParams
 from .progress import ProgressReporter
@@ -82,8 +82,12 @@ def _build(version, params, reporter):
     matrices = fit_features(table, params)
     reporter.stage("neighbours")
     # Cosine on the weighted rows ranks exactly as on their normalised copies (the kernel divides by norms).
-    neighbors = all_top_k(matrices.weighted, params.k, METRICS, n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
-                          progress=lambda done, total: reporter.update(done / total))
+    # More candidates than k, so k distinct songs (never the track's own) remain once releases are folded.
+    candidates = all_top_k(matrices.weighted, candidates_for(params.k), METRICS,
+                           n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
+                           progress=lambda done, total: reporter.update(done / total))
+    neighbors = {metric: distinct_songs(result, table.songs, params.k) for metric, result in candidates.items()}
+    del candidates
     reporter.stage("quality")
     metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
     reporter.stage("files")

@@ -3,7 +3,8 @@
 Files (``RECOMMENDER_INDEX_DIR/<version id>/``), written to ``<id>.tmp`` and renamed into place whole:
 ``track_ids.npy`` (int64, ascending), ``weighted.npy`` and ``normalized.npy`` (float32 vectors, euclidean and
 cosine space), ``attributes.npy`` (float32 raw audio features, popularity, duration for filters),
-``genre_indptr.npy``/``genre_indices.npy`` (each track's genres, CSR), ``genres.json``, ``pipeline.joblib``
+``genre_indptr.npy``/``genre_indices.npy`` (each track's genres, CSR), ``songs.npy`` (int64 song number per
+track: releases of one song share it), ``genres.json``, ``pipeline.joblib``
 (the fitted feature pipeline) and ``manifest.json``. Web processes memory-map them, once per version.
 """
 
@@ -21,6 +22,7 @@ from django.db import connection
 
 from .errors import IndexFilesMissing
 from .features import ATTRIBUTES
+from .index import valid_counts
 from .models import NeighborList
 
 REQUIRED_FILES = ("track_ids.npy", "weighted.npy", "normalized.npy", "attributes.npy", "genre_indptr.npy",
@@ -46,6 +48,7 @@ def write_version_files(version_id, table, matrices):
     np.save(temporary / "attributes.npy", table.attributes.astype(np.float32))
     np.save(temporary / "genre_indptr.npy", indptr)
     np.save(temporary / "genre_indices.npy", indices)
+    np.save(temporary / "songs.npy", table.songs.astype(np.int64))
     (temporary / "genres.json").write_text(json.dumps(genre_names))
     joblib.dump(matrices.pipeline, temporary / "pipeline.joblib")
     (temporary / "manifest.json").write_text(json.dumps({
@@ -80,6 +83,9 @@ class VersionData:
         self.attributes = np.load(self.directory / "attributes.npy", mmap_mode="r")
         self.genre_indptr = np.load(self.directory / "genre_indptr.npy")
         self.genre_indices = np.load(self.directory / "genre_indices.npy")
+        # Versions built before song identity have no songs.npy: every track is its own song there.
+        songs = self.directory / "songs.npy"
+        self.songs = np.load(songs) if songs.is_file() else np.arange(len(self.track_ids), dtype=np.int64)
 
     def __len__(self):
         return len(self.track_ids)
@@ -170,11 +176,12 @@ def write_neighbor_lists(version_id, metric, track_ids, neighbors, progress=None
     ids = track_ids[neighbors.indices] if neighbors.indices.size else np.empty((len(track_ids), 0), np.int64)
     ids = np.ascontiguousarray(ids, dtype=np.int64)
     scores = np.ascontiguousarray(neighbors.scores, dtype=np.float32)
+    lengths = valid_counts(neighbors)  # rows short of k distinct songs are padded; store only the real part
     total = len(track_ids)
     for start in range(0, total, COPY_CHUNK_ROWS):
         stop = min(total, start + COPY_CHUNK_ROWS)
-        rows = ((version_id, metric, int(track_ids[i]), ids[i].tobytes(), scores[i].tobytes())
-                for i in range(start, stop))
+        rows = ((version_id, metric, int(track_ids[i]), ids[i, :lengths[i]].tobytes(),
+                 scores[i, :lengths[i]].tobytes()) for i in range(start, stop))
         if connection.vendor == "postgresql":
             _copy_rows(rows)
         else:

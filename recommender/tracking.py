@@ -46,6 +46,7 @@ def run_metrics(metrics, timings):
 
 def log_build(version, params, metrics, timings, artifacts):
     """Record a finished build as an MLflow run and return its run id."""
+    # mlflow is heavy to import: only processes that log a run pay for it, not every web process.
     from mlflow.entities import Metric, Param
     from mlflow.tracking import MlflowClient
 

@@ -6,15 +6,16 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from catalog.models import Track
 from catalog.search import QueryError
-from catalog.selectors import search_results, tracks_with_credits
+from catalog.selectors import search_results
+from songrec.request_params import InvalidQuery, parse_int
 
 from . import selectors
-from .blending import MAX_SEEDS, recommend_for_seeds
+from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import RecommenderError
-from .queries import InvalidQuery, parse_constraints, parse_int, parse_seed_ids, parse_system
+from .request_params import parse_constraints, parse_seed_ids, parse_system
 from .systems import SCORE_LABELS, SHORT_LABELS, SYSTEMS
+from .tasks import rebuild_index
 
 TUNABLE = ("energy", "danceability", "valence", "acousticness", "instrumentalness", "speechiness", "liveness",
            "tempo", "loudness", "popularity")
@@ -48,12 +49,9 @@ def recommend(request):
     system = _parsed(errors, lambda: parse_system(params.get("metric")), "cosine")
     limit = _parsed(errors, lambda: parse_int(params.get("limit"), "limit", 20, 1, 100), 20)
     constraints = _parsed(errors, lambda: parse_constraints(params), None)
-    found = {track.spotify_id: track for track in
-             tracks_with_credits(Track.objects.filter(hidden=False)).filter(spotify_id__in=seed_ids)}
-    unknown = [spotify_id for spotify_id in seed_ids if spotify_id not in found]
+    seeds, unknown = seed_tracks(seed_ids)
     if unknown:
         errors["seeds"] = f"Unknown track id(s): {', '.join(unknown)}"
-    seeds = [found[spotify_id] for spotify_id in seed_ids if spotify_id in found]
 
     query, matches = params.get("q", "").strip(), []
     if query:
@@ -70,13 +68,11 @@ def recommend(request):
     results, result, problem = [], None, None
     if seeds and version is not None and not errors:
         try:
-            result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version)
+            result, recommended = blended_recommendations(system, seeds, limit, constraints, version)
         except RecommenderError as error:
             problem = str(error)
         else:
-            tracks = tracks_with_credits().in_bulk([item.track_id for item in result.recommendations])
-            results = [(item, tracks[item.track_id], result.cosine_scores[item.track_id])
-                       for item in result.recommendations if item.track_id in tracks]
+            results = [(item, track, result.cosine_scores[item.track_id]) for item, track in recommended]
     context = {
         "version": version, "seeds": seeds, "seed_value": ",".join(current), "max_seeds": MAX_SEEDS,
         "can_add": len(seeds) < MAX_SEEDS, "query": query, "matches": matches, "system": system,
@@ -102,8 +98,6 @@ def index_status(request):
 @staff_member_required
 def rebuild(request):
     """Queue a rebuild on the Celery workers (never inline: it takes about a minute)."""
-    from .tasks import rebuild_index
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         messages.error(request, "No Celery broker is configured, so the rebuild can't run in the background: "
                                 "run `manage.py rebuild_index` instead.")

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("SONGREC_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has none; SQLite can't create the folder itself
 
 env = environ.Env()
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "catalog",
+    "catalog.crawl",
     "recommender",
     "recommender.personal",
     "evaluation",

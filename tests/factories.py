@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from catalog.models import Album, Artist, Genre, Track, TrackArtist, TrackGenre
+from catalog.songs import song_key
 
 
 class GenreFactory(factory.django.DjangoModelFactory):
@@ -61,6 +62,9 @@ class TrackFactory(factory.django.DjangoModelFactory):
         artists = extracted if extracted is not None else [ArtistFactory()]
         for position, artist in enumerate(artists):
             TrackArtist.objects.create(track=self, artist=artist, position=position)
+        # Like the import and the crawl: the song key from the title and the credited artists.
+        self.song_key = song_key(self.name, [artist.name for artist in artists])
+        Track.objects.filter(pk=self.pk).update(song_key=self.song_key)
 
     @factory.post_generation
     def genres(self, create, extracted, **kwargs):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 
 def create_schedule(apps, schema_editor):
-    from catalog.crawl_schedule import Cron, ensure_schedule
+    from catalog.crawl.schedule import Cron, ensure_schedule
 
     ensure_schedule(apps.get_model("django_celery_beat", "PeriodicTask"),
                     apps.get_model("django_celery_beat", "CrontabSchedule"),
@@ -17,7 +17,7 @@ def create_schedule(apps, schema_editor):
 
 
 def remove_schedule(apps, schema_editor):
-    from catalog.crawl_schedule import SCHEDULE_NAME
+    from catalog.crawl.schedule import SCHEDULE_NAME
 
     apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=SCHEDULE_NAME).delete()
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from catalog.models import Track
 from recommender.api import RecommenderAPIView, track_ref
-from recommender.queries import parse_int
+from songrec.request_params import parse_int
 
 from . import serializers, services
 from .foryou import MAX_LIMIT, for_you

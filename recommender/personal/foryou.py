@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from catalog.refs import track_refs
+from catalog.songs import first_of_each_song
 from recommender import storage
-from recommender.ranking import ranked_positions
-from recommender.refs import track_refs
+from recommender.ranking import ranked_positions, visible_track_ids
 from recommender.selectors import resolve_version
 
 from . import collaborative
@@ -55,8 +56,8 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     """Ranked items for ``interactions`` from the version's vectors, optionally blended with collaborative scores.
 
     ``collaborative_scores`` is one value per index position (0–1, 0 where unknown) and ``blend_weight`` its
-    share. ``allowed_ids(track_ids)`` returns the subset that may be shown (visible, one per song); None allows
-    all (offline evaluation). Returns (list of Ranked, number of tastes).
+    share. ``allowed_ids(track_ids)`` returns the subset that may be shown (visible); None allows all (offline
+    evaluation). One release per song, none of a song the listener already has. Returns (Ranked list, tastes).
     """
     data = storage.version_data(version.pk)
     ids = np.fromiter(interactions.positives, dtype=np.int64, count=len(interactions.positives))
@@ -99,7 +100,10 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
         chosen.add(track_id)
         return True
 
-    picked = interleave(ranked_lists, [taste.weight for taste in tastes], limit, take)
+    # Interleave more than needed: dropping second releases of a song below must still leave ``limit``.
+    picked = interleave(ranked_lists, [taste.weight for taste in tastes], 2 * limit + 10, take)
+    picked = first_of_each_song(picked, lambda row: int(data.songs[row[0]]), limit=limit,
+                                skip_songs={int(song) for song in data.songs[excluded]})
     out = []
     for position, number, score in picked:
         members = tastes[number].members
@@ -113,17 +117,13 @@ def popular_from(version, limit, excluded=(), allowed_ids=None):
     """The most popular tracks of the version (a listener with no signals yet, and the offline baseline)."""
     data = storage.version_data(version.pk)
     order = data.popularity_order[: 3 * limit + len(excluded) + 20]
-    ids = [int(i) for i in data.track_ids[order] if int(i) not in excluded]
+    positions = [int(p) for p in order if int(data.track_ids[p]) not in excluded]
+    ids = [int(data.track_ids[p]) for p in positions]
     allowed = set(ids) if allowed_ids is None else set(allowed_ids(ids))
-    kept = [track_id for track_id in ids if track_id in allowed][:limit]
-    return [Ranked(track_id, float(data.popularity[data.position(track_id)]), -1, POPULAR_REASON)
-            for track_id in kept]
-
-
-def shown_once_per_song(track_ids):
-    """Visible tracks among ``track_ids``, one per song (the first of each in the given order)."""
-    refs = track_refs(track_ids)
-    return [track_id for track_id in track_ids if track_id in refs and not refs[track_id].hidden]
+    skip = {int(data.songs[p]) for p in data.positions(list(excluded)) if p >= 0}
+    kept = first_of_each_song([p for p in positions if int(data.track_ids[p]) in allowed],
+                              lambda p: int(data.songs[p]), limit=limit, skip_songs=skip)
+    return [Ranked(int(data.track_ids[p]), float(data.popularity[p]), -1, POPULAR_REASON) for p in kept]
 
 
 def for_you(user, limit=20, version=None):
@@ -133,13 +133,13 @@ def for_you(user, limit=20, version=None):
     interactions = load_interactions(user)
     model, scores = collaborative.scores_for(user.pk, version) if interactions else (None, None)
     if not interactions:
-        ranked, tastes, method = popular_from(version, limit, interactions.excluded, shown_once_per_song), 0, "popular"
+        ranked, tastes, method = popular_from(version, limit, interactions.excluded, visible_track_ids), 0, "popular"
     else:
         weight = model.blend_weight if model is not None else 0.0
-        ranked, tastes = recommend_from(interactions, limit, version, scores, weight, shown_once_per_song)
+        ranked, tastes = recommend_from(interactions, limit, version, scores, weight, visible_track_ids)
         method = "hybrid" if model is not None else "content"
         if not ranked:  # none of their tracks is in the index (yet)
-            ranked, method = popular_from(version, limit, interactions.excluded, shown_once_per_song), "popular"
+            ranked, method = popular_from(version, limit, interactions.excluded, visible_track_ids), "popular"
     refs = track_refs([item.track_id for item in ranked])
     items = [PersonalItem(refs[item.track_id], rank, round(item.score, 6), item.reason)
              for rank, item in enumerate(ranked, start=1) if item.track_id in refs]

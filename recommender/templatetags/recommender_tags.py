@@ -2,6 +2,9 @@
 
 from django import template
 
+from evaluation.scores import with_human_scores
+from songrec.request_params import InvalidQuery, parse_int
+
 from .. import selectors
 from ..errors import RecommenderError
 from ..systems import PRECOMPUTED
@@ -16,8 +19,8 @@ TITLES = {"cosine": "Cosine similarity", "euclidean": "Euclidean distance"}
 def requested_k(request, limit):
     """``?k=`` bounded to 1..limit; anything unparsable falls back to the default."""
     try:
-        k = int(request.GET.get("k", DEFAULT_K)) if request is not None else DEFAULT_K
-    except (TypeError, ValueError):
+        k = parse_int(request.GET.get("k"), "k", DEFAULT_K) if request is not None else DEFAULT_K
+    except InvalidQuery:
         k = DEFAULT_K
     return max(1, min(k, limit))
 
@@ -40,7 +43,8 @@ def similar_panel(context, track):
     try:
         for metric in PRECOMPUTED:
             panel["columns"].append({"metric": metric, "title": TITLES[metric],
-                                     "items": selectors.similar_items(metric, track, k, version).items})
+                                     "items": with_human_scores(selectors.similar_items(metric, track, k,
+                                                                                        version)).items})
     except RecommenderError:
         panel["columns"] = []
         panel["empty"] = ("This track isn’t in the recommendation index yet: it lacks audio features or was "

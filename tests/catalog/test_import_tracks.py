@@ -140,6 +140,21 @@ def test_unreadable_files_fail_clearly(db, tmp_path, content, message):
         run_import(path)
 
 
+def test_rows_with_a_nul_byte_or_undecodable_bytes_are_reported_and_skipped(db, write_spotify_csv, capsys):
+    path = write_spotify_csv([spotify_row(f"id{n:020d}", name=f"Song {n}") for n in range(4)])
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b"Song 1", b"So\x00ng 1")
+    lines[4] = lines[4].replace(b"Song 3", b"Song \xff\xfe 3")
+    path.write_bytes(b"\n".join(lines))
+
+    run_import(path)
+
+    assert sorted(Track.objects.values_list("name", flat=True)) == ["Song 0", "Song 2"]
+    err = capsys.readouterr().err
+    assert "skipped line 3: contains a NUL byte" in err
+    assert "skipped line 5: contains bytes that are not UTF-8" in err
+
+
 def test_missing_file_fails_clearly(db, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run_import(tmp_path / "nope.csv")

@@ -61,3 +61,28 @@ def test_artist_page_lists_visible_tracks_and_genres(client, track):
     assert "Mr. Brightside" in html and "alt-rock" in html
     assert "Secret Song" not in html
     assert "1 track" in html
+
+
+def test_the_track_page_lists_the_songs_other_releases(client, track):
+    killers = list(track.artists.all())
+    compilation = TrackFactory(spotify_id="0eGsygTp906u18L0Oimnem", name="Mr. Brightside", artists=killers,
+                               album=AlbumFactory(name="Direct Hits"))
+    TrackFactory(name="Mr. Brightside", artists=[ArtistFactory(name="A Cover Band")])
+
+    html = client.get("/tracks/3n3Ppam7vgaVa1iaRUc9Lp/").content.decode()
+
+    assert "Other releases of this song" in html
+    assert f'href="{compilation.get_absolute_url()}"' in html and "Direct Hits" in html
+    assert "A Cover Band" not in html
+
+
+def test_a_song_with_one_release_has_no_other_releases_section(client, track):
+    assert "Other releases" not in client.get("/tracks/3n3Ppam7vgaVa1iaRUc9Lp/").content.decode()
+
+
+def test_the_popular_list_shows_each_song_once(client, track):
+    TrackFactory(name="Mr. Brightside", artists=list(track.artists.all()), popularity=track.popularity)
+
+    html = client.get("/").content.decode()
+
+    assert html.count(">Mr. Brightside<") == 1

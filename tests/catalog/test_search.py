@@ -1,5 +1,6 @@
 import pytest
 
+from catalog.models import Artist
 from catalog.search import QueryError, search_tracks
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 
@@ -86,3 +87,14 @@ def test_limit_caps_the_number_of_results(catalog):
 
 def test_an_empty_catalog_finds_nothing(db):
     assert search_tracks("anything") == []
+
+
+def test_a_song_released_twice_is_found_once_as_its_most_popular_release(catalog):
+    queen = Artist.objects.get(name="Queen")
+    greatest = TrackFactory(name="Bohemian Rhapsody", artists=[queen], popularity=95,
+                            album=AlbumFactory(name="Greatest Hits"))
+
+    hits = search_tracks("queen bohemian rhapsody")
+
+    assert titles(hits).count("Bohemian Rhapsody") == 1
+    assert hits[0].track_id == greatest.pk

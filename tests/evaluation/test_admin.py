@@ -4,6 +4,7 @@ import pytest
 
 from evaluation.assignment import next_task
 from evaluation.models import Campaign, Rating
+from recommender.models import IndexVersion
 from tests.evaluation.conftest import rate_all
 
 
@@ -52,3 +53,20 @@ def test_admin_actions_close_and_refuse_bad_transitions(admin_client, campaign):
     response = admin_client.post("/admin/evaluation/campaign/", {
         "action": "open_campaigns", "_selected_action": [campaign.pk]}, follow=True)
     assert "closed campaigns stay closed" in response.content.decode()
+
+
+def test_adding_a_campaign_in_the_admin_goes_through_create_campaign(admin_client, admin_user, index_version):
+    short = IndexVersion.objects.create(status=IndexVersion.Status.READY, k=20, n_tracks=0, mlflow_run_id="run-20")
+    form = {"name": "Admin campaign", "description": "", "index_version": short.pk, "systems": ["cosine", "random"],
+            "seed_count": 2, "k": 30, "ratings_per_item": 2, "tasks_per_evaluator": "", "random_seed": 7}
+
+    refused = admin_client.post("/admin/evaluation/campaign/add/", form)
+    assert refused.status_code == 200
+    assert "k=30 is longer than the 20 neighbours index version" in refused.content.decode()
+    assert not Campaign.objects.exists()
+
+    created = admin_client.post("/admin/evaluation/campaign/add/", {**form, "k": 20})
+    campaign = Campaign.objects.get(name="Admin campaign")
+    assert created.status_code == 302
+    assert (campaign.k, campaign.systems, campaign.random_seed, campaign.status, campaign.created_by,
+            campaign.mlflow_run_id) == (20, ["cosine", "random"], 7, Campaign.Status.DRAFT, admin_user, "run-20")

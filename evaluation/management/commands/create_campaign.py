@@ -4,6 +4,7 @@ from tqdm import tqdm
 from evaluation.campaigns import create_campaign, known_systems, open_campaign, populate_campaign
 from evaluation.errors import EvaluationError
 from evaluation.models import Campaign
+from recommender.models import IndexVersion
 
 
 class Command(BaseCommand):
@@ -58,8 +59,6 @@ class Command(BaseCommand):
             raise CommandError(f"only {result.seeds} of {campaign.seed_count} seeds could be filled")
 
     def _version(self, version_id):
-        from recommender.models import IndexVersion
-
         if version_id is None:
             version = IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
             if version is None:

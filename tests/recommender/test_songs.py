@@ -1,0 +1,81 @@
+"""One song, shown once: releases of a song never share a list, and a seed's own song never comes back."""
+
+import numpy as np
+import pytest
+
+from catalog.models import AUDIO_FEATURES
+from recommender.blending import recommend_for_seeds
+from recommender.index import Neighbors, distinct_songs, valid_counts
+from recommender.selectors import recommend, similar_items
+from recommender.systems import SYSTEMS
+from tests.factories import ArtistFactory, TrackFactory
+
+from .conftest import build
+
+
+@pytest.fixture
+def releases(db):
+    """12 songs by one artist, each released 3 times with identical audio features (so copies are nearest)."""
+    artist = ArtistFactory(name="Gen Hoshino")
+    songs = []
+    for number in range(12):
+        first = TrackFactory(name=f"Song {number}", genres=["j-pop"], artists=[artist], popularity=50 + number)
+        same = {name: getattr(first, name) for name in AUDIO_FEATURES}
+        songs.append([first] + [TrackFactory(name=f"song {number} ", genres=["j-pop"], artists=[artist],
+                                             popularity=number, **same) for _ in range(2)])
+    return songs
+
+
+def _song_numbers(releases, track_ids):
+    number_of = {track.pk: number for number, copies in enumerate(releases) for track in copies}
+    return [number_of[track_id] for track_id in track_ids]
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_every_system_shows_each_song_once_and_never_the_seeds_own_song(releases, system):
+    build(k=10)
+    seed = releases[0][1]
+
+    items = recommend(system, seed, 10)
+
+    songs = _song_numbers(releases, [item.track_id for item in items])
+    assert len(items) == 10
+    assert len(set(songs)) == 10
+    assert 0 not in songs
+
+
+def test_similar_lists_keep_k_by_taking_songs_from_further_down(releases):
+    result = build(k=5)
+    for seed in (copies[2] for copies in releases):
+        listed = similar_items("cosine", seed, 5)
+        songs = _song_numbers(releases, [item.track.id for item in listed.items])
+        assert len(songs) == len(set(songs)) == 5
+        assert _song_numbers(releases, [seed.pk])[0] not in songs
+    assert result.version.metrics["cosine"]["same_song_rate_at_10"] == 0.0
+    assert result.version.metrics["euclidean"]["same_song_rate_at_10"] == 0.0
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_multi_seed_recommendations_leave_out_every_seeds_song(releases, system):
+    build(k=10)
+    seeds = [releases[0][0].pk, releases[1][2].pk]
+
+    result = recommend_for_seeds(system, seeds, 9)
+
+    songs = _song_numbers(releases, [item.track_id for item in result.recommendations])
+    assert len(songs) == len(set(songs)) == 9
+    assert not {0, 1} & set(songs)
+
+
+def test_distinct_songs_folds_releases_and_pads_short_rows():
+    # Row 0's candidates: 1 (song A), 2 (song A again), 3 (its own song), 4 (song B).
+    candidates = Neighbors("cosine", np.array([[1, 2, 3, 4], [0, 2, 3, 4]], dtype=np.int32),
+                           np.array([[0.9, 0.8, 0.7, 0.6], [0.9, 0.8, 0.7, 0.6]], dtype=np.float32))
+    songs = np.array([7, 1, 1, 7, 2])
+
+    result = distinct_songs(candidates, songs, k=3)
+
+    assert result.indices.tolist() == [[1, 4, -1], [0, 4, -1]]
+    assert result.scores[0, :2].tolist() == pytest.approx([0.9, 0.6])
+    assert np.isnan(result.scores[0, 2])
+    assert valid_counts(result).tolist() == [2, 2]
