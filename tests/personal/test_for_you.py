@@ -126,3 +126,22 @@ def test_before_any_index_the_api_answers_503(client, listener, tracks):
     client.force_login(listener)
     assert client.get("/api/me/recommendations/").status_code == 503
     assert client.get("/me/for-you/").status_code == 503
+
+
+def test_two_releases_of_one_song_are_never_both_shown_nor_a_release_of_a_liked_song(listener, tracks):
+    from recommender.params import IndexParams
+    from recommender.services import rebuild_index
+    from tests.factories import TrackFactory
+
+    jazz = tracks["jazz"]
+    artist = jazz[1].artists.get()
+    features = {name: getattr(jazz[1], name) for name in ("danceability", "energy", "acousticness", "tempo",
+                                                           "loudness", "instrumentalness")}
+    reissue = TrackFactory(name=jazz[1].name, artists=[artist], genres=["jazz"], **features)  # same song
+    liked_again = TrackFactory(name=jazz[0].name, artists=[jazz[0].artists.get()], genres=["jazz"])
+    rebuild_index(IndexParams.from_settings(k=10))
+    like(listener, jazz[0])
+
+    shown = [item.track.id for item in for_you(listener, limit=30).items]
+    assert len({jazz[1].pk, reissue.pk} & set(shown)) == 1
+    assert liked_again.pk not in shown
