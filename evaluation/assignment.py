@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from .evaluators import campaigns_open_to, require_evaluator
+from .listeners import ensure_personal_tasks
 from .models import Assignment, Campaign, RatingTask
 
 
@@ -93,8 +94,10 @@ def next_task(evaluator, campaign=None):
         campaign_ids = _campaigns_with_room(evaluator, campaign)
         if not campaign_ids:
             return None
+        ensure_personal_tasks(evaluator, campaign_ids)
         candidates = (
             RatingTask.objects.filter(campaign__in=campaign_ids, assigned_count__lt=F("campaign__ratings_per_item"))
+            .filter(Q(listener__isnull=True) | Q(listener=evaluator))
             .filter(~Q(pk__in=Assignment.objects.filter(evaluator=evaluator).values("task")))
             .order_by("assigned_count", "?")
         )

@@ -27,6 +27,8 @@ from .errors import CampaignError
 from .models import Campaign, RatingTask, TaskItem
 
 logger = logging.getLogger(__name__)
+# Lists made for each evaluator's own listener profile ("For you"), frozen when they first ask for a task.
+PERSONAL = "personal"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,12 @@ class PopulateResult:
 
 
 def known_systems():
-    return tuple(SYSTEMS)
+    return (*SYSTEMS, PERSONAL)
+
+
+def seeded_systems(campaign):
+    """The campaign's systems frozen per seed track (all but "personal", whose lists are made per evaluator)."""
+    return [system for system in campaign.systems if system != PERSONAL]
 
 
 def _validated_systems(systems):
@@ -117,7 +124,7 @@ _display_rng = random.SystemRandom()
 
 
 @transaction.atomic
-def add_task(campaign, seed_track_id, system, items):
+def add_task(campaign, seed_track_id, system, items, listener=None):
     """Freeze one explicit list (FrozenItems in any order) as a task, items shuffled into a stored display order.
 
     The order is secret and stored; items are still created in rank order, so their primary keys must never
@@ -131,7 +138,7 @@ def add_task(campaign, seed_track_id, system, items):
     positions = list(range(1, len(items) + 1))
     _display_rng.shuffle(positions)
     task = RatingTask.objects.create(campaign=campaign, seed_track_id=seed_track_id, system=system,
-                                     priority=_display_rng.randrange(2**31))
+                                     priority=_display_rng.randrange(2**31), listener=listener)
     TaskItem.objects.bulk_create(
         TaskItem(task=task, track_id=item.track_id, rank=item.rank, system_score=item.system_score,
                  cosine_similarity=item.cosine_similarity, display_position=position)
@@ -180,7 +187,10 @@ def populate_campaign(campaign, progress=None):
     if campaign.status == Campaign.Status.CLOSED:
         raise CampaignError("A closed campaign cannot get new tasks.")
     result = PopulateResult()
-    done_seeds = set(campaign.tasks.values_list("seed_track_id", flat=True).distinct())
+    systems = seeded_systems(campaign)
+    if not systems:
+        return result  # only per-evaluator lists: nothing to freeze up front
+    done_seeds = set(campaign.tasks.filter(listener__isnull=True).values_list("seed_track_id", flat=True).distinct())
     result.seeds = len(done_seeds)
     if progress and done_seeds:
         progress(len(done_seeds))
@@ -200,8 +210,7 @@ def populate_campaign(campaign, progress=None):
             result.skipped_seeds.append((track_id, "missing or hidden"))
             continue
         try:
-            lists = {system: freeze_list(system, seed, campaign.k, campaign.index_version)
-                     for system in campaign.systems}
+            lists = {system: freeze_list(system, seed, campaign.k, campaign.index_version) for system in systems}
         except UnknownTrack as error:
             result.skipped_seeds.append((track_id, str(error) or "unknown to the index"))
             continue
@@ -232,7 +241,7 @@ def open_campaign(campaign):
             return campaign
         if campaign.status == Campaign.Status.CLOSED:
             raise CampaignError(f"Campaign “{campaign.name}” is closed; closed campaigns stay closed.")
-        if not campaign.tasks.exists():
+        if not campaign.tasks.exists() and seeded_systems(campaign):
             raise CampaignError(f"Campaign “{campaign.name}” has no tasks yet: fill it first.")
         campaign.status = Campaign.Status.OPEN
         campaign.opened_at = timezone.now()

@@ -73,7 +73,7 @@ class Campaign(models.Model):
 
     @property
     def expected_task_count(self):
-        return self.seed_count * len(self.systems)
+        return self.seed_count * len([system for system in self.systems if system != "personal"])
 
 
 class RatingTask(models.Model):
@@ -87,12 +87,19 @@ class RatingTask(models.Model):
     # Live (active or submitted) assignments and submitted ones; kept on the row so "next task" can lock it.
     assigned_count = models.PositiveIntegerField(default=0)
     submitted_count = models.PositiveIntegerField(default=0)
+    # Set for the "personal" system: a list made for this evaluator's own profile, offered to them only.
+    # The seed is then their profile's heaviest track (what the list is most "because of").
+    listener = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="personal_rating_tasks")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["campaign", "priority", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "seed_track", "system"], name="ratingtask_unique_seed_system"),
+            models.UniqueConstraint(fields=["campaign", "seed_track", "system"], condition=Q(listener__isnull=True),
+                                    name="ratingtask_unique_seed_system"),
+            models.UniqueConstraint(fields=["campaign", "listener", "system"], condition=Q(listener__isnull=False),
+                                    name="ratingtask_unique_listener_system"),
         ]
         indexes = [models.Index(fields=["campaign", "assigned_count", "priority"])]
 

@@ -21,8 +21,9 @@ def artifact_location(root):
     return Path(root).resolve().as_uri()
 
 
-def experiment_id(client):
-    name = settings.MLFLOW_EXPERIMENT_NAME
+def experiment_id(client, name=None):
+    """The experiment's id (``MLFLOW_EXPERIMENT_NAME`` unless named), created or restored on first use."""
+    name = name or settings.MLFLOW_EXPERIMENT_NAME
     experiment = client.get_experiment_by_name(name)
     if experiment is None:
         return client.create_experiment(name, artifact_location=artifact_location(settings.MLFLOW_ARTIFACT_ROOT))

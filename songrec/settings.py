@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "catalog",
     "catalog.crawl",
     "recommender",
+    "recommender.personal",
     "evaluation",
 ]
 
@@ -243,6 +244,29 @@ RECOMMENDER_INDEX_THREADS = env.int("RECOMMENDER_INDEX_THREADS", default=0)
 RECOMMENDER_REBUILD_STALE_SECONDS = env.int("RECOMMENDER_REBUILD_STALE_SECONDS", default=600)
 # Multi-seed target_* re-ranking: score penalty per standard deviation away from the target.
 RECOMMENDER_TARGET_WEIGHT = env.float("RECOMMENDER_TARGET_WEIGHT", default=0.1)
+
+# --- listeners (recommender.personal) ------------------------------------------------
+# Uploads of Spotify account-data exports: the largest file accepted, and the zip limits (total uncompressed
+# size, members, compression ratio) that refuse zip bombs. Files over PERSONAL_INLINE_IMPORT_BYTES go to Celery.
+PERSONAL_UPLOAD_MAX_BYTES = env.int("PERSONAL_UPLOAD_MAX_BYTES", default=512 * 1024 * 1024)
+PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 ** 3)
+PERSONAL_ZIP_MAX_MEMBERS = env.int("PERSONAL_ZIP_MAX_MEMBERS", default=500)
+PERSONAL_ZIP_MAX_RATIO = env.int("PERSONAL_ZIP_MAX_RATIO", default=100)
+PERSONAL_INLINE_IMPORT_BYTES = env.int("PERSONAL_INLINE_IMPORT_BYTES", default=5 * 1024 * 1024)
+PERSONAL_UPLOAD_DIR = Path(env.str("PERSONAL_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
+# Plays shorter than this don't count; artist + title matches below this fuzzy score stay unmatched.
+PERSONAL_MIN_PLAY_MS = env.int("PERSONAL_MIN_PLAY_MS", default=30_000)
+PERSONAL_MATCH_MIN_SCORE = env.float("PERSONAL_MATCH_MIN_SCORE", default=88.0)
+# Recency: a play this many days old counts half.
+PERSONAL_PLAY_HALF_LIFE_DAYS = env.float("PERSONAL_PLAY_HALF_LIFE_DAYS", default=180.0)
+# The collaborative model (implicit ALS): used (blended) only with this many listeners in the trained model.
+PERSONAL_MIN_LISTENERS = env.int("PERSONAL_MIN_LISTENERS", default=20)
+PERSONAL_ALS_FACTORS = env.int("PERSONAL_ALS_FACTORS", default=64)
+PERSONAL_ALS_ITERATIONS = env.int("PERSONAL_ALS_ITERATIONS", default=15)
+PERSONAL_ALS_REGULARIZATION = env.float("PERSONAL_ALS_REGULARIZATION", default=0.05)
+PERSONAL_ALS_THREADS = env.int("PERSONAL_ALS_THREADS", default=2)
+PERSONAL_EVAL_MAX_LISTENERS = env.int("PERSONAL_EVAL_MAX_LISTENERS", default=500)
+PERSONAL_MLFLOW_EXPERIMENT_NAME = env.str("PERSONAL_MLFLOW_EXPERIMENT_NAME", default="songrec-personal")
 
 # --- evaluation ----------------------------------------------------------------------
 EVALUATOR_GROUP_NAME = "evaluators"

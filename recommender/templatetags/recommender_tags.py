@@ -28,7 +28,9 @@ def requested_k(request, limit):
 @register.inclusion_tag("recommender/similar_panel.html", takes_context=True)
 def similar_panel(context, track):
     """Side-by-side cosine and euclidean top-k lists for ``track``, each item with its score and human score."""
-    panel = {"track": track, "columns": [], "empty": None, "k": DEFAULT_K, "k_choices": []}
+    panel = {"track": track, "columns": [], "empty": None, "k": DEFAULT_K, "k_choices": [],
+             # passed on for tags inside the panel (the listener's like buttons)
+             "request": context.get("request"), "csrf_token": context.get("csrf_token")}
     version = selectors.active_version()
     if version is None:
         panel["empty"] = "No recommendation index has been built yet, so there are no similar tracks to show."

@@ -1,0 +1,1 @@
+"""Listeners: likes, listening history, taste profiles and personal ("For you") recommendations."""

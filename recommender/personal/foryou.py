@@ -1,0 +1,146 @@
+"""Reads: a listener's "For you" list — content-based from their taste, blended with the collaborative model.
+
+``recommend_from`` is the pure core (Interactions in, ranked positions out) that the offline evaluation and
+the benchmark call with a training split; ``for_you`` loads a listener's signals and adds TrackRefs and reasons.
+Never returned: the listener's liked, disliked, played or picked tracks, hidden tracks, or a second id of a
+song already in the list.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from catalog.refs import track_refs
+from catalog.songs import first_of_each_song
+from recommender import storage
+from recommender.ranking import ranked_positions, visible_track_ids
+from recommender.selectors import resolve_version
+
+from . import collaborative
+from .interactions import Reason, load_interactions
+from .taste import find_tastes, interleave
+
+MAX_LIMIT = 100
+# How far a disliked track's neighbourhood is pushed down: this times its cosine similarity.
+DISLIKE_PENALTY = 0.3
+MAX_DISLIKES_USED = 100
+POPULAR_REASON = Reason("popular", "popular on songrec")
+
+
+@dataclass
+class Ranked:
+    track_id: int
+    score: float
+    taste: int  # index into tastes, -1 for the popularity fallback
+    reason: Reason
+
+
+@dataclass
+class PersonalItem:
+    track: object  # TrackRef
+    rank: int
+    score: float
+    reason: Reason
+
+
+@dataclass
+class PersonalList:
+    method: str  # "hybrid", "content", "popular" (no signals yet)
+    items: list
+    tastes: int
+    version: object
+    model: object  # the PersonalModel used, or None
+
+
+def recommend_from(interactions, limit, version, collaborative_scores=None, blend_weight=0.0, allowed_ids=None):
+    """Ranked items for ``interactions`` from the version's vectors, optionally blended with collaborative scores.
+
+    ``collaborative_scores`` is one value per index position (0–1, 0 where unknown) and ``blend_weight`` its
+    share. ``allowed_ids(track_ids)`` returns the subset that may be shown (visible); None allows all (offline
+    evaluation). One release per song, none of a song the listener already has. Returns (Ranked list, tastes).
+    """
+    data = storage.version_data(version.pk)
+    ids = np.fromiter(interactions.positives, dtype=np.int64, count=len(interactions.positives))
+    positions = data.positions(ids)
+    present = positions >= 0
+    if not present.any():
+        return [], 0
+    positions, ids = positions[present], ids[present]
+    weights = np.array([interactions.positives[int(i)] for i in ids], dtype=np.float64)
+    weights = np.maximum(weights, 1e-6)
+    vectors = np.asarray(data.normalized[positions])
+    tastes = find_tastes(vectors, weights, positions)
+    negatives = data.positions(list(interactions.negatives)[:MAX_DISLIKES_USED])
+    negatives = negatives[negatives >= 0]
+    queries = np.vstack([np.stack([taste.centre for taste in tastes]), np.asarray(data.normalized[negatives])])
+    similarities = np.asarray(data.normalized @ queries.T.astype(np.float32))
+    base = np.zeros(len(data), dtype=np.float64)
+    if len(negatives):
+        base -= DISLIKE_PENALTY * np.maximum(similarities[:, len(tastes):].max(axis=1), 0.0)
+    if collaborative_scores is not None and blend_weight > 0:
+        base += blend_weight * collaborative_scores
+    excluded = data.positions(list(interactions.excluded))
+    excluded = excluded[excluded >= 0]
+    want = 3 * limit + 20
+    ranked_lists = []
+    for number in range(len(tastes)):
+        key = base + (1.0 - blend_weight) * similarities[:, number]
+        key[excluded] = -np.inf
+        top = ranked_positions(key, want)
+        ranked_lists.append([(int(p), float(key[p])) for p in top])
+    candidates = {p for ranked in ranked_lists for p, _ in ranked}
+    candidate_ids = {p: int(data.track_ids[p]) for p in candidates}
+    allowed = set(candidate_ids.values()) if allowed_ids is None else set(allowed_ids(list(candidate_ids.values())))
+    chosen = set()
+
+    def take(position):
+        track_id = candidate_ids[position]
+        if track_id in chosen or track_id not in allowed:
+            return False
+        chosen.add(track_id)
+        return True
+
+    # Interleave more than needed: dropping second releases of a song below must still leave ``limit``.
+    picked = interleave(ranked_lists, [taste.weight for taste in tastes], 2 * limit + 10, take)
+    picked = first_of_each_song(picked, lambda row: int(data.songs[row[0]]), limit=limit,
+                                skip_songs={int(song) for song in data.songs[excluded]})
+    out = []
+    for position, number, score in picked:
+        members = tastes[number].members
+        nearest = members[int(np.argmax(np.asarray(data.normalized[members]) @ data.normalized[position]))]
+        reason = interactions.reasons.get(int(data.track_ids[nearest]), POPULAR_REASON)
+        out.append(Ranked(candidate_ids[position], score, number, reason))
+    return out, len(tastes)
+
+
+def popular_from(version, limit, excluded=(), allowed_ids=None):
+    """The most popular tracks of the version (a listener with no signals yet, and the offline baseline)."""
+    data = storage.version_data(version.pk)
+    order = data.popularity_order[: 3 * limit + len(excluded) + 20]
+    positions = [int(p) for p in order if int(data.track_ids[p]) not in excluded]
+    ids = [int(data.track_ids[p]) for p in positions]
+    allowed = set(ids) if allowed_ids is None else set(allowed_ids(ids))
+    skip = {int(data.songs[p]) for p in data.positions(list(excluded)) if p >= 0}
+    kept = first_of_each_song([p for p in positions if int(data.track_ids[p]) in allowed],
+                              lambda p: int(data.songs[p]), limit=limit, skip_songs=skip)
+    return [Ranked(int(data.track_ids[p]), float(data.popularity[p]), -1, POPULAR_REASON) for p in kept]
+
+
+def for_you(user, limit=20, version=None):
+    """The listener's PersonalList: hybrid when the collaborative model knows enough listeners and this one,
+    content-based otherwise, the most popular tracks before they have any signal. Raises NoActiveIndex."""
+    version = resolve_version(version)
+    interactions = load_interactions(user)
+    model, scores = collaborative.scores_for(user.pk, version) if interactions else (None, None)
+    if not interactions:
+        ranked, tastes, method = popular_from(version, limit, interactions.excluded, visible_track_ids), 0, "popular"
+    else:
+        weight = model.blend_weight if model is not None else 0.0
+        ranked, tastes = recommend_from(interactions, limit, version, scores, weight, visible_track_ids)
+        method = "hybrid" if model is not None else "content"
+        if not ranked:  # none of their tracks is in the index (yet)
+            ranked, method = popular_from(version, limit, interactions.excluded, visible_track_ids), "popular"
+    refs = track_refs([item.track_id for item in ranked])
+    items = [PersonalItem(refs[item.track_id], rank, round(item.score, 6), item.reason)
+             for rank, item in enumerate(ranked, start=1) if item.track_id in refs]
+    return PersonalList(method, items, tastes, version, model)

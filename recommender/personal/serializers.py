@@ -1,0 +1,47 @@
+"""Response shapes of the listeners' API (the OpenAPI schema is generated from these)."""
+
+from rest_framework import serializers
+
+from recommender.serializers import TrackRefSerializer
+
+from .models import HistoryImport
+
+
+class ReasonSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="liked, played, genre, artist or popular")
+    text = serializers.CharField(help_text='e.g. "because you liked Blue in Green"')
+
+
+class PersonalItemSerializer(TrackRefSerializer):
+    rank = serializers.IntegerField(help_text="from 1")
+    score = serializers.FloatField(help_text="blend of taste similarity and collaborative score (higher first)")
+    reason = ReasonSerializer()
+
+
+class PersonalListSerializer(serializers.Serializer):
+    method = serializers.CharField(help_text="hybrid, content (no collaborative model for you yet) or popular")
+    tastes = serializers.IntegerField(help_text="distinct tastes found in your profile")
+    index_version = serializers.IntegerField()
+    personal_model = serializers.IntegerField(allow_null=True)
+    results = PersonalItemSerializer(many=True)
+
+
+class ReactionInputSerializer(serializers.Serializer):
+    reaction = serializers.ChoiceField(choices=["like", "dislike"], allow_null=True,
+                                       help_text="null undoes the reaction")
+
+
+class ReactionSerializer(serializers.Serializer):
+    track = serializers.CharField(help_text="Spotify track id")
+    name = serializers.CharField()
+    reaction = serializers.CharField(allow_null=True)
+
+
+class HistoryImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HistoryImport
+        fields = ["id", "filename", "size", "status", "progress", "message", "summary", "created_at", "finished_at"]
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="StreamingHistory_music_*.json, Streaming_History_Audio_*.json or the .zip")

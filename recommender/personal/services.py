@@ -1,0 +1,82 @@
+"""Writes on a listener's own data: reactions, cold-start picks, export and deletion.
+
+Every function takes the acting user and only ever touches that user's rows.
+"""
+
+from django.db import transaction
+
+from catalog.models import Artist, Genre, Track
+
+from .models import HistoryImport, Play, Reaction, TastePick
+
+MAX_PICKS = 20
+
+
+class PickError(ValueError):
+    """A cold-start pick names nothing in the catalog, or too many things."""
+
+
+def set_reaction(user, track, value):
+    """Like (``"like"``) or dislike (``"dislike"``) a track, or undo (``None``); returns the stored label or None."""
+    if value is None:
+        Reaction.objects.filter(user=user, track=track).delete()
+        return None
+    if value not in Reaction.VALUES:
+        raise ValueError(f"reaction must be 'like' or 'dislike', got {value!r}")
+    Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.VALUES[value]})
+    return value
+
+
+def reactions_of(user, track_ids):
+    """{track id: "like" | "dislike"} of the user for the given tracks (one query)."""
+    rows = Reaction.objects.filter(user=user, track_id__in=list(track_ids)).values_list("track_id", "value")
+    return {track_id: "like" if value == Reaction.LIKE else "dislike" for track_id, value in rows}
+
+
+@transaction.atomic
+def save_picks(user, genre_ids=(), artist_ids=(), track_ids=()):
+    """Replace the listener's genre/artist picks and like the picked tracks; returns how many of each."""
+    genres = list(Genre.objects.filter(pk__in=list(genre_ids)))
+    artists = list(Artist.objects.filter(pk__in=list(artist_ids)))
+    tracks = list(Track.objects.filter(pk__in=list(track_ids), hidden=False))
+    if len(genres) + len(artists) + len(tracks) == 0:
+        raise PickError("Pick at least one genre, artist or track.")
+    if len(genres) + len(artists) + len(tracks) > MAX_PICKS:
+        raise PickError(f"Pick at most {MAX_PICKS} genres, artists and tracks in all.")
+    TastePick.objects.filter(user=user).delete()
+    TastePick.objects.bulk_create([TastePick(user=user, genre=genre) for genre in genres]
+                                  + [TastePick(user=user, artist=artist) for artist in artists])
+    for track in tracks:
+        Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.LIKE})
+    return {"genres": len(genres), "artists": len(artists), "tracks": len(tracks)}
+
+
+def export_data(user):
+    """Everything songrec stores about the listener's taste, as a JSON-able dict."""
+    return {
+        "user": user.get_username(),
+        "reactions": [{"track": spotify_id, "name": name, "reaction": "like" if value == Reaction.LIKE else "dislike",
+                       "at": at.isoformat()} for spotify_id, name, value, at in
+                      Reaction.objects.filter(user=user).order_by("id")
+                      .values_list("track__spotify_id", "track__name", "value", "updated_at")],
+        "plays": [{"track": spotify_id, "name": name, "played_at": at.isoformat(), "ms_played": ms}
+                  for spotify_id, name, at, ms in Play.objects.filter(user=user).order_by("played_at", "id")
+                  .values_list("track__spotify_id", "track__name", "played_at", "ms_played").iterator(5000)],
+        "picks": [{"genre": genre, "artist": artist} for genre, artist in
+                  TastePick.objects.filter(user=user).values_list("genre__name", "artist__name")],
+        "imports": [{"file": filename, "status": status, "at": at.isoformat(), "summary": summary}
+                    for filename, status, at, summary in HistoryImport.objects.filter(user=user).order_by("id")
+                    .values_list("filename", "status", "created_at", "summary")],
+    }
+
+
+@transaction.atomic
+def delete_data(user):
+    """Delete the listener's reactions, plays, picks and imports; the next model training no longer sees them."""
+    counts = {
+        "reactions": Reaction.objects.filter(user=user).delete()[0],
+        "plays": Play.objects.filter(user=user).delete()[0],
+        "picks": TastePick.objects.filter(user=user).delete()[0],
+    }
+    counts["imports"] = HistoryImport.objects.filter(user=user).delete()[0]
+    return counts
