@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 from .crawl import views as crawl_views
@@ -9,4 +11,6 @@ urlpatterns = [
     path("tracks/<str:spotify_id>/", views.track_detail, name="track"),
     path("artists/<int:pk>/", views.artist_detail, name="artist"),
     path("crawl/", crawl_views.crawl_status, name="crawl_status"),
+    # Browsers and tools that ask for /favicon.ico without reading the page's <link rel="icon">.
+    path("favicon.ico", RedirectView.as_view(url=static("songrec/favicon.svg"), permanent=True), name="favicon"),
 ]

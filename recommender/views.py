@@ -1,5 +1,7 @@
 """Server-rendered pages: multi-seed recommendations and the index status."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -14,12 +16,22 @@ from songrec.request_params import InvalidQuery, parse_int
 from . import selectors, services
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import RecommenderError
-from .request_params import parse_constraints, parse_seed_ids, parse_system
+from .request_params import PREFIXES, parse_constraints, parse_seed_ids, parse_system
 from .systems import SCORE_LABELS, SHORT_LABELS, SYSTEMS
 from .tasks import rebuild_index
 
 TUNABLE = ("energy", "danceability", "valence", "acousticness", "instrumentalness", "speechiness", "liveness",
            "tempo", "loudness", "popularity")
+PLACED_ERRORS = {"seeds", "q", "metric", "system", "limit", *(prefix + name for prefix in PREFIXES for name in TUNABLE)}
+
+
+@dataclass
+class TuneField:
+    """One min_/max_/target_ input of the tuning table, keeping what was typed when it was rejected."""
+
+    name: str
+    value: str
+    error: str | None
 
 
 def _url_with(request, **changes):
@@ -48,6 +60,8 @@ def recommend(request):
     raw_seeds = params.get("seeds", "").strip()
     seed_ids = _parsed(errors, lambda: parse_seed_ids(raw_seeds, field="seeds") if raw_seeds else [], [])
     system = _parsed(errors, lambda: parse_system(params.get("metric")), "cosine")
+    if "system" in params:  # the name the form's label used to have; never silently ignore it
+        errors["system"] = "not a parameter of this page: choose the system with metric=" + "|".join(SYSTEMS)
     limit = _parsed(errors, lambda: parse_int(params.get("limit"), "limit", 20, 1, 100), 20)
     constraints = _parsed(errors, lambda: parse_constraints(params), None)
     seeds, unknown = seed_tracks(seed_ids)
@@ -73,14 +87,17 @@ def recommend(request):
         except RecommenderError as error:
             problem = str(error)
         else:
-            results = [(item, track, result.cosine_scores[item.track_id]) for item, track in recommended]
+            results = [(item, track, result.cosine_scores[item.track_id], result.target_penalties.get(item.track_id))
+                       for item, track in recommended]
     context = {
         "version": version, "seeds": seeds, "seed_value": ",".join(current), "max_seeds": MAX_SEEDS,
         "can_add": len(seeds) < MAX_SEEDS, "query": query, "matches": matches, "system": system,
         "systems": [(name, SCORE_LABELS[name]) for name in SYSTEMS], "short_label": SHORT_LABELS[system],
         "limit": limit, "errors": errors, "problem": problem, "results": results, "result": result,
-        "tunable": [(name, params.get(f"min_{name}", ""), params.get(f"max_{name}", ""),
-                     params.get(f"target_{name}", "")) for name in TUNABLE],
+        "tunable": [(name, [TuneField(prefix + name, params.get(prefix + name, ""), errors.get(prefix + name))
+                            for prefix in PREFIXES]) for name in TUNABLE],
+        # Errors not shown beside their own field (e.g. min_foo, an attribute the table doesn't offer).
+        "other_errors": {field: message for field, message in errors.items() if field not in PLACED_ERRORS},
         "tuned": any(key.startswith(("min_", "max_", "target_")) and params.get(key) for key in params),
     }
     return render(request, "recommender/recommend.html", context, status=400 if errors else 200)

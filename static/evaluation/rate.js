@@ -1,4 +1,5 @@
-// Keyboard rating on the task page: 1–5 rate the focused track (and move on), j/k or ↓/↑ move, Enter submits.
+// Keyboard rating on the task page: 1–5 rate the focused track (and move on), j/k or ↓/↑ move, Enter submits,
+// p plays the focused track and s the seed (static/songrec/player.js).
 (function () {
   "use strict";
   var form = document.getElementById("rating-form");
@@ -26,13 +27,21 @@
     return Math.min(after + 1, items.length - 1);
   }
 
+  // A rated track loses its "Rate track N" message; the summary above goes once no track is missing.
+  function clearError(item) {
+    item.classList.remove("has-error");
+    item.querySelectorAll(".score-error").forEach(function (message) { message.remove(); });
+    var summary = document.getElementById("rating-errors");
+    if (summary && !form.querySelector(".rate-item.has-error")) summary.remove();
+  }
+
   items.forEach(function (item, index) {
     item.addEventListener("focusin", function () {
       current = index;
       items.forEach(function (other, i) { other.classList.toggle("focused", i === index); });
     });
     item.addEventListener("change", function (event) {
-      if (event.target.type === "radio") item.classList.remove("has-error");
+      if (event.target.type === "radio") clearError(item);
     });
   });
 
@@ -57,6 +66,9 @@
     } else if (key === "k" || key === "ArrowUp") {
       event.preventDefault();
       focusItem(itemOf(target) - 1);
+    } else if ((key === "p" || key === "s") && window.songrecPlayer) {
+      var container = key === "p" ? items[itemOf(target)] : document.getElementById("seed-player");
+      if (window.songrecPlayer.toggleIn(container)) event.preventDefault();
     } else if (key === "Enter") {
       event.preventDefault();
       var next = form.querySelector("button[name=then][value=next]");

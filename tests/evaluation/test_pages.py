@@ -144,3 +144,24 @@ def test_draft_results_are_for_staff_only(client, make_campaign):
     assert client.get(f"/campaigns/{draft.pk}/results/").status_code == 404
     client.force_login(UserFactory(is_staff=True))
     assert client.get(f"/campaigns/{draft.pk}/results/").status_code == 200
+
+
+def test_the_campaign_list_counts_lists_apart_from_the_ratings_they_want(client, make_campaign, make_evaluator):
+    campaign = make_campaign(systems=("cosine", "random"), seeds=2, k=3, ratings_per_item=3)  # 4 lists × 3
+    evaluator = make_evaluator()
+    rate_all(evaluator, next_task(evaluator, campaign).task)
+    row = client.get("/campaigns/").content.decode()
+    cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row[row.index(campaign.name):])
+    assert cells[:3] == ["4", "1 / 12", "3"]  # lists, list ratings done / wanted, item ratings
+    results = client.get(f"/campaigns/{campaign.pk}/results/").content.decode()
+    assert "4 lists, rated 1 of the 12 times wanted by 1 evaluator" in results
+
+
+def test_the_rating_page_plays_the_seed_and_every_track_in_the_page(logged_in, campaign, evaluator):
+    task = next_task(evaluator).task
+    html = logged_in.get(f"/evaluate/tasks/{task.pk}/").content.decode()
+    embeds = re.findall(r'data-embed="https://open.spotify.com/embed/track/([^"]+)"', html)
+    assert embeds == [task.seed_track.spotify_id,
+                      *[item.track.spotify_id for item in task.items.order_by("display_position")]]
+    assert "open.spotify.com/track/" not in html and "<iframe" not in html
+    assert 'id="seed-player"' in html and "<kbd>p</kbd>" in html

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from catalog import datasets
+from catalog.console import progress_bar
 from catalog.explore.store import request_profile
 from catalog.importers import DatasetError, read_tracks
 from catalog.models import Track
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if not result.records:
             raise CommandError(f"{source}: no valid rows to import ({len(result.problems)} bad rows)")
 
-        with tqdm(total=len(result.records), unit="track", disable=no_progress, file=self.stderr) as bar:
+        with progress_bar(self.stderr, total=len(result.records), unit="track", disable=no_progress) as bar:
             summary = upsert_tracks(result.records.values(), batch_size=batch_size, progress=bar.update)
         refresh_planner_statistics()
         request_profile()  # the profile of the new catalog revision, computed by a worker

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from catalog.console import progress_bar
 from evaluation.campaigns import create_campaign, known_systems, open_campaign, populate_campaign
 from evaluation.errors import EvaluationError
 from evaluation.models import Campaign
@@ -39,8 +39,8 @@ class Command(BaseCommand):
                     ratings_per_item=options["ratings_per_item"],
                     tasks_per_evaluator=options["tasks_per_evaluator"], random_seed=options["random_seed"],
                     description=options["description"])
-            with tqdm(total=campaign.seed_count, unit="seed", disable=options["no_progress"],
-                      file=self.stderr) as bar:
+            with progress_bar(self.stderr, total=campaign.seed_count, unit="seed",
+                              disable=options["no_progress"]) as bar:
                 result = populate_campaign(campaign, progress=lambda done: bar.update(done - bar.n))
             if options["open"]:
                 open_campaign(campaign)

@@ -1,8 +1,8 @@
 """manage.py rebuild_index: build a new index version (both metrics), log it to MLflow, activate it."""
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from catalog.console import is_terminal, progress_bar
 from catalog.models import AUDIO_FEATURES
 
 from ... import services
@@ -43,13 +43,27 @@ class Command(BaseCommand):
                 feature_weights=dict(options["feature_weight"]) or None)
         except RecommenderError as error:
             raise CommandError(str(error)) from None
-        bar = None if options["no_progress"] else tqdm(total=100, unit="%", desc="starting",
-                                                       bar_format="{desc:<32} {bar} {percentage:3.0f}% {elapsed}")
+        bar = None
+        show = not options["no_progress"]
+        on_terminal = is_terminal(self.stderr)
+        stages_logged = set()
 
         def progress(stage, fraction):
-            if bar is not None:
-                bar.set_description_str(STAGE_LABELS.get(stage, stage or ""), refresh=False)
-                bar.update(round(fraction * 100) - bar.n)
+            # The bar starts with the build's first report, so --if-stale with nothing to do prints no empty bar.
+            nonlocal bar
+            if not show:
+                return
+            label = STAGE_LABELS.get(stage, stage or "")
+            if not on_terminal:  # a log: one line per stage instead of a bar's redraws
+                if stage not in stages_logged:
+                    stages_logged.add(stage)
+                    self.stderr.write(f"{round(fraction * 100):3d}% {label}")
+                return
+            if bar is None:
+                bar = progress_bar(self.stderr, total=100, unit="%",
+                                   bar_format="{desc:<32} {bar} {percentage:3.0f}% {elapsed}")
+            bar.set_description_str(label, refresh=False)
+            bar.update(round(fraction * 100) - bar.n)
 
         try:
             result = services.rebuild_index(params, if_stale=options["if_stale"],

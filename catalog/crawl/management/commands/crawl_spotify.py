@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from catalog.console import progress_bar
 from catalog.crawl import service as spotify
 from catalog.crawl.audio_features import PROVIDER_NAMES
 from catalog.crawl.crawler import CrawlLimits
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             self.stdout.write("Cursor reset: the crawl starts again from the first seed.")
         limits = CrawlLimits.from_settings(time_budget=budget, max_albums=max_albums, max_seeds=max_seeds)
 
-        with tqdm(total=limits.max_albums, unit="album", disable=no_progress, file=self.stderr) as bar:
+        with progress_bar(self.stderr, total=limits.max_albums, unit="album", disable=no_progress) as bar:
             def progress(run):
                 bar.n = min(run.albums_crawled, limits.max_albums)
                 bar.set_postfix(tracks=run.tracks_stored, features=run.features_filled, requests=run.requests,

@@ -1,0 +1,175 @@
+"""Every page in a real browser at 1280 px and 390 px on the real catalog, as a new user would walk through them.
+
+Each page must load without a console error (the suite's policy allows scripts only from the site and frames only
+from Spotify's embed), must not scroll sideways on a phone, and must show its key content; each leaves a
+screenshot in var/screenshots/. Tests run in order: the anonymous pages first, then logging in and rating.
+"""
+
+import pytest
+
+from evaluation.models import Assignment, Rating
+
+from .browser import NARROW, WIDE
+
+pytestmark = pytest.mark.django_db  # lets the live server thread use the database while a test runs
+BOTH = pytest.mark.parametrize("width", [WIDE, NARROW])
+
+ONE_LINE = """
+const range = document.createRange();
+return [...document.querySelectorAll(arguments[0])].filter(element => {
+  range.selectNodeContents(element);
+  const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+  return lines.size > 1 || element.scrollWidth > element.clientWidth + 1;
+}).map(element => element.textContent.trim());
+"""
+PLACEHOLDER_FITS = """
+const input = document.querySelector(arguments[0]), style = getComputedStyle(input);
+const context = document.createElement("canvas").getContext("2d");
+context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+return context.measureText(input.placeholder).width <= room;
+"""
+NAV_LINES = "return new Set([...document.querySelectorAll('.site-header nav > *')].map(e => e.offsetTop)).size"
+FETCH_STATUS = """
+const done = arguments[arguments.length - 1];
+fetch(arguments[0]).then(response => done(response.status), () => done(0));
+"""
+
+
+def player_opens(browser, container):
+    """No frame (and no third-party request) until "Play" is pressed; then Spotify's embed of that track."""
+    button = browser.driver.find_element("css selector", f"{container} button.player-toggle")
+    holder = f"#{button.get_attribute('aria-controls')}"
+    assert browser.js("return document.querySelectorAll('iframe').length") == 0
+    assert browser.third_party_requests() == []
+    button.click()
+    source = browser.wait_for(f"const f = document.querySelector('{holder} iframe'); return f && f.src")
+    assert button.get_attribute("aria-expanded") == "true"
+    button.click()  # hides it again, which stops the music
+    assert browser.js(f"return document.querySelector('{holder} iframe')") is None
+    return source
+
+
+@BOTH
+def test_search_as_you_type(browser, site, width):
+    browser.open("/", width)
+    assert browser.js(PLACEHOLDER_FITS, "#search"), "the search placeholder is cut"
+    assert browser.js(NAV_LINES) == 1, "the nav wraps"
+    assert browser.js("return document.querySelector('nav [aria-current=page]').textContent") == "Search"
+    assert "♥" not in browser.js("return document.body.textContent")
+    assert browser.driver.execute_async_script(FETCH_STATUS, "/favicon.ico") == 200
+    browser.type_into("#search", site.track.name[:12].lower())
+    browser.wait_for("return document.querySelectorAll('#search-results li').length > 0")
+    assert browser.js("return document.getElementById('popular').hidden")
+    assert site.track.name in browser.js("return document.getElementById('search-results').textContent")
+    browser.check("search", "#search", "#search-results li", "#search-status")
+
+
+@BOTH
+def test_track_page_with_its_player(browser, site, width):
+    browser.open(site.track.get_absolute_url(), width)
+    assert browser.js(ONE_LINE, ".bars > span[role=listitem], .bars .num") == [], "feature labels or values cut"
+    source = player_opens(browser, ".track-player")
+    assert source == f"https://open.spotify.com/embed/track/{site.track.spotify_id}"
+    assert player_opens(browser, "#similar tbody tr:first-child").startswith("https://open.spotify.com/embed/track/")
+    browser.check("track", "h1", ".track-player button.player-toggle", ".bars", "#similar tbody tr")
+
+
+@BOTH
+def test_recommend_with_seeds_and_targets(browser, site, width):
+    seeds = ",".join(track.spotify_id for track in site.seeds)
+    browser.open(f"/recommend/?seeds={seeds}&metric=euclidean&limit=10&target_energy=0.9&target_danceability=0.8",
+                 width)
+    headers = browser.js("return [...document.querySelectorAll('table:not(.tune) thead th')].map(t => t.textContent)")
+    assert "Off target" in headers
+    player_opens(browser, "table:not(.tune) tbody tr:first-child")
+    browser.check("recommend", ".seed-chips .chip", "table:not(.tune) tbody tr td:nth-child(2) a",
+                  "table:not(.tune) thead th:last-child")
+
+
+def test_recommend_adds_a_seed_as_you_type(browser, site):
+    first, second = site.seeds
+    browser.open(f"/recommend/?seeds={first.spotify_id}", WIDE)
+    browser.type_into("#seed-query", second.name[:12].lower())
+    browser.wait_for("return !document.getElementById('suggestions').hidden")
+    position = browser.js("return [...document.querySelectorAll('#suggestions li strong')]"
+                          ".map(e => e.textContent).indexOf(arguments[0])", second.name)
+    assert position >= 0, "the track typed is among the suggestions"
+    browser.press(*["\ue015"] * (position + 1), "\ue007")  # ArrowDown to it, Enter
+    browser.wait_for("return location.search.includes(arguments[0])", second.spotify_id)
+    assert browser.console_errors() == []
+
+
+def test_log_in_and_rate_a_whole_task_by_keyboard(browser, site):
+    browser.open("/accounts/login/?next=/evaluate/", WIDE)
+    browser.check("login", "#id_username", "#id_password")
+    browser.type_into("#id_username", site.evaluator_name)
+    browser.type_into("#id_password", site.password)
+    browser.press("\ue007")
+    browser.wait_for("return location.pathname === '/evaluate/' && document.readyState === 'complete'")
+    browser.check("evaluate", "form button[type=submit]")
+
+    browser.press("\ue007")  # "Start next task" has the focus
+    browser.wait_for("return !!document.querySelector('.rate-item') && document.readyState === 'complete'")
+    task_path = browser.js("return location.pathname")
+    browser.press("\ue007")  # submitting nothing marks every track
+    browser.wait_for("return !!document.getElementById('rating-errors')")
+    browser.check("rate-missing", "#rating-errors", ".rate-item.has-error")
+    items = browser.js("return document.querySelectorAll('.rate-item').length")
+    assert browser.js("return document.querySelectorAll('.score-error').length") == items
+
+    browser.press("s")  # the seed's player
+    browser.wait_for("return !!document.querySelector('#seed-player iframe')")
+    browser.press("p")  # the focused track's player, and again to hide it
+    browser.wait_for("return !!document.querySelector('.rate-item.focused iframe')")
+    browser.press("p")
+    assert browser.js("return document.querySelector('.rate-item iframe')") is None
+
+    scores = ["3", "4", "5", "2", "1"][:items]
+    browser.press(*scores)  # each key rates the focused track and moves to the next unrated one
+    assert browser.js("return [...document.querySelectorAll('.rate-item input:checked')].map(i => i.value)") == scores
+    assert browser.js("return document.querySelectorAll('.score-error, .rate-item.has-error, #rating-errors')"
+                      ".length") == 0, "the red messages go once the tracks are rated"
+    browser.check("rate", ".seed h1", "#seed-player button.player-toggle", ".rate-item .scores")
+
+    browser.press("\ue007")
+    browser.wait_for("return location.pathname !== arguments[0] && document.readyState === 'complete'", task_path)
+    task_id = int(task_path.strip("/").split("/")[-1])
+    stored = Rating.objects.filter(evaluator__username=site.evaluator_name, item__task_id=task_id)
+    assert sorted(stored.values_list("score", flat=True)) == sorted(int(score) for score in scores)
+    assert Assignment.objects.get(evaluator__username=site.evaluator_name, task_id=task_id).status == "submitted"
+    browser.resize(NARROW)
+    browser.open(browser.js("return location.pathname"))
+    browser.check("rate-next", ".seed h1", ".rate-item .scores", ".submit-row button")
+
+
+@BOTH
+def test_results_page(browser, site, width):
+    browser.open(f"/campaigns/{site.campaign.pk}/results/", width)
+    browser.check("results", ".results-table", ".results-table thead th:last-child", "svg.chart")
+    smallest = browser.js("""return Math.min(...[...document.querySelectorAll('svg.chart text')].map(text =>
+        parseFloat(getComputedStyle(text).fontSize) * text.ownerSVGElement.getScreenCTM().a))""")
+    assert smallest >= 10, f"chart labels drawn at {smallest:.1f} px"
+
+
+@BOTH
+@pytest.mark.parametrize("path, name, key_content", [
+    ("/campaigns/", "campaigns", ["table tbody tr"]),
+    ("/evaluate/", "evaluate-home", ["h1"]),
+    ("/index/", "index", ["h1", "table.metrics", "#build"]),
+    ("/crawl/", "crawl", ["h1", "dl.facts"]),
+    ("/api/docs/", "api-docs", [".swagger-ui .information-container", ".swagger-ui .opblock"]),
+])
+def test_other_pages(browser, site, width, path, name, key_content):
+    browser.open(path, width)
+    browser.wait_for("return arguments[0].every(selector => document.querySelector(selector))", key_content)
+    browser.check(name, *key_content)
+
+
+def test_not_found_page(browser, site):
+    browser.open("/tracks/no-such-track/", NARROW)
+    assert all("404" in message for message in browser.console_errors())
+    browser.screenshot("not-found")
+    assert browser.overflowing() == []
+    assert browser.visibility(".error-page h1") == "visible"
+    assert browser.js("return document.querySelector('.error-page h1').textContent") == "Page not found"
