@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
-# The dataset: a path (plain or .gz CSV) or an http(s) URL with DATASET_SHA256; defaults to ../shared/data.
-DATASET ?= $(firstword $(wildcard ../shared/data/*.csv ../shared/data/*.csv.gz ../shared/data/*/*.csv ../shared/data/*/*.csv.gz))
+# The dataset: a path (plain or .gz CSV) or an http(s) URL with DATASET_SHA256; defaults to what
+# catalog/dataset_finder.py finds in ../shared/data (the tests and benchmarks use the same finder).
+DATASET ?= $(shell $(PYTHON) -m catalog.dataset_finder)
 DATASET_SHA256 ?=
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
