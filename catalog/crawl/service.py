@@ -1,8 +1,8 @@
 """The nightly Spotify crawl, built on spotipy: start a run (one at a time), crawl, record how it ended.
 
-The pieces: `spotify_client` (spotipy with bounded Retry-After waits, throttle, backoff, dev-mode fallbacks),
-`audio_features` (Spotify / ReccoBeats providers), `crawl_seeds` (where to start), `crawler` (the walk and the
-cursor), `crawl_store` (idempotent writes). `run_crawl` is what the command and the Celery task call.
+The pieces: `client` (spotipy with bounded Retry-After waits, throttle, backoff, dev-mode fallbacks),
+`audio_features` (Spotify / ReccoBeats providers), `seeds` (where to start), `crawler` (the walk and the
+cursor), `store` (idempotent writes). `run_crawl` is what the command and the Celery task call.
 """
 
 import logging
