@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
-# The dataset: a path (plain or .gz CSV) or an http(s) URL with DATASET_SHA256; defaults to ../shared/data.
+# The dataset: a path (plain or .gz CSV) or an http(s) URL with DATASET_SHA256; defaults to what
+# catalog/dataset_finder.py finds in ../shared/data (the tests and benchmarks use the same finder).
 # Without ../shared/data and without DATASET: the upstream file, downloaded once into var/downloads and pinned.
 UPSTREAM_DATASET ?= https://huggingface.co/datasets/maharshipandya/spotify-tracks-dataset/resolve/main/dataset.csv
 UPSTREAM_DATASET_SHA256 := b202fa49909b2d5cef71a04b1d21243cfeb36414535f2ca9272aa646721177bd
-DATASET ?= $(or $(firstword $(wildcard ../shared/data/*.csv ../shared/data/*.csv.gz ../shared/data/*/*.csv ../shared/data/*/*.csv.gz)),$(UPSTREAM_DATASET))
+DATASET ?= $(or $(shell $(PYTHON) -m catalog.dataset_finder),$(UPSTREAM_DATASET))
 DATASET_SHA256 ?= $(if $(filter $(UPSTREAM_DATASET),$(DATASET)),$(UPSTREAM_DATASET_SHA256))
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0

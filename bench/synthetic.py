@@ -8,8 +8,12 @@ import argparse
 import csv
 import random
 import string
+import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for catalog.dataset_finder
+from catalog.dataset_finder import find_dataset  # noqa: E402
 
 FEATURE_COLUMNS = ("danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
                    "instrumentalness", "liveness", "valence", "tempo", "time_signature")
@@ -72,7 +76,6 @@ def write(path, rows=114_000, genres=114, seed=42):
     return path
 
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 CACHED = Path(tempfile.gettempdir()) / "songrec-synthetic-114k.csv"
 
 
@@ -81,11 +84,9 @@ def dataset_path(given=None):
     synthetic one of the same size (written once to the temp folder; the fixed seed makes it the same file)."""
     if given:
         return Path(given)
-    if SHARED_DATA.is_dir():
-        for pattern in ("*.csv", "*.csv.gz"):
-            found = sorted(SHARED_DATA.rglob(pattern))
-            if found:
-                return found[0]
+    found = find_dataset()
+    if found is not None:
+        return found
     return CACHED if CACHED.exists() else write(CACHED)
 
 

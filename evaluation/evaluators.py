@@ -33,10 +33,6 @@ def require_evaluator(user):
             f"'{settings.EVALUATOR_GROUP_NAME}' group.")
 
 
-def evaluators():
-    return get_user_model().objects.filter(groups__name=settings.EVALUATOR_GROUP_NAME, is_active=True)
-
-
 def campaigns_open_to(user, queryset=None):
     """Open campaigns this evaluator may take part in (restricted campaigns list their evaluators)."""
     queryset = Campaign.objects.all() if queryset is None else queryset

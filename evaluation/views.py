@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from recommender.models import IndexVersion
 from songrec.request_params import InvalidQuery, parse_int
 
-from . import charts, selectors
+from . import selectors, svg_charts
 from .assignment import next_task
 from .errors import EvaluationError
 from .evaluators import is_evaluator
@@ -128,8 +128,8 @@ def campaign_results(request, pk):
         "aggregates": aggregates,
         "progress": selectors.campaign_progress(campaign),
         "k": campaign.k,
-        "scatter": charts.scatter_chart(aggregates),
-        "distribution": charts.distribution_chart(aggregates),
+        "scatter": svg_charts.scatter_chart(aggregates),
+        "distribution": svg_charts.distribution_chart(aggregates),
     })
 
 
@@ -145,7 +145,7 @@ def version_results(request, version_id):
         "version_campaigns": campaigns,
         "aggregates": aggregates,
         "k": None,
-        "scatter": charts.scatter_chart(aggregates),
-        "distribution": charts.distribution_chart(aggregates),
+        "scatter": svg_charts.scatter_chart(aggregates),
+        "distribution": svg_charts.distribution_chart(aggregates),
     })
 

@@ -6,7 +6,6 @@ are baselines, computed on request, that the evaluation app compares against.
 
 SYSTEMS = ("cosine", "euclidean", "random", "popularity")
 PRECOMPUTED = ("cosine", "euclidean")
-BASELINES = ("random", "popularity")
 
 SCORE_LABELS = {
     "cosine": "cosine similarity (higher is closer)",
@@ -15,7 +14,3 @@ SCORE_LABELS = {
     "popularity": "Spotify popularity 0–100 (tracks sharing a seed genre rank first)",
 }
 SHORT_LABELS = {"cosine": "similarity", "euclidean": "distance", "random": "draw", "popularity": "popularity"}
-
-
-def higher_is_better(system):
-    return system != "euclidean"

@@ -216,9 +216,6 @@ LOGGING = {
 # --- catalog -------------------------------------------------------------------------
 # Where `import_tracks` keeps downloaded dataset files (verified by sha256).
 SONGREC_DOWNLOAD_DIR = VAR_DIR / "downloads"
-# The Spotify Tracks Dataset used by `make run`; a local path wins over the URL.
-SONGREC_DATASET = env.str("SONGREC_DATASET", default="")
-SONGREC_DATASET_SHA256 = env.str("SONGREC_DATASET_SHA256", default="")
 # Search queries longer than this are rejected with HTTP 400.
 SEARCH_MAX_QUERY_LENGTH = 200
 

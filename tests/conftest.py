@@ -1,12 +1,9 @@
 import csv
 import os
-from pathlib import Path
 
 import pytest
 
 from catalog.models import AUDIO_FEATURES
-
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 SPOTIFY_COLUMNS = ["", "track_id", "artists", "album_name", "track_name", "popularity", "duration_ms", "explicit",
                    *AUDIO_FEATURES, "track_genre"]
@@ -39,18 +36,6 @@ def write_spotify_csv(tmp_path):
         return path
 
     return write
-
-
-def real_dataset_path():
-    """The real Spotify Tracks Dataset CSV under ../shared/data, or None when it isn't there."""
-    override = os.environ.get("SONGREC_DATASET")
-    if override and Path(override).exists():
-        return Path(override)
-    if SHARED_DATA.is_dir():
-        for pattern in ("*.csv", "*.csv.gz"):
-            for path in sorted(SHARED_DATA.rglob(pattern)):
-                return path
-    return None
 
 
 def pytest_collection_modifyitems(items):

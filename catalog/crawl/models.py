@@ -1,8 +1,9 @@
-"""Bookkeeping of the Spotify crawl: one CrawlRun row per run and the cursor runs resume from."""
+"""Bookkeeping of the Spotify crawl: one CrawlRun row per run and the cursor runs resume from.
+
+The models keep the catalog's app label, so their tables, migrations and admin URLs are the catalog's.
+"""
 
 from django.db import models
-
-__all__ = ["CrawlCursor", "CrawlMark", "CrawlRun"]
 
 # Errors kept per run; the count keeps going, the list stops growing.
 MAX_STORED_ERRORS = 50

@@ -52,7 +52,7 @@ def test_campaign_aggregates_from_the_database(make_campaign, make_evaluator):
 
 
 def test_scatter_ticks_are_round_numbers_and_points_stay_inside_the_plot():
-    from evaluation.charts import distribution_chart, scatter_chart
+    from evaluation.svg_charts import distribution_chart, scatter_chart
 
     items = [RatedItem(1, "random", 1, -0.43, (2,)), RatedItem(1, "random", 2, 0.97, (5, 4)),
              RatedItem(2, "cosine", 1, 0.99, (5,))]

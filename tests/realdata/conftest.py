@@ -14,11 +14,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
+from catalog.dataset_finder import find_dataset
 from catalog.models import Track
 from recommender import services, storage
 from recommender.models import IndexVersion
 from recommender.params import IndexParams
-from tests.conftest import real_dataset_path
 
 
 @dataclass
@@ -54,7 +54,7 @@ def _fresh_search_index():
 @pytest.fixture(scope="session")
 def real_catalog(django_db_setup, django_db_blocker, real_var_dir, mlflow_dir):
     """The whole real dataset imported into the test database and indexed (active version), once per session."""
-    path = real_dataset_path()
+    path = find_dataset()
     if path is None:
         if os.environ.get("SONGREC_ALLOW_NO_DATASET") == "1":
             pytest.skip("the real dataset is absent and SONGREC_ALLOW_NO_DATASET=1")

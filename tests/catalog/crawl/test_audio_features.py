@@ -6,8 +6,6 @@ from catalog.crawl.audio_features import build_features, clean_features, is_comp
 from catalog.crawl.client import build_gateway
 from catalog.crawl.errors import CrawlConfigError, RateLimited
 
-pytest_plugins = ["tests.fake_spotify"]
-
 
 @pytest.fixture
 def album(fake_spotify):

@@ -10,8 +10,6 @@ from catalog.crawl.seeds import ChartSeed, configured_seeds
 from catalog.crawl.service import run_crawl
 from catalog.models import Track
 
-pytest_plugins = ["tests.fake_spotify"]
-
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures" / "charts"
 
 

@@ -11,8 +11,6 @@ from spotipy.oauth2 import SpotifyClientCredentials
 from catalog.crawl.client import Requester, build_gateway, retry_after_seconds
 from catalog.crawl.errors import AuthFailed, BudgetExhausted, MalformedResponse, NotAvailable, RateLimited, Unreachable
 
-pytest_plugins = ["tests.fake_spotify"]
-
 
 class RecordingSleep:
     def __init__(self):

@@ -10,7 +10,6 @@ from catalog.crawl.models import CrawlCursor, CrawlRun
 from catalog.crawl.schedule import NIGHTLY_TASK, SCHEDULE_NAME
 from catalog.models import Track
 
-pytest_plugins = ["tests.fake_spotify"]
 pytestmark = pytest.mark.django_db
 
 

@@ -17,7 +17,6 @@ from catalog.models import (
 )
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 
-pytest_plugins = ["tests.fake_spotify"]
 pytestmark = pytest.mark.django_db
 
 AURORA_TRACKS = ("dawn", "noon", "dusk", "gale", "calm", "echo")

@@ -11,7 +11,6 @@ from catalog.crawl.models import CrawlCursor, CrawlRun
 from catalog.crawl.service import NOT_CONFIGURED, run_crawl
 from catalog.models import Track, TrackArtist
 
-pytest_plugins = ["tests.fake_spotify"]
 pytestmark = pytest.mark.django_db
 
 

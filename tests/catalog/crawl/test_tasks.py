@@ -17,8 +17,6 @@ from catalog.crawl.models import CrawlRun
 from catalog.crawl.tasks import REBUILD_INDEX_TASK, crawl_spotify, nightly_chain, nightly_crawl
 from catalog.models import Track
 
-pytest_plugins = ["tests.fake_spotify"]
-
 ROOT = Path(__file__).resolve().parent.parent.parent.parent
 
 

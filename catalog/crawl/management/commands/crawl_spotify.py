@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.console import progress_bar
-from catalog.crawl import service as spotify
+from catalog.crawl import service
 from catalog.crawl.audio_features import PROVIDER_NAMES
 from catalog.crawl.crawler import CrawlLimits
 from catalog.crawl.models import CrawlRun
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             if value is not None and value < 1:
                 raise CommandError(f"{name} must be at least 1")
         if options["reset_cursor"]:
-            spotify.reset_cursor()
+            service.reset_cursor()
             self.stdout.write("Cursor reset: the crawl starts again from the first seed.")
         limits = CrawlLimits.from_settings(time_budget=budget, max_albums=max_albums, max_seeds=max_seeds)
 
