@@ -169,7 +169,7 @@ def index_status(versions=20):
             stale_after = timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS)
             alive = building.heartbeat_at >= timezone.now() - stale_after
         building.stalled = not alive
-        building.stage_label = (f"stopped: no sign of life since {building.heartbeat_at:%Y-%m-%d %H:%M} UTC (the "
+        building.stage_label = (f"stalled: no sign of life since {building.heartbeat_at:%Y-%m-%d %H:%M} UTC (the "
                                 f"next rebuild marks it failed and starts at once)" if building.stalled
                                 else STAGE_LABELS.get(building.stage, building.stage))
     revision = CatalogRevision.current()

@@ -6,6 +6,7 @@ import pytest
 
 from evaluation.campaigns import FrozenItem, add_task, create_campaign, open_campaign
 from evaluation.evaluators import evaluator_group
+from tests.broker import broker_down  # noqa: F401  (a Celery broker on a closed port)
 from tests.factories import TrackFactory, UserFactory
 
 _names = itertools.count(1)

@@ -3,6 +3,7 @@ import random
 import pytest
 
 from recommender import services, storage
+from recommender.build_lock import BuildLock
 from recommender.params import IndexParams
 from tests.factories import ArtistFactory, TrackFactory
 
@@ -33,6 +34,15 @@ def catalog(db):
 def build(**overrides):
     """Rebuild with small k (10) unless overridden; returns the RebuildResult."""
     return services.rebuild_index(IndexParams.from_settings(**{"k": 10, **overrides}))
+
+
+@pytest.fixture
+def live_builder(db):
+    """Some process holding the rebuild lock, as a running build does (a building row without it is dead)."""
+    lock = BuildLock()
+    assert lock.acquire()
+    yield lock
+    lock.release()
 
 
 @pytest.fixture

@@ -152,7 +152,7 @@ def test_index_versions_are_listed_read_only(client, active):
     assert client.delete(f"/api/index/versions/{active.pk}/").status_code in (403, 405)
 
 
-def test_index_status_reports_a_running_build(client, active):
+def test_index_status_reports_a_running_build(client, active, live_builder):
     from recommender.models import IndexVersion
 
     IndexVersion.objects.create(status="building", stage="neighbours", progress=0.55)

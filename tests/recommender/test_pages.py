@@ -105,7 +105,7 @@ def test_the_index_page_has_an_empty_state(client, db):
     assert b"No index version is active yet" in response.content
 
 
-def test_the_index_page_shows_the_active_version_metrics_and_versions(client, active):
+def test_the_index_page_shows_the_active_version_metrics_and_versions(client, active, live_builder):
     IndexVersion.objects.create(status="building", stage="neighbours", progress=0.25)
     content = client.get("/index/").content.decode()
     assert f"version {active.pk}</strong>" in content

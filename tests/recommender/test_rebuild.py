@@ -139,15 +139,10 @@ def test_without_advisory_locks_only_a_stale_heartbeat_counts_as_dead(catalog):
     assert services.expire_dead_builds(lock) == [fresh.pk]
 
 
-def test_a_second_rebuild_while_one_runs_is_refused(catalog):
-    live = BuildLock()
-    assert live.acquire()
-    try:
-        running = IndexVersion.objects.create(status=Status.BUILDING, stage="neighbours", progress=0.6)
-        with pytest.raises(RebuildInProgress, match=f"index version {running.pk}"):
-            build()
-    finally:
-        live.release()
+def test_a_second_rebuild_while_one_runs_is_refused(catalog, live_builder):
+    running = IndexVersion.objects.create(status=Status.BUILDING, stage="neighbours", progress=0.6)
+    with pytest.raises(RebuildInProgress, match=f"index version {running.pk}"):
+        build()
     assert IndexVersion.objects.count() == 1
 
 

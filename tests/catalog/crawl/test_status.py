@@ -132,7 +132,7 @@ def test_starting_a_crawl_queues_crawl_then_rebuild(client, staff, credentials, 
     def fake_chain(trigger):
         queued.append(trigger)
         queued_result = SimpleNamespace(id="rebuild-1", parent=SimpleNamespace(id="crawl-1"))
-        return SimpleNamespace(apply_async=lambda: queued_result)
+        return SimpleNamespace(apply_async=lambda **options: queued_result)
 
     monkeypatch.setattr("catalog.crawl.tasks.nightly_chain", fake_chain)
     response = client.post("/api/crawl-runs/start/")

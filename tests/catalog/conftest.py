@@ -1,0 +1,3 @@
+"""Fixtures shared by the catalog tests."""
+
+from tests.broker import broker_down  # noqa: F401  (a Celery broker on a closed port)
