@@ -64,8 +64,10 @@ class ArtistSerializer(serializers.ModelSerializer):
         description="Without `q`: visible tracks by popularity, paginated. With `q`: up to `limit` typo-tolerant "
                     "matches over artist, title and album, best first, each with its match `score` (0–100).",
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="search text (at most 200 characters)"),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="search results to return, 1–50 (default 20)"),
+            OpenApiParameter("q", {"type": "string", "maxLength": settings.SEARCH_MAX_QUERY_LENGTH},
+                             description="search text (at most 200 characters)"),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 50},
+                             description="search results to return, 1–50 (default 20)"),
             OpenApiParameter("genre", OpenApiTypes.STR, description="only tracks of this genre (listing only)"),
         ],
     ),

@@ -198,8 +198,8 @@ class CampaignAggregatesView(APIView):
         queryset = Campaign.objects.all() if request.user.is_staff else selectors.public_campaigns()
         campaign = get_object_or_404(queryset, pk=pk)
         aggregates = selectors.campaign_aggregates(campaign)
-        return Response({"campaign": campaign.pk, "index_version": campaign.index_version_id, "k": campaign.k,
-                         **aggregates.as_dict()})
+        return Response(AggregatesSerializer({"campaign": campaign.pk, "index_version": campaign.index_version_id,
+                                              "k": campaign.k, **aggregates.as_dict()}).data)
 
 
 class VersionAggregatesView(APIView):
@@ -213,7 +213,8 @@ class VersionAggregatesView(APIView):
         if not campaigns.exists():
             raise NotFound("No evaluation campaign has evaluated this index version.")
         aggregates = selectors.version_aggregates(version, include_drafts=request.user.is_staff)
-        return Response({"campaign": None, "index_version": version.pk, "k": None, **aggregates.as_dict()})
+        return Response(AggregatesSerializer({"campaign": None, "index_version": version.pk, "k": None,
+                                              **aggregates.as_dict()}).data)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -230,7 +231,7 @@ class CSVRenderer(renderers.BaseRenderer):
 
 class RatingsExportView(APIView):
     permission_classes = [permissions.IsAdminUser]
-    renderer_classes = [CSVRenderer, renderers.JSONRenderer]
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]  # errors in JSON unless only CSV is accepted
 
     @extend_schema(
         summary="Raw ratings as CSV (staff only)",

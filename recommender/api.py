@@ -1,5 +1,6 @@
 """JSON API: similar tracks, multi-seed recommendations, index versions and build status."""
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -8,8 +9,7 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import Track
-from catalog.refs import TrackRef
+from catalog.models import VALUE_BOUNDS, Track
 from evaluation.scores import with_human_scores
 from songrec.request_params import InvalidQuery, parse_int
 
@@ -23,6 +23,8 @@ from .systems import SCORE_LABELS, SYSTEMS
 
 DEFAULT_K = 10
 MAX_LIMIT = 100
+# What parse_seed_ids accepts: 1–5 comma-separated ids of at most 64 characters (spaces around them ignored).
+SEED_IDS_PATTERN = rf"^\s*[^,\s][^,]{{0,63}}(,\s*[^,\s][^,]{{0,63}}){{0,{MAX_SEEDS - 1}}}$"
 ERRORS = {
     400: OpenApiResponse(description="bad parameter: {parameter: [message]}"),
     404: OpenApiResponse(serializers.ErrorSerializer, description="unknown track, or track not in the index"),
@@ -34,17 +36,6 @@ class IndexUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The recommendation index is unavailable."
     default_code = "index_unavailable"
-
-
-def track_ref(track):
-    """The API's short form of a track (a TrackRef or a catalog Track with credits)."""
-    artists = track.artists if isinstance(track, TrackRef) else track.ordered_artists
-    return {
-        "spotify_id": track.spotify_id,
-        "name": track.name,
-        "artists": [{"id": artist.id, "name": artist.name, "spotify_id": artist.spotify_id} for artist in artists],
-        "url": track.get_absolute_url(),
-    }
 
 
 def _visible_track_id(spotify_id):
@@ -85,29 +76,21 @@ class SimilarTracksView(RecommenderAPIView):
             OpenApiParameter("spotify_id", OpenApiTypes.STR, OpenApiParameter.PATH),
             OpenApiParameter("metric", OpenApiTypes.STR, enum=list(SYSTEMS),
                              description="recommendation system (default cosine)"),
-            OpenApiParameter("k", OpenApiTypes.INT, description=f"list length, 1 to the version's k "
-                                                                f"(50 by default); default {DEFAULT_K}"),
+            OpenApiParameter("k", {"type": "integer", "minimum": 1, "maximum": settings.RECOMMENDER_DEFAULT_K},
+                             description=f"list length, 1 to the version's k ({settings.RECOMMENDER_DEFAULT_K} by "
+                                         f"default); default {DEFAULT_K}"),
         ],
         responses={200: serializers.SimilarResponseSerializer, **ERRORS},
     )
     def get(self, request, spotify_id):
         system = parse_system(request.query_params.get("metric"))
-        k = parse_int(request.query_params.get("k"), "k", DEFAULT_K, -2**31, 2**31)
         seed_id = _visible_track_id(spotify_id)
         version = _version()
-        if not 1 <= k <= version.k:
-            raise InvalidQuery("k", f"must be between 1 and {version.k}, got {k}")
+        k = parse_int(request.query_params.get("k"), "k", DEFAULT_K, 1, version.k)
         similar = with_human_scores(selectors.similar_items(system, seed_id, k, version))
-        results = []
-        for item in similar.items:
-            result = {**track_ref(item.track), "rank": item.rank, "score": round(item.score, 6),
-                      "cosine_score": item.cosine_score, "human_score": item.human_score,
-                      "human_ratings": item.human_ratings}
-            if system == "euclidean":
-                result["distance"] = result["score"]
-            results.append(result)
-        return Response({"seed": track_ref(similar.seed), "metric": system, "k": k, "index_version": version.pk,
-                         "score_label": SCORE_LABELS[system], "results": results})
+        payload = {"seed": similar.seed, "metric": system, "k": k, "index_version": version.pk,
+                   "score_label": SCORE_LABELS[system], "results": similar.items}
+        return Response(serializers.SimilarResponseSerializer(payload, context={"metric": system}).data)
 
 
 def _constraint_parameters():
@@ -115,7 +98,8 @@ def _constraint_parameters():
     for name in ATTRIBUTES:
         for prefix, meaning in (("min", "hard lower bound"), ("max", "hard upper bound"),
                                 ("target", "prefer tracks close to")):
-            parameters.append(OpenApiParameter(f"{prefix}_{name}", OpenApiTypes.NUMBER,
+            low, high = VALUE_BOUNDS[name]
+            parameters.append(OpenApiParameter(f"{prefix}_{name}", {"type": "number", "minimum": low, "maximum": high},
                                                description=f"{meaning} {name}"))
     return parameters
 
@@ -128,9 +112,10 @@ class RecommendationsView(RecommenderAPIView):
                     "on raw values, `target_` re-ranks by closeness (0.1 of score per standard deviation). Seeds "
                     "and hidden tracks are never returned.",
         parameters=[
-            OpenApiParameter("seed_tracks", OpenApiTypes.STR, required=True,
+            OpenApiParameter("seed_tracks", {"type": "string", "pattern": SEED_IDS_PATTERN}, required=True,
                              description=f"1–{MAX_SEEDS} comma-separated Spotify track ids"),
-            OpenApiParameter("limit", OpenApiTypes.INT, description=f"1–{MAX_LIMIT}, default 20"),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                             description=f"1–{MAX_LIMIT}, default 20"),
             OpenApiParameter("metric", OpenApiTypes.STR, enum=list(SYSTEMS), description="default cosine"),
             *_constraint_parameters(),
         ],
@@ -147,18 +132,16 @@ class RecommendationsView(RecommenderAPIView):
             raise NotFound(f"No track with id {', '.join(repr(spotify_id) for spotify_id in unknown)}.")
         _version()
         result, recommended = blended_recommendations(system, seeds, limit, constraints)
-        items = []
-        for item, track in recommended:
-            entry = {**track_ref(track), "rank": item.rank, "score": round(item.score, 6),
-                     "cosine_score": result.cosine_scores[item.track_id]}
-            if result.target_penalties:
-                entry["target_penalty"] = result.target_penalties[item.track_id]
-            items.append(entry)
+        penalties = result.target_penalties or {}
+        items = [serializers.RecommendedTrack(track, item.rank, item.score, result.cosine_scores[item.track_id],
+                                              penalties.get(item.track_id))
+                 for item, track in recommended]
         seed_info = [{"id": track.spotify_id, "type": "track", "name": track.name,
                       "initialPoolSize": result.pool_size, "afterFilteringSize": result.filtered_size}
                      for track in seeds]
-        return Response({"seeds": seed_info, "metric": system, "limit": limit, "index_version": result.version.pk,
-                         "score_label": SCORE_LABELS[system], "tracks": items})
+        payload = {"seeds": seed_info, "metric": system, "limit": limit, "index_version": result.version.pk,
+                   "score_label": SCORE_LABELS[system], "tracks": items}
+        return Response(serializers.RecommendationsResponseSerializer(payload).data)
 
 
 class IndexStatusView(APIView):
@@ -166,12 +149,9 @@ class IndexStatusView(APIView):
                    responses={200: serializers.IndexStatusSerializer})
     def get(self, request):
         info = selectors.index_status()
-        return Response({
-            "active": serializers.IndexVersionSerializer(info.active).data if info.active else None,
-            "building": serializers.BuildProgressSerializer(info.building).data if info.building else None,
-            "catalog_revision": info.catalog_revision,
-            "up_to_date": info.up_to_date,
-        })
+        payload = {"active": info.active, "building": info.building, "catalog_revision": info.catalog_revision,
+                   "up_to_date": info.up_to_date}
+        return Response(serializers.IndexStatusSerializer(payload).data)
 
 
 @extend_schema(tags=["index"])

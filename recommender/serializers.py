@@ -1,5 +1,7 @@
 """Response shapes of the recommender API (used for the OpenAPI schema and for index versions)."""
 
+from dataclasses import dataclass
+
 from rest_framework import serializers
 
 from catalog.api import ArtistRefSerializer
@@ -7,20 +9,44 @@ from catalog.api import ArtistRefSerializer
 from .models import IndexVersion
 
 
-class TrackRefSerializer(serializers.Serializer):
-    spotify_id = serializers.CharField()
-    name = serializers.CharField()
-    artists = ArtistRefSerializer(many=True)
-    url = serializers.CharField(help_text="the track's page")
+def track_ref_fields(source=""):
+    """The short form of a track (TrackRef), read from the object itself or from its attribute ``source``."""
+    def read(name):  # DRF refuses a source equal to the field's own name
+        return {"source": f"{source}.{name}"} if source else {}
+
+    return {
+        "spotify_id": serializers.CharField(**read("spotify_id")),
+        "name": serializers.CharField(**read("name")),
+        "artists": ArtistRefSerializer(many=True, **read("artists")),
+        "url": serializers.CharField(source=f"{source}.get_absolute_url" if source else "get_absolute_url",
+                                     help_text="the track's page"),
+    }
 
 
-class SimilarItemSerializer(TrackRefSerializer):
+TrackRefSerializer = type("TrackRefSerializer", (serializers.Serializer,), track_ref_fields())
+
+
+class SimilarItemScoresSerializer(serializers.Serializer):
+    """A SimilarItem (recommender.selectors); ``context["metric"]`` says whether ``distance`` is present."""
+
     rank = serializers.IntegerField(help_text="from 1")
     score = serializers.FloatField(help_text="the system's own score; see score_label")
     cosine_score = serializers.FloatField(allow_null=True, help_text="cosine similarity to the seed, every system")
-    distance = serializers.FloatField(required=False, help_text="euclidean only: same as score")
+    distance = serializers.FloatField(required=False, source="score", help_text="euclidean only: same as score")
     human_score = serializers.FloatField(allow_null=True, help_text="mean human rating; null when unrated")
     human_ratings = serializers.IntegerField(help_text="number of human ratings")
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        data["score"] = round(data["score"], 6)
+        if self.context.get("metric") == "euclidean":
+            data["distance"] = data["score"]
+        else:
+            del data["distance"]
+        return data
+
+
+SimilarItemSerializer = type("SimilarItemSerializer", (SimilarItemScoresSerializer,), track_ref_fields("track"))
 
 
 class SimilarResponseSerializer(serializers.Serializer):
@@ -40,11 +66,33 @@ class SeedInfoSerializer(serializers.Serializer):
     afterFilteringSize = serializers.IntegerField(help_text="of those, passing min_/max_ filters")
 
 
-class RecommendedItemSerializer(TrackRefSerializer):
+class RecommendedItemScoresSerializer(serializers.Serializer):
+    """A RecommendedTrack (below)."""
+
     rank = serializers.IntegerField()
     score = serializers.FloatField(help_text="the system's own score; see score_label")
     cosine_score = serializers.FloatField(help_text="mean cosine similarity to the seeds")
     target_penalty = serializers.FloatField(required=False, help_text="standard deviations from the targets")
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        data["score"] = round(data["score"], 6)
+        if item.target_penalty is None:
+            del data["target_penalty"]
+        return data
+
+
+RecommendedItemSerializer = type("RecommendedItemSerializer", (RecommendedItemScoresSerializer,),
+                                 track_ref_fields("track"))
+
+
+@dataclass
+class RecommendedTrack:
+    track: object  # TrackRef
+    rank: int
+    score: float
+    cosine_score: float
+    target_penalty: float | None
 
 
 class RecommendationsResponseSerializer(serializers.Serializer):

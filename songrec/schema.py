@@ -40,12 +40,14 @@ def document_error_responses(result, generator, request, public):
     schemas["Error"] = ERROR
     schemas["ValidationError"] = VALIDATION_ERROR
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _bound_page(operation)
             responses = operation["responses"]
             for status, (component, description) in STANDARD_ERRORS.items():
+                if not _can_answer(status, method, operation):
+                    continue
                 existing = responses.get(status, {})
                 if status != "400" and "content" in existing:
                     continue  # the view documents this status itself
@@ -54,6 +56,16 @@ def document_error_responses(result, generator, request, public):
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
                 }
     return result
+
+
+def _can_answer(status, method, operation):
+    """403 needs a required login or a write (CSRF); 404 a path parameter or a page (views add their own)."""
+    parameters = operation.get("parameters", [])
+    if status == "403":
+        return method != "get" or {} not in operation.get("security", [{}])
+    if status == "404":
+        return any(parameter.get("in") == "path" or parameter.get("name") == "page" for parameter in parameters)
+    return True
 
 
 def _bound_page(operation):
