@@ -56,7 +56,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("csv", nargs="?", help="dataset (default: ../shared/data, else a synthetic one)")
     parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--skip-clusters", action="store_true")
+    parser.add_argument("--skip-clusters", action="store_true", help="time the pages of the clustering already active")
     options = parser.parse_args()
 
     import django
@@ -98,17 +98,21 @@ def main():
         result = build_clusters(force=True, progress=lambda message: print(f"  fitting {message}", flush=True))
         print(f"build_clusters: {time.perf_counter() - started:.1f} s end to end, {result.candidates} candidates; "
               f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-        for clustering in Clustering.objects.filter(version=result.clustering.version).order_by("algorithm", "id"):
-            metrics = clustering.metrics
-            print(f"  {clustering.algorithm:17} {str(clustering.params):42} clusters {clustering.n_clusters:3} "
-                  f"fit {clustering.fit_seconds:6.1f} s  silhouette {metrics['silhouette'] or float('nan'):.3f}  "
-                  f"CH {metrics['calinski_harabasz'] or float('nan'):8.0f}  DB {metrics['davies_bouldin'] or 0:.3f}  "
-                  f"largest {metrics['largest_share']:.1%}  noise {metrics['noise_fraction']:.1%}"
-                  f"{'  <- active' if clustering.active else ''}{'' if clustering.eligible else '  (not eligible)'}")
-        print(latency(client, "/clusters/", options.requests))
-        print(latency(client, "/api/clusters/map/", max(10, options.requests // 10)))
-        print(f"end: {load()}")
-
+    active = Clustering.objects.filter(active=True).first()
+    if active is None:
+        return
+    for clustering in Clustering.objects.filter(version=active.version).order_by("algorithm", "id"):
+        metrics = clustering.metrics
+        print(f"  {clustering.algorithm:17} {str(clustering.params):42} clusters {clustering.n_clusters:3} "
+              f"fit {clustering.fit_seconds:6.1f} s  silhouette {metrics['silhouette'] or float('nan'):.3f}  "
+              f"CH {metrics['calinski_harabasz'] or float('nan'):8.0f}  DB {metrics['davies_bouldin'] or 0:.3f}  "
+              f"largest {metrics['largest_share']:.1%}  noise {metrics['noise_fraction']:.1%}"
+              f"{'  <- active' if clustering.active else ''}{'' if clustering.eligible else '  (not eligible)'}")
+    for cluster in active.clusters.order_by("-size"):
+        print(f"  cluster {cluster.number:3} {cluster.size:6,} tracks: {cluster.label}")
+    print(latency(client, "/clusters/", options.requests))
+    print(latency(client, "/api/clusters/map/", max(10, options.requests // 10)))
+    print(f"end: {load()}")
 
 if __name__ == "__main__":
     main()

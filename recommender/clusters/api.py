@@ -34,7 +34,7 @@ def _active():
 class ClusterListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: serializers.ClusterListSerializer, 503: NOT_READY})
+    @extend_schema(operation_id="clusters_list", responses={200: serializers.ClusterListSerializer, 503: NOT_READY})
     def get(self, request):
         """The active clustering, every candidate compared with it, and its clusters, largest first."""
         clustering = _active()
@@ -46,7 +46,7 @@ class ClusterListView(APIView):
 class ClusterDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
+    @extend_schema(operation_id="clusters_retrieve", parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
                    responses={200: serializers.ClusterDetailSerializer, 404: OpenApiResponse(), 503: NOT_READY})
     def get(self, request, number):
         """One cluster: label, genres, distinctive features, mean features against the catalog's, its tracks."""
@@ -65,7 +65,7 @@ class ClusterDetailView(APIView):
 class ClusterMapView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("track", OpenApiTypes.STR,
+    @extend_schema(operation_id="clusters_map", parameters=[OpenApiParameter("track", OpenApiTypes.STR,
                                                 description="also return this track and its neighbours as `focus`")],
                    responses={200: serializers.MapSerializer, 404: OpenApiResponse(), 503: NOT_READY})
     def get(self, request):

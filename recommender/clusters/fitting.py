@@ -82,8 +82,9 @@ def _labels(candidate, space):
     if candidate.algorithm == "hdbscan":
         points = space.reduced[space.sample]
         min_cluster_size = max(2, min(params["min_cluster_size"], len(points) // 2))
-        sample_labels = HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min(params["min_samples"],
-                                                                                 min_cluster_size)).fit_predict(points)
+        model = HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min(params["min_samples"], min_cluster_size),
+                        copy=False)  # ``points`` is already a copy (fancy indexing)
+        sample_labels = model.fit_predict(points)
         nearest = NearestNeighbors(n_neighbors=1).fit(points).kneighbors(space.reduced, return_distance=False)
         return sample_labels[nearest[:, 0]]
     raise ValueError(f"unknown clustering algorithm {candidate.algorithm!r}")

@@ -70,6 +70,14 @@ class LegendSerializer(serializers.Serializer):
     color = serializers.CharField()
 
 
+class ColumnField(serializers.ListField):
+    """A column of the map, already plain floats / ints / strings (built by selectors.map_points): passed through
+    whole instead of item by item, which for 6 × 15,000 values took most of the response time."""
+
+    def to_representation(self, data):
+        return list(data)
+
+
 class MapSerializer(serializers.Serializer):
     """The map's sample as parallel arrays (compact for 10–20k dots)."""
 
@@ -77,10 +85,10 @@ class MapSerializer(serializers.Serializer):
     clusters = LegendSerializer(many=True)
     genres = LegendSerializer(many=True, help_text="the most common genres' colours; other genres are grey")
     other_color = serializers.CharField()
-    x = serializers.ListField(child=serializers.FloatField())
-    y = serializers.ListField(child=serializers.FloatField())
-    cluster = serializers.ListField(child=serializers.IntegerField())
-    genre = serializers.ListField(child=serializers.IntegerField(), help_text="index into genres, -1 for other")
-    id = serializers.ListField(child=serializers.CharField())
-    label = serializers.ListField(child=serializers.CharField(allow_blank=True))
+    x = ColumnField(child=serializers.FloatField())
+    y = ColumnField(child=serializers.FloatField())
+    cluster = ColumnField(child=serializers.IntegerField())
+    genre = ColumnField(child=serializers.IntegerField(), help_text="index into genres, -1 for other")
+    id = ColumnField(child=serializers.CharField())
+    label = ColumnField(child=serializers.CharField(allow_blank=True))
     focus = MapFocusSerializer(allow_null=True, required=False)
