@@ -5,7 +5,10 @@ from django.contrib.auth.forms import UserCreationForm
 
 from catalog.models import Artist, Genre
 
+from .imports import match_by_name
+
 MAX_ARTIST_NAMES = 10
+MAX_TRACK_LINES = 10
 
 
 class SignUpForm(UserCreationForm):
@@ -25,7 +28,8 @@ class PicksForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
     artists = forms.CharField(required=False, max_length=1000,
                               help_text="artist names, comma-separated (e.g. Miles Davis, Metallica)")
-    tracks = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+    tracks = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="one song per line, as “artist title” (e.g. Miles Davis So What)")
 
     def clean_artists(self):
         names = [name.strip() for name in self.cleaned_data["artists"].split(",") if name.strip()]
@@ -37,4 +41,16 @@ class PicksForm(forms.Form):
             (found if artist else missing).append(artist or name)
         if missing:
             raise forms.ValidationError(f"Not in the catalog: {', '.join(missing)}.")
+        return found
+
+    def clean_tracks(self):
+        lines = [line.strip() for line in self.cleaned_data["tracks"].splitlines() if line.strip()]
+        if len(lines) > MAX_TRACK_LINES:
+            raise forms.ValidationError(f"At most {MAX_TRACK_LINES} songs.")
+        found, missing = [], []
+        for line in lines:
+            track_id = match_by_name("", line)
+            (found if track_id else missing).append(track_id or line)
+        if missing:
+            raise forms.ValidationError(f"Not found in the catalog: {', '.join(missing)}.")
         return found

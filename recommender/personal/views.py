@@ -96,12 +96,9 @@ def start(request):
     """Cold start: pick genres, artists or tracks and get a list at once."""
     form = PicksForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        track_ids = Track.objects.filter(
-            spotify_id__in=[s for s in form.cleaned_data["tracks"].split(",") if s.strip()][:20],
-            hidden=False).values_list("pk", flat=True)
         try:
             services.save_picks(request.user, [g.pk for g in form.cleaned_data["genres"]],
-                                [a.pk for a in form.cleaned_data["artists"]], list(track_ids))
+                                [a.pk for a in form.cleaned_data["artists"]], form.cleaned_data["tracks"])
         except services.PickError as error:
             form.add_error(None, str(error))
         else:

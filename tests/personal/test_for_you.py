@@ -145,3 +145,12 @@ def test_two_releases_of_one_song_are_never_both_shown_nor_a_release_of_a_liked_
     shown = [item.track.id for item in for_you(listener, limit=30).items]
     assert len({jazz[1].pk, reissue.pk} & set(shown)) == 1
     assert liked_again.pk not in shown
+
+
+def test_a_new_listener_can_pick_songs_by_artist_and_title(client, listener, tracks, index):
+    client.force_login(listener)
+    response = client.post("/me/start/", {"tracks": "Pop Artist 0 Pop Song 3\n"})
+    assert response.status_code == 302
+    assert list(Reaction.objects.filter(user=listener).values_list("track_id", flat=True)) == [tracks["pop"][3].pk]
+    response = client.post("/me/start/", {"tracks": "Qqqq Zzzz Unknown"})
+    assert response.status_code == 400 and "Not found in the catalog: Qqqq Zzzz Unknown" in response.content.decode()
