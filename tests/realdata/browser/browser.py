@@ -25,14 +25,23 @@ const rect = element.getBoundingClientRect();
 if (!element.getClientRects().length || rect.width === 0 || rect.height === 0) return "hidden";
 if (getComputedStyle(element).visibility === "hidden") return "hidden";
 if (rect.left < -0.5 || rect.right > document.documentElement.clientWidth + 0.5) return "off-screen";
+for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+  if (getComputedStyle(box).overflowX === "visible") continue;
+  const frame = box.getBoundingClientRect();  // scrolled out of a scrolling box counts as off-screen too
+  if (rect.left < frame.left - 0.5 || rect.right > frame.right + 0.5) return "off-screen";
+}
 return "visible";
 """
 OVERFLOW = """
 const root = document.documentElement, width = root.clientWidth;
 if (root.scrollWidth <= width) return [];
+const scrolls = element => getComputedStyle(element).overflowX !== "visible";
+const inScroller = element => { for (let e = element.parentElement; e && e !== document.body; e = e.parentElement) {
+  if (scrolls(e)) return true; } return false; };
 return [...document.querySelectorAll("body *")]
-  .filter(element => element.getBoundingClientRect().right > width + 0.5)
-  .slice(0, 5).map(element => element.tagName.toLowerCase() + (element.className ? "." + element.className : ""));
+  .filter(element => element.getBoundingClientRect().right > width + 0.5 && !inScroller(element))
+  .slice(0, 5).map(element => element.tagName.toLowerCase() + (element.className ? "." + element.className : "")
+                               + " " + (element.textContent || "").trim().slice(0, 40));
 """
 THIRD_PARTY_REQUESTS = """
 return performance.getEntriesByType("resource").map(entry => entry.name)

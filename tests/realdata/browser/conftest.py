@@ -21,10 +21,11 @@ from django.contrib.auth import get_user_model
 from pytest_django.live_server_helper import LiveServer
 
 from catalog.models import AUDIO_FEATURES, Track
+from catalog.selectors import search_results
 from evaluation.assignment import next_task
 from evaluation.campaigns import create_campaign, open_campaign, populate_campaign
 from evaluation.evaluators import evaluator_group
-from evaluation.models import Campaign
+from evaluation.models import Campaign, Rating
 from evaluation.ratings import RatingEntry, submit_ratings
 
 from .browser import Browser
@@ -66,34 +67,51 @@ def _make_users():
     return users
 
 
+def _remove_walk_data():
+    Rating.objects.filter(item__task__campaign__name=CAMPAIGN).delete()  # ratings protect their items
+    Campaign.objects.filter(name=CAMPAIGN).delete()
+    get_user_model().objects.filter(username__startswith=EVALUATOR).delete()
+
+
+def _make_walk_data(version):
+    """Two evaluators and an open campaign of 4 lists on ``version``, one list already rated by the second."""
+    evaluator, other = _make_users()
+    campaign = create_campaign(name=CAMPAIGN, index_version=version, systems=["cosine", "random"],
+                               seed_count=2, k=5, ratings_per_item=1, random_seed=11)
+    populate_campaign(campaign)
+    open_campaign(campaign)
+    assignment = next_task(other, campaign)
+    submit_ratings(other, assignment.task, [RatingEntry(item.pk, 1 + item.display_position % 5)
+                                            for item in assignment.task.items.all()])
+    return campaign
+
+
 @pytest.fixture(scope="module")
-def site(real_catalog, django_db_blocker):
-    """The live server with two evaluators and an open campaign (4 lists, one already rated), removed afterwards."""
+def site(real_catalog, real_var_dir, django_db_blocker):
+    """The live server and the committed data its pages need, removed again afterwards (never a flush)."""
     _require_browser()
-    previous_middleware = django_settings.MIDDLEWARE
-    with django_db_blocker.unblock():
-        evaluator, other = _make_users()
-        campaign = create_campaign(name=CAMPAIGN, index_version=real_catalog.version, systems=["cosine", "random"],
-                                   seed_count=2, k=5, ratings_per_item=1, random_seed=11)
-        populate_campaign(campaign)
-        open_campaign(campaign)
-        assignment = next_task(other, campaign)
-        submit_ratings(other, assignment.task, [RatingEntry(item.pk, 1 + item.display_position % 5)
-                                                for item in assignment.task.items.all()])
-        indexed = Track.objects.filter(hidden=False, **{f"{name}__isnull": False for name in AUDIO_FEATURES})
-        popular = list(indexed.filter(instrumentalness__gt=0.01).order_by("-popularity", "pk")[:3])
+    previous = django_settings.MIDDLEWARE, django_settings.RECOMMENDER_INDEX_DIR
+    django_settings.RECOMMENDER_INDEX_DIR = real_var_dir / "index"  # where the session's build wrote its files
     # The server thread builds its handler from the settings when it starts.
-    django_settings.MIDDLEWARE = [*previous_middleware, "tests.realdata.browser.csp.strict_policy"]
-    server = LiveServer("localhost")
+    django_settings.MIDDLEWARE = [*previous[0], "tests.realdata.browser.csp.strict_policy"]
+    server = None
     try:
+        with django_db_blocker.unblock():
+            _remove_walk_data()  # left by an interrupted run on a reused database
+            campaign = _make_walk_data(real_catalog.version)
+            indexed = Track.objects.filter(hidden=False, **{f"{name}__isnull": False for name in AUDIO_FEATURES})
+            popular = list(indexed.filter(instrumentalness__gt=0.01).order_by("-popularity", "pk")[:3])
+            # Built once here: the server thread shares this process's search index (90k tracks take a while).
+            search_results(popular[0].name, limit=1)
+        server = LiveServer("localhost")
         yield Site(url=server.url, campaign=campaign, track=popular[0], seeds=popular[1:], evaluator_name=EVALUATOR,
                    password=PASSWORD)
     finally:
-        server.stop()
-        django_settings.MIDDLEWARE = previous_middleware
+        if server is not None:
+            server.stop()
+        django_settings.MIDDLEWARE, django_settings.RECOMMENDER_INDEX_DIR = previous
         with django_db_blocker.unblock():
-            Campaign.objects.filter(pk=campaign.pk).delete()
-            get_user_model().objects.filter(pk__in=[evaluator.pk, other.pk]).delete()
+            _remove_walk_data()
 
 
 @pytest.fixture(scope="module")

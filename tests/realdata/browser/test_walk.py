@@ -29,6 +29,12 @@ context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
 const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
 return context.measureText(input.placeholder).width <= room;
 """
+OVERLAPPING_TICKS = """
+const boxes = [...document.querySelectorAll("svg.chart text.tick")].filter(t => t.getClientRects().length)
+  .map(t => [t.textContent, t.getBoundingClientRect()]);
+const overlap = (p, q) => p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1;
+return boxes.flatMap(([a, p], i) => boxes.slice(i + 1).filter(([, q]) => overlap(p, q)).map(([b]) => a + "/" + b));
+"""
 NAV_LINES = "return new Set([...document.querySelectorAll('.site-header nav > *')].map(e => e.offsetTop)).size"
 FETCH_STATUS = """
 const done = arguments[arguments.length - 1];
@@ -37,11 +43,10 @@ fetch(arguments[0]).then(response => done(response.status), () => done(0));
 
 
 def player_opens(browser, container):
-    """No frame (and no third-party request) until "Play" is pressed; then Spotify's embed of that track."""
+    """No frame until "Play" is pressed; then Spotify's embed of that track, gone again on a second press."""
     button = browser.driver.find_element("css selector", f"{container} button.player-toggle")
     holder = f"#{button.get_attribute('aria-controls')}"
-    assert browser.js("return document.querySelectorAll('iframe').length") == 0
-    assert browser.third_party_requests() == []
+    assert browser.js(f"return document.querySelectorAll('{holder} iframe').length") == 0
     button.click()
     source = browser.wait_for(f"const f = document.querySelector('{holder} iframe'); return f && f.src")
     assert button.get_attribute("aria-expanded") == "true"
@@ -69,6 +74,8 @@ def test_search_as_you_type(browser, site, width):
 def test_track_page_with_its_player(browser, site, width):
     browser.open(site.track.get_absolute_url(), width)
     assert browser.js(ONE_LINE, ".bars > span[role=listitem], .bars .num") == [], "feature labels or values cut"
+    assert browser.js("return document.querySelectorAll('iframe').length") == 0
+    assert browser.third_party_requests() == []
     source = player_opens(browser, ".track-player")
     assert source == f"https://open.spotify.com/embed/track/{site.track.spotify_id}"
     assert player_opens(browser, "#similar tbody tr:first-child").startswith("https://open.spotify.com/embed/track/")
@@ -82,6 +89,7 @@ def test_recommend_with_seeds_and_targets(browser, site, width):
                  width)
     headers = browser.js("return [...document.querySelectorAll('table:not(.tune) thead th')].map(t => t.textContent)")
     assert "Off target" in headers
+    assert browser.third_party_requests() == []
     player_opens(browser, "table:not(.tune) tbody tr:first-child")
     browser.check("recommend", ".seed-chips .chip", "table:not(.tune) tbody tr td:nth-child(2) a",
                   "table:not(.tune) thead th:last-child")
@@ -114,6 +122,7 @@ def test_log_in_and_rate_a_whole_task_by_keyboard(browser, site):
     task_path = browser.js("return location.pathname")
     browser.press("\ue007")  # submitting nothing marks every track
     browser.wait_for("return !!document.getElementById('rating-errors')")
+    assert all("status of 400" in error for error in browser.console_errors())  # the page's own answer
     browser.check("rate-missing", "#rating-errors", ".rate-item.has-error")
     items = browser.js("return document.querySelectorAll('.rate-item').length")
     assert browser.js("return document.querySelectorAll('.score-error').length") == items
@@ -150,6 +159,8 @@ def test_results_page(browser, site, width):
     smallest = browser.js("""return Math.min(...[...document.querySelectorAll('svg.chart text')].map(text =>
         parseFloat(getComputedStyle(text).fontSize) * text.ownerSVGElement.getScreenCTM().a))""")
     assert smallest >= 10, f"chart labels drawn at {smallest:.1f} px"
+    overlapping = browser.js(OVERLAPPING_TICKS)
+    assert overlapping == [], f"chart labels run into each other: {overlapping}"
 
 
 @BOTH
