@@ -48,7 +48,7 @@ def personal_list(evaluator, k, version):
     if personal.method == "popular" or not personal.items:
         return [], None
     interactions = load_interactions(evaluator)
-    visible = set(Track.objects.filter(pk__in=list(interactions.positives), hidden=False).values_list("pk", flat=True))
+    visible = set(Track.objects.visible().filter(pk__in=list(interactions.positives)).values_list("pk", flat=True))
     seed_id = max(visible, key=lambda track_id: (interactions.positives[track_id], -track_id), default=None)
     if seed_id is None:
         return [], None

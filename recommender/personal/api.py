@@ -3,6 +3,8 @@
 Everything is scoped to ``request.user``; another listener's import id is a 404, like an unknown one.
 """
 
+from types import SimpleNamespace
+
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -12,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from catalog.models import Track
-from recommender.api import RecommenderAPIView, track_ref
+from recommender.api import RecommenderAPIView
 from songrec.request_params import parse_int
 
 from . import serializers, services
@@ -25,9 +27,16 @@ def personal_list_data(personal):
     return {
         "method": personal.method, "tastes": personal.tastes, "index_version": personal.version.pk,
         "personal_model": personal.model.pk if personal.model is not None else None,
-        "results": [{**track_ref(item.track), "rank": item.rank, "score": item.score,
-                     "reason": {"kind": item.reason.kind, "text": item.reason.text()}} for item in personal.items],
+        "results": [_serializable_item(item) for item in personal.items],
     }
+
+
+def _serializable_item(item):
+    """A For-you item in the shape PersonalItemSerializer reads: its TrackRef's fields plus rank, score, reason."""
+    track = item.track
+    return SimpleNamespace(spotify_id=track.spotify_id, name=track.name, artists=track.artists,
+                           get_absolute_url=track.get_absolute_url, rank=item.rank, score=item.score,
+                           reason={"kind": item.reason.kind, "text": item.reason.text()})
 
 
 def export_response(user):
@@ -54,7 +63,7 @@ class MyReactionView(MeAPIView):
     @extend_schema(summary="Like, dislike or undo (reaction: null) one track",
                    request=serializers.ReactionInputSerializer, responses=serializers.ReactionSerializer)
     def put(self, request, spotify_id):
-        track = Track.objects.filter(spotify_id=spotify_id, hidden=False).first()
+        track = Track.objects.visible().filter(spotify_id=spotify_id).first()
         if track is None:
             raise NotFound(f"No track with id {spotify_id!r}.")
         data = serializers.ReactionInputSerializer(data=request.data)

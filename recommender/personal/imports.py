@@ -115,8 +115,8 @@ def _match_and_count(history_import, rows):
     minimum = settings.PERSONAL_MIN_PLAY_MS
     counted = [row for row in rows if row.ms_played >= minimum]
     songs = Counter((row.spotify_id, row.artist, row.title) for row in counted)
-    by_spotify_id = dict(Track.objects.filter(
-        spotify_id__in={spotify_id for spotify_id, _, _ in songs if spotify_id}, hidden=False)
+    by_spotify_id = dict(Track.objects.visible().filter(
+        spotify_id__in={spotify_id for spotify_id, _, _ in songs if spotify_id})
         .values_list("spotify_id", "pk"))
     matches, unmatched = {}, Counter()
     for number, song in enumerate(songs, start=1):

@@ -38,7 +38,7 @@ def save_picks(user, genre_ids=(), artist_ids=(), track_ids=()):
     """Replace the listener's genre/artist picks and like the picked tracks; returns how many of each."""
     genres = list(Genre.objects.filter(pk__in=list(genre_ids)))
     artists = list(Artist.objects.filter(pk__in=list(artist_ids)))
-    tracks = list(Track.objects.filter(pk__in=list(track_ids), hidden=False))
+    tracks = list(Track.objects.visible().filter(pk__in=list(track_ids)))
     if len(genres) + len(artists) + len(tracks) == 0:
         raise PickError("Pick at least one genre, artist or track.")
     if len(genres) + len(artists) + len(tracks) > MAX_PICKS:

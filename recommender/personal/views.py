@@ -112,7 +112,7 @@ def start(request):
 @require_POST
 def react(request, spotify_id):
     """The no-JavaScript path of the like/dislike buttons (the script calls the API instead)."""
-    track = Track.objects.filter(spotify_id=spotify_id, hidden=False).first()
+    track = Track.objects.visible().filter(spotify_id=spotify_id).first()
     if track is None:
         raise Http404("No such track.")
     value = request.POST.get("reaction") or None

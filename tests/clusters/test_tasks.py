@@ -1,6 +1,6 @@
 import pytest
 
-from catalog.tasks import BUILD_CLUSTERS_TASK, nightly_chain
+from catalog.crawl.tasks import BUILD_CLUSTERS_TASK, nightly_chain
 from recommender.clusters.tasks import build_clusters
 
 

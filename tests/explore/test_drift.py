@@ -3,8 +3,9 @@ import pytest
 from django.utils import timezone
 from scipy.stats import ks_2samp
 
+from catalog.crawl.models import CrawlRun
 from catalog.explore.drift import psi, record_crawl_drift
-from catalog.models import CrawlRun, Track
+from catalog.models import Track
 from tests.factories import TrackFactory
 
 

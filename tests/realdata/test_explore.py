@@ -6,9 +6,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from scipy.stats import ks_2samp, spearmanr
 
+from catalog.crawl.models import CrawlRun
 from catalog.explore.drift import record_crawl_drift
 from catalog.explore.profile import compute_profile, load_frame
-from catalog.models import AUDIO_FEATURES, CrawlRun, Genre, Track, TrackGenre
+from catalog.models import AUDIO_FEATURES, Genre, Track, TrackGenre
 
 pytestmark = pytest.mark.django_db
 
