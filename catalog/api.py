@@ -114,6 +114,3 @@ class ArtistViewSet(viewsets.ReadOnlyModelViewSet):
         if name:
             queryset = queryset.filter(name__icontains=name[: settings.SEARCH_MAX_QUERY_LENGTH])
         return queryset
-
-
-

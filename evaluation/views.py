@@ -148,4 +148,3 @@ def version_results(request, version_id):
         "scatter": svg_charts.scatter_chart(aggregates),
         "distribution": svg_charts.distribution_chart(aggregates),
     })
-
