@@ -191,8 +191,8 @@ def expire_dead_builds(lock):
     for version in dead:
         message = (f"stopped without finishing (its builder died); last heartbeat "
                    f"{version.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}")
-        if IndexVersion.objects.filter(pk=version.pk, status=Status.BUILDING).update(
-                status=Status.FAILED, message=message, finished_at=timezone.now()):
+        # Conditional: without the lock, a heartbeat may have arrived since the query (then it isn't dead).
+        if dead.filter(pk=version.pk).update(status=Status.FAILED, message=message, finished_at=timezone.now()):
             storage.delete_neighbor_lists(version.pk)
             storage.remove_version_files(version.pk)
             expired.append(version.pk)

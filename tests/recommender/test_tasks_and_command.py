@@ -21,7 +21,7 @@ def test_the_task_ignores_a_chained_parents_result_and_can_be_forced(catalog):
     assert IndexVersion.objects.count() == 2
 
 
-def test_the_task_skips_while_another_rebuild_runs(catalog):
+def test_the_task_skips_while_another_rebuild_runs(catalog, live_builder):
     IndexVersion.objects.create(status="building")
     result = rebuild_index.apply(kwargs={"force": True}).get()
     assert result["status"] == "skipped" and "another rebuild is running" in result["reason"]
@@ -66,7 +66,7 @@ def test_the_command_refuses_bad_parameters_with_one_line(catalog, args, message
         call_command("rebuild_index", "--no-progress", *args)
 
 
-def test_the_command_refuses_while_another_rebuild_runs(catalog):
+def test_the_command_refuses_while_another_rebuild_runs(catalog, live_builder):
     running = IndexVersion.objects.create(status="building", stage="storing", progress=0.8)
     with pytest.raises(CommandError, match=f"another rebuild is running \\(index version {running.pk}"):
         call_command("rebuild_index", "--no-progress")
