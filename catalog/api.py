@@ -49,6 +49,15 @@ class SearchResultSerializer(TrackSerializer):
         fields = [*TrackSerializer.Meta.fields, "score"]
 
 
+class SearchResponseSerializer(serializers.Serializer):
+    """Search results in the shape of a page of tracks (one page: ``next`` and ``previous`` are null)."""
+
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = SearchResultSerializer(many=True)
+
+
 class ArtistSerializer(serializers.ModelSerializer):
     track_count = serializers.IntegerField(read_only=True)
     genres = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
@@ -96,8 +105,8 @@ class TrackViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({error.field: [error.message]}) from None
         except QueryError as error:
             raise ValidationError({"q": [str(error)]}) from None
-        data = SearchResultSerializer(results, many=True).data
-        return Response({"count": len(data), "next": None, "previous": None, "results": data})
+        payload = {"count": len(results), "next": None, "previous": None, "results": results}
+        return Response(SearchResponseSerializer(payload).data)
 
 
 @extend_schema_view(
