@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0004_crawlrun_drift'),
+        ('catalog', '0001_initial'),  # Track; independent of the crawl's migrations
         ('recommender', '0001_initial'),
     ]
 

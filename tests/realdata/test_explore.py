@@ -82,6 +82,13 @@ def test_a_genre_profile_is_the_profile_of_exactly_that_genres_tracks(profiled):
     assert summary["mean"] == pytest.approx(energy.mean(), rel=1e-9)
 
 
+def _finished_run():
+    run = CrawlRun.objects.create(status=CrawlRun.Status.RUNNING)
+    run.status, run.finished_at, run.tracks_created = CrawlRun.Status.SUCCEEDED, timezone.now(), 1
+    run.save()
+    return run
+
+
 def _as_crawled(queryset, run):
     """Pretend ``run`` added these tracks (inside this test's rolled-back transaction)."""
     ids = list(queryset.values_list("pk", flat=True))
@@ -90,7 +97,7 @@ def _as_crawled(queryset, run):
 
 
 def test_a_crawl_of_metal_drifts_on_energy_and_loudness_and_ks_matches_scipy(real_catalog):
-    run = CrawlRun.objects.create(status=CrawlRun.Status.SUCCEEDED, finished_at=timezone.now(), tracks_created=1)
+    run = _finished_run()
     complete = Q(**{f"{name}__isnull": False for name in AUDIO_FEATURES})
     ids = _as_crawled(Track.objects.filter(complete, hidden=False, genres__name="death-metal").order_by("pk")[:500],
                       run)
@@ -106,7 +113,7 @@ def test_a_crawl_of_metal_drifts_on_energy_and_loudness_and_ks_matches_scipy(rea
 
 
 def test_a_crawl_of_a_random_sample_does_not_drift(real_catalog):
-    run = CrawlRun.objects.create(status=CrawlRun.Status.SUCCEEDED, finished_at=timezone.now(), tracks_created=1)
+    run = _finished_run()
     complete = Q(**{f"{name}__isnull": False for name in AUDIO_FEATURES})
     every = list(Track.objects.filter(complete, hidden=False).values_list("pk", flat=True))
     sample = np.random.default_rng(5).choice(every, size=1000, replace=False).tolist()
