@@ -71,12 +71,10 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     vectors = np.asarray(data.normalized[positions])
     tastes = find_tastes(vectors, weights, positions)
     negatives = data.positions(list(interactions.negatives)[:MAX_DISLIKES_USED])
-    negatives = negatives[negatives >= 0]
-    queries = np.vstack([np.stack([taste.centre for taste in tastes]), np.asarray(data.normalized[negatives])])
-    similarities = np.asarray(data.normalized @ queries.T.astype(np.float32))
+    disliked = np.asarray(data.normalized[negatives[negatives >= 0]])
+    centres = np.stack([taste.centre for taste in tastes]).astype(np.float32)
+    similarities = np.asarray(data.normalized @ centres.T)  # the one pass over the whole catalog
     base = np.zeros(len(data), dtype=np.float64)
-    if len(negatives):
-        base -= DISLIKE_PENALTY * np.maximum(similarities[:, len(tastes):].max(axis=1), 0.0)
     if collaborative_scores is not None and blend_weight > 0:
         base += blend_weight * collaborative_scores
     excluded = data.positions(list(interactions.excluded))
@@ -86,8 +84,14 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     for number in range(len(tastes)):
         key = base + (1.0 - blend_weight) * similarities[:, number]
         key[excluded] = -np.inf
-        top = ranked_positions(key, want)
-        ranked_lists.append([(int(p), float(key[p])) for p in top])
+        top = ranked_positions(key, 3 * want)
+        scores = key[top]
+        if len(disliked):
+            # Only the candidates are compared with the dislikes: a pass over the catalog per dislike is too slow.
+            closeness = np.asarray(data.normalized[top]) @ disliked.T
+            scores = scores - DISLIKE_PENALTY * np.maximum(closeness.max(axis=1), 0.0)
+        order = np.argsort(-scores, kind="stable")[:want]
+        ranked_lists.append([(int(top[i]), float(scores[i])) for i in order])
     candidates = {p for ranked in ranked_lists for p, _ in ranked}
     candidate_ids = {p: int(data.track_ids[p]) for p in candidates}
     allowed = set(candidate_ids.values()) if allowed_ids is None else set(allowed_ids(list(candidate_ids.values())))
