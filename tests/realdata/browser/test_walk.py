@@ -83,6 +83,13 @@ def test_track_page_with_its_player(browser, site, width):
 
 
 @BOTH
+def test_artist_page(browser, site, width):
+    artist = site.track.track_artists.first().artist
+    browser.open(artist.get_absolute_url(), width)
+    browser.check("artist", "h1", ".results li")
+
+
+@BOTH
 def test_recommend_with_seeds_and_targets(browser, site, width):
     seeds = ",".join(track.spotify_id for track in site.seeds)
     browser.open(f"/recommend/?seeds={seeds}&metric=euclidean&limit=10&target_energy=0.9&target_danceability=0.8",
@@ -165,6 +172,7 @@ def test_results_page(browser, site, width):
 
 @BOTH
 @pytest.mark.parametrize("path, name, key_content", [
+    ("/accounts/login/", "login-form", ["#id_username", "#id_password"]),
     ("/campaigns/", "campaigns", ["table tbody tr"]),
     ("/evaluate/", "evaluate-home", ["h1"]),
     ("/index/", "index", ["h1", "table.metrics", "#build"]),
