@@ -52,7 +52,7 @@ server_pid=$!
 
 base="http://127.0.0.1:$port"
 deadline=$((SECONDS + timeout))
-until curl -fsS -o /dev/null "$base/"; do
+until curl -fs -o /dev/null "$base/"; do
   if ! alive "$server_pid" || [ "$SECONDS" -ge "$deadline" ]; then
     echo "fresh clone: make run did not serve $base/ (log below)" >&2
     tail -n 40 "$log" >&2

@@ -1,7 +1,9 @@
 """Typo-tolerant fuzzy search over "artists – title" and album names, held in memory per process.
 
-Two stages keep a query fast at 100k+ tracks: an IDF-weighted character-trigram inverted index picks a few
-hundred candidates (a typo breaks only the trigrams it touches), then rapidfuzz's WRatio ranks just those.
+Two stages keep a query fast at 100k+ tracks: an IDF-weighted, length-normalised character-trigram inverted
+index picks a few hundred candidates (a typo breaks only the trigrams it touches), then rapidfuzz ranks just
+those: WRatio against "artists title", "lead artist title" and the album, the title alone as a whole, ties
+broken by the closest whole string and then popularity. Below MIN_SCORE there are no matches.
 The index is rebuilt lazily when the catalog revision changes, so every web process sees edits, imports and
 crawls on its next query without a restart.
 """
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 from sklearn.feature_extraction.text import CountVectorizer
 
 from .models import CatalogRevision, Track, TrackArtist
@@ -20,9 +22,16 @@ from .songs import first_of_each_song, song_of
 
 # Album matches count a little less than artist/title matches.
 ALBUM_WEIGHT = 0.9
-MIN_SCORE = 50
-# How many trigram candidates WRatio re-ranks; enough that a one-typo match is never cut off.
-CANDIDATES = 400
+# Below this nothing is shown ("no matches"). Set from bench/bench_search_quality.py on the real dataset, midway
+# between the best score of 200 nonsense queries (81: a partial album match) and the lowest score of an intended
+# song among ~380 real queries (85.5: a title typed half-way).
+MIN_SCORE = 83
+# How many trigram candidates are scored; on the real dataset 150 already found every benchmark query's song.
+CANDIDATES = 200
+# BM25's length normalisation of the candidate score: a long "artists title album" shares many trigrams by chance.
+LENGTH_K1, LENGTH_B = 1.2, 0.75
+# Trigrams in more than this share of the catalog ("the", "ove") pick candidates only when the query has no rarer.
+COMMON_SHARE = 0.02
 
 
 class QueryError(ValueError):
@@ -43,21 +52,37 @@ class SearchHit:
 
 
 class SearchIndex:
-    def __init__(self, revision, track_ids, keys, albums, popularity, songs):
+    """What one process searches: per track its "artists title" key, "lead artist title", title and album."""
+
+    def __init__(self, revision, track_ids, keys, albums, popularity, songs, leads=None, titles=None):
         self.revision = revision
         self.track_ids = track_ids
         # Releases of one song share a song (catalog.songs); results show the best-ranked one only.
         self.songs = songs
         self.keys = keys
+        # A query usually names one artist, or none: those variants score it as closely as the full key would.
+        self.leads = leads if leads is not None else keys
+        self.titles = titles if titles is not None else keys
         self.albums = albums
+        # Object arrays: picking a few hundred candidates' strings is one fancy-index, not a Python loop.
+        self._strings = {name: np.array(values, dtype=object) for name, values in
+                         (("keys", keys), ("leads", self.leads), ("titles", self.titles), ("albums", albums))}
+        # Only multi-artist tracks have a lead variant different from the key.
+        self.has_lead = np.fromiter((lead is not key for lead, key in zip(self.leads, keys, strict=True)),
+                                    dtype=bool, count=len(keys))
         self.popularity = np.asarray(popularity, dtype=np.int16)
         self.vectorizer = CountVectorizer(analyzer="char_wb", ngram_range=(3, 3), lowercase=False, binary=True,
                                           dtype=np.float32)
         documents = [f"{key} {album}" for key, album in zip(keys, albums, strict=True)]
         if documents:
-            postings = self.vectorizer.fit_transform(documents).tocsc()
-            document_frequency = np.diff(postings.indptr)
-            self.idf = np.log((1 + len(documents)) / (1 + document_frequency)).astype(np.float32) + 1
+            postings = self.vectorizer.fit_transform(documents)
+            lengths = np.diff(postings.indptr).astype(np.float32)
+            self.length_factor = (LENGTH_K1 + 1) / (
+                LENGTH_K1 * (1 - LENGTH_B + LENGTH_B * lengths / max(1.0, float(lengths.mean()))) + 1)
+            postings = postings.tocsc()
+            self.analyzer, self.vocabulary = self.vectorizer.build_analyzer(), self.vectorizer.vocabulary_
+            self.document_frequency = np.diff(postings.indptr)
+            self.idf = np.log((1 + len(documents)) / (1 + self.document_frequency)).astype(np.float32) + 1
             self.postings = postings
         else:
             self.postings = None
@@ -75,44 +100,67 @@ class SearchIndex:
     @classmethod
     def from_rows(cls, revision, rows):
         """An index over (track id, artist names, title, album name, popularity, song key) rows."""
-        track_ids, keys, albums, popularity, songs = [], [], [], [], []
+        track_ids, keys, leads, titles, albums, popularity, songs = [], [], [], [], [], [], []
         for track_id, artist_names, name, album, pop, key in rows:
             track_ids.append(track_id)
+            title = normalize(name)
             keys.append(normalize(f"{' '.join(artist_names)} {name}"))
+            leads.append(normalize(f"{artist_names[0]} {name}") if len(artist_names) > 1 else keys[-1])
+            titles.append(title)
             albums.append(normalize(album or ""))
             popularity.append(pop or 0)
             songs.append(song_of(track_id, key))
-        return cls(revision, track_ids, keys, albums, popularity, songs)
+        return cls(revision, track_ids, keys, albums, popularity, songs, leads, titles)
 
     def candidates(self, query):
-        """Positions of the tracks sharing the most (rare) trigrams with the query."""
-        columns = self.vectorizer.transform([query]).indices
+        """Positions of the tracks sharing the most (rare) trigrams with the query, shorter documents first."""
+        columns = np.fromiter({self.vocabulary[gram] for gram in self.analyzer(query) if gram in self.vocabulary},
+                              dtype=np.int64)
         if not len(columns):
             return np.empty(0, dtype=np.int64)
+        rare = columns[self.document_frequency[columns] <= COMMON_SHARE * len(self.track_ids)]
+        if len(rare):
+            columns = rare
         indptr, rows = self.postings.indptr, self.postings.indices
         hits = np.concatenate([rows[indptr[column]:indptr[column + 1]] for column in columns])
         weights = np.concatenate([np.full(indptr[column + 1] - indptr[column], self.idf[column], dtype=np.float32)
                                   for column in columns])
         scores = np.bincount(hits, weights=weights, minlength=len(self.track_ids))
-        if len(scores) > CANDIDATES:
-            top = np.argpartition(scores, -CANDIDATES)[-CANDIDATES:]
-        else:
-            top = np.arange(len(scores))
-        return top[scores[top] > 0]
+        documents = np.flatnonzero(scores)
+        scores = scores[documents] * self.length_factor[documents]
+        if len(documents) > CANDIDATES:
+            return documents[np.argpartition(scores, -CANDIDATES)[-CANDIDATES:]]
+        return documents
 
     def search(self, query, limit):
         query = normalize(query)
         if not query or self.postings is None:
             return []
-        ranked = []
-        for position in self.candidates(query).tolist():
-            score = max(fuzz.WRatio(query, self.keys[position]),
-                        fuzz.WRatio(query, self.albums[position]) * ALBUM_WEIGHT)
-            if score >= MIN_SCORE:
-                ranked.append((score, int(self.popularity[position]), position))
-        ranked.sort(key=lambda item: (-item[0], -item[1]))
-        ranked = first_of_each_song(ranked, lambda item: self.songs[item[2]], limit=limit)
-        return [SearchHit(self.track_ids[position], round(score, 1)) for score, _, position in ranked]
+        positions = self.candidates(query)
+        if not len(positions):
+            return []
+        keys, titles, albums = (self._strings[name][positions] for name in ("keys", "titles", "albums"))
+        # One C call per variant instead of a Python call per candidate. A title alone must match as a whole
+        # (WRatio's partial match would let any short title inside a long query score 90).
+        scores = np.max([_scores(query, keys, fuzz.WRatio), _scores(query, titles, fuzz.token_sort_ratio),
+                         _scores(query, albums, fuzz.WRatio) * ALBUM_WEIGHT], axis=0)
+        closeness = _scores(query, keys, fuzz.ratio)
+        multi = self.has_lead[positions]
+        if multi.any():
+            leads = self._strings["leads"][positions[multi]]
+            scores[multi] = np.maximum(scores[multi], _scores(query, leads, fuzz.WRatio))
+            closeness[multi] = np.maximum(closeness[multi], _scores(query, leads, fuzz.ratio))
+        # WRatio ties often (any key holding every query word scores alike): the closest whole string, then
+        # popularity, breaks them.
+        keep = scores >= MIN_SCORE
+        order = np.lexsort((-self.popularity[positions][keep], -closeness[keep], -scores[keep]))
+        ranked = [(float(scores[keep][i]), int(positions[keep][i])) for i in order]
+        ranked = first_of_each_song(ranked, lambda item: self.songs[item[1]], limit=limit)
+        return [SearchHit(self.track_ids[position], round(score, 1)) for score, position in ranked]
+
+
+def _scores(query, strings, scorer):
+    return process.cdist([query], strings.tolist(), scorer=scorer, dtype=np.float32, workers=1)[0]
 
 
 _lock = threading.Lock()

@@ -16,7 +16,7 @@ MAX_K = 200
 class IndexParams:
     k: int = 50
     audio_weight: float = 1.0
-    genre_weight: float = 0.75
+    genre_weight: float = 0.5
     popularity_weight: float = 0.0
     # Weights of single audio features inside the audio block; absent features weigh 1.
     feature_weights: dict = field(default_factory=dict)

@@ -231,7 +231,7 @@ RECOMMENDER_DEFAULT_K = env.int("RECOMMENDER_DEFAULT_K", default=50)
 RECOMMENDER_KEEP_VERSIONS = env.int("RECOMMENDER_KEEP_VERSIONS", default=3)
 # Relative weights of the feature blocks (each block is scaled to unit RMS norm before weighting).
 RECOMMENDER_AUDIO_WEIGHT = env.float("RECOMMENDER_AUDIO_WEIGHT", default=1.0)
-RECOMMENDER_GENRE_WEIGHT = env.float("RECOMMENDER_GENRE_WEIGHT", default=0.75)
+RECOMMENDER_GENRE_WEIGHT = env.float("RECOMMENDER_GENRE_WEIGHT", default=0.5)  # README: bench_weights.py
 RECOMMENDER_POPULARITY_WEIGHT = env.float("RECOMMENDER_POPULARITY_WEIGHT", default=0.0)
 # Per-feature weights inside the audio block; unnamed features weigh 1. Pitch class numbers are not ordinal
 # and most tracks are in 4/4, so key and time signature count half.

@@ -34,7 +34,8 @@
       item.appendChild(side);
       list.appendChild(item);
     });
-    status.textContent = results.length + " result" + (results.length === 1 ? "" : "s") + " for “" + query + "”";
+    status.textContent = results.length ? results.length + " result" + (results.length === 1 ? "" : "s") + " for “" + query + "”"
+      : "No matches for “" + query + "”. Try fewer words or another spelling.";
   }
 
   function search() {

@@ -86,3 +86,9 @@ def test_the_popular_list_shows_each_song_once(client, track):
     html = client.get("/").content.decode()
 
     assert html.count(">Mr. Brightside<") == 1
+
+
+def test_a_search_without_a_good_match_says_no_matches(client, track):
+    html = client.get("/", {"q": "beatles"}).content.decode()
+    assert "No matches" in html
+    assert "Mr. Brightside" not in html

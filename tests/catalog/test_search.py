@@ -98,3 +98,8 @@ def test_a_song_released_twice_is_found_once_as_its_most_popular_release(catalog
 
     assert titles(hits).count("Bohemian Rhapsody") == 1
     assert hits[0].track_id == greatest.pk
+
+
+@pytest.mark.parametrize("query", ["beatles", "qxzvbk wpfjd", "zzzzzzzz"])
+def test_a_query_without_a_good_match_finds_nothing(catalog, query):
+    assert search_tracks(query) == []

@@ -23,7 +23,7 @@ def test_a_rebuild_creates_an_active_version_with_lists_files_metrics_and_timing
     assert result.activated and version.status == Status.ACTIVE
     assert selectors.active_version() == version
     assert (version.n_tracks, version.k) == (30, 10)
-    assert version.params["k"] == 10 and version.params["genre_weight"] == 0.75
+    assert version.params["k"] == 10 and version.params["genre_weight"] == 0.5
     assert version.catalog_revision == CatalogRevision.current()
     assert NeighborList.objects.filter(version=version, metric="cosine").count() == 30
     assert NeighborList.objects.filter(version=version, metric="euclidean").count() == 30
@@ -52,7 +52,7 @@ def test_each_rebuild_is_an_mlflow_run_with_params_metrics_and_the_pipeline(cata
     assert run.data.params["k"] == "10"
     assert run.data.params["metric"] == "cosine,euclidean"
     assert run.data.params["n_tracks"] == "30"
-    assert run.data.params["genre_weight"] == "0.75" and run.data.params["weight_key"] == "0.5"
+    assert run.data.params["genre_weight"] == "0.5" and run.data.params["weight_key"] == "0.5"
     for name in ("build_seconds", "cosine_mean_topk_similarity", "cosine_genre_precision_at_10",
                  "euclidean_artist_diversity_at_10", "euclidean_catalog_coverage_at_10"):
         assert name in run.data.metrics
