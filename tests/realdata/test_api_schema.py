@@ -70,6 +70,7 @@ def api_schema(api_world, _keep_the_test_connection):
         response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
         assert response.status_code == 200
         _raw_schema.update(json.loads(response.content))
+        _keep_connections_open()  # the test client reconnects Django's handler when it is done
     schema = schemathesis.openapi.from_dict(copy.deepcopy(_raw_schema))
     schema.app = get_wsgi_application()
     schema.location = "/api/schema/"
@@ -80,8 +81,7 @@ def api_schema(api_world, _keep_the_test_connection):
 def _keep_the_test_connection():
     """Django closes the connection at the end of each request; here it holds the test's transaction (as in
     Django's test client, which disconnects the same handler)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    _keep_connections_open()
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
@@ -129,3 +129,8 @@ def test_real_answers_match_the_schema(api_schema, api_world, role_headers):
     for path, method, path_parameters, query in cases:
         case = api_schema[path][method].Case(path_parameters=path_parameters, query=query)
         case.call_and_validate(headers=role_headers)
+
+
+def _keep_connections_open():
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
