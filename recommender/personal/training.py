@@ -58,10 +58,10 @@ def fit_als(weights, params):
     """(user factors, item factors) of implicit's ALS on a users × items weight matrix."""
     from implicit.cpu.als import AlternatingLeastSquares  # deferred: compiled extension, only for training
 
-    model = AlternatingLeastSquares(factors=params["factors"], regularization=params["regularization"],
-                                    iterations=params["iterations"], num_threads=params["threads"],
-                                    random_state=params["random_state"], calculate_training_loss=False)
-    with threadpool_limits(1, "blas"):
+    with threadpool_limits(1, "blas"):  # implicit checks BLAS threads when the model is created
+        model = AlternatingLeastSquares(factors=params["factors"], regularization=params["regularization"],
+                                        iterations=params["iterations"], num_threads=params["threads"],
+                                        random_state=params["random_state"], calculate_training_loss=False)
         model.fit((weights * CONFIDENCE_SCALE).tocsr(), show_progress=False)
     return np.asarray(model.user_factors), np.asarray(model.item_factors)
 
