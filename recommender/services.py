@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from catalog.models import CatalogRevision
 
-from . import storage
+from . import extended, storage
 from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecommenderError
 from .features import fit_features, indexable_tracks, load_catalog
 from .index import METRICS, all_top_k
@@ -82,12 +82,17 @@ def _build(version, params, reporter):
     matrices = fit_features(table, params)
     reporter.stage("neighbours")
     # Cosine on the weighted rows ranks exactly as on their normalised copies (the kernel divides by norms).
-    neighbors = all_top_k(matrices.weighted, params.k, METRICS, n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
-                          progress=lambda done, total: reporter.update(done / total))
+    # More than k are computed and kept in the version's files, so incremental updates can drop tracks.
+    extended_lists = all_top_k(matrices.weighted, extended.extended_width(params.k), METRICS,
+                               n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
+                               progress=lambda done, total: reporter.update(done / total))
+    neighbors = {metric: extended.first_k(result, params.k) for metric, result in extended_lists.items()}
     reporter.stage("quality")
     metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
     reporter.stage("files")
     directory = storage.write_version_files(version.pk, table, matrices)
+    extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    del extended_lists
     reporter.stage("storing")
     for number, metric in enumerate(METRICS):
         storage.write_neighbor_lists(
@@ -96,6 +101,11 @@ def _build(version, params, reporter):
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
     version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
     del neighbors, matrices, table
+    mark_ready(version, params, metrics, reporter, directory)
+
+
+def mark_ready(version, params, metrics, reporter, directory):
+    """Log a built version to MLflow and mark it ready (unless it was expired meanwhile)."""
     reporter.stage("mlflow")
     timings = reporter.timings()
     try:
