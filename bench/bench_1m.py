@@ -1,6 +1,6 @@
 """The index at 1,000,000 tracks: a synthetic catalog drawn from the real one, exact top-k and faiss IVF.
 
-Usage: python bench/bench_1m.py [CSV] [--tracks 1000000] [--sample 5000] [--k 50] [--nlist 4096] [--nprobe 64]
+Usage: python bench/bench_1m.py [CSV] [--tracks 1000000] [--sample 5000] [--k 50] [--nlist 4096] [--nprobe 32,64,128]
                                 [--full]
 
 The synthetic catalog: each track takes a real track's genre labels (drawn with replacement, so genre
@@ -100,17 +100,18 @@ def child(directory, k, sample, nlist, nprobe, full):
             index.train(space[training])
             index.add(space)
             build = time.perf_counter() - started
-            index.nprobe = nprobe
-            started = time.perf_counter()
-            _, found = index.search(space[rows], k + 1)
-            search = time.perf_counter() - started
-        recall = []
-        for row, (ours, theirs) in enumerate(zip(exact[metric], found, strict=True)):
-            theirs = [j for j in theirs if j != rows[row]][:k]
-            recall.append(len(set(ours.tolist()) & set(theirs)) / k)
-        report[f"ivf_{metric}_build_seconds"] = round(build, 1)
-        report[f"ivf_{metric}_search_extrapolated_seconds"] = round(search * n / sample, 0)
-        report[f"ivf_{metric}_recall_at_{k}"] = round(float(np.mean(recall)), 4)
+            report[f"ivf_{metric}_build_seconds"] = round(build, 1)
+            for probes in nprobe:
+                index.nprobe = probes
+                started = time.perf_counter()
+                _, found = index.search(space[rows], k + 1)
+                search = time.perf_counter() - started
+                recall = []
+                for row, (ours, theirs) in enumerate(zip(exact[metric], found, strict=True)):
+                    theirs = [j for j in theirs if j != rows[row]][:k]
+                    recall.append(len(set(ours.tolist()) & set(theirs)) / k)
+                report[f"ivf_{metric}_nprobe{probes}_search_extrapolated_seconds"] = round(search * n / sample, 0)
+                report[f"ivf_{metric}_nprobe{probes}_recall_at_{k}"] = round(float(np.mean(recall)), 4)
         del index, quantizer
     report["peak_rss_mb"] = round(peak_rss_mb(), 0)
     print(json.dumps(report))
@@ -123,12 +124,13 @@ def main():
     parser.add_argument("--sample", type=int, default=5000)
     parser.add_argument("--k", type=int, default=50)
     parser.add_argument("--nlist", type=int, default=4096)
-    parser.add_argument("--nprobe", type=int, default=64)
+    parser.add_argument("--nprobe", default="32,64,128", help="comma-separated nprobe values to measure")
     parser.add_argument("--full", action="store_true", help="run the whole exact build (long)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
-        return child(options.child, options.k, options.sample, options.nlist, options.nprobe, options.full)
+        return child(options.child, options.k, options.sample, options.nlist,
+                     [int(value) for value in options.nprobe.split(",")], options.full)
 
     import django
 
@@ -149,7 +151,7 @@ def main():
         del matrices, table
         load = os.getloadavg()
         command = [sys.executable, __file__, "--child", directory, "--k", str(options.k), "--sample",
-                   str(options.sample), "--nlist", str(options.nlist), "--nprobe", str(options.nprobe),
+                   str(options.sample), "--nlist", str(options.nlist), "--nprobe", options.nprobe,
                    *(["--full"] if options.full else [])]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     report = json.loads(output.strip().splitlines()[-1])
