@@ -49,6 +49,8 @@ def main():
     records = list(read_tracks(TIDYTUESDAY).records.values())
     known = set(Track.objects.values_list("spotify_id", flat=True))
     fresh = random.Random(14).sample([record for record in records if record.spotify_id not in known], options.added)
+    for record in fresh:  # TidyTuesday has no time signature; the crawl fills it the same way
+        record.features["time_signature"] = record.features.get("time_signature") or 4
     try:
         with transaction.atomic():
             upsert_tracks(fresh)

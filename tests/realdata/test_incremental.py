@@ -28,8 +28,13 @@ def new_tracks_from_tidytuesday(count):
     records = list(read_tracks(TIDYTUESDAY).records.values())
     known = set(Track.objects.filter(spotify_id__in=[record.spotify_id for record in records])
                 .values_list("spotify_id", flat=True))
-    fresh = [record for record in records if record.spotify_id not in known]
-    return random.Random(14).sample(fresh, count)
+    fresh = random.Random(14).sample([record for record in records if record.spotify_id not in known], count)
+    for record in fresh:
+        # TidyTuesday has no time signature; the crawl fills it the same way (RECCOBEATS_DEFAULT_TIME_SIGNATURE).
+        record.features.setdefault("time_signature", 4)
+        if record.features["time_signature"] is None:
+            record.features["time_signature"] = 4
+    return fresh
 
 
 def test_an_update_with_2400_new_and_500_hidden_tracks_equals_a_rebuild_with_the_frozen_pipeline(real_catalog):
