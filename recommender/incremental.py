@@ -225,7 +225,8 @@ def merged_lists(data, lists, track_ids, weighted, changes, k):
         boundary_keys, boundary_ids = boundaries[metric]
         ids = np.where(result.indices[kept] >= 0, track_ids[np.maximum(result.indices[kept], 0)], -1)
         keys = result.keys[kept]
-        exact = (keys < boundary_keys[:, None]) | ((keys == boundary_keys[:, None]) & (ids < boundary_ids[:, None]))
+        # The boundary entry itself is known (<=); only tracks ranking behind it may be missing.
+        exact = (keys < boundary_keys[:, None]) | ((keys == boundary_keys[:, None]) & (ids <= boundary_ids[:, None]))
         exact |= np.isnan(boundary_keys)[:, None]
         exact &= ids >= 0
         # A prefix: everything after the first entry that may have been outranked by an unknown track goes.
