@@ -40,9 +40,9 @@ def new_tracks_from_tidytuesday(count):
 def test_an_update_with_2400_new_and_500_hidden_tracks_equals_a_rebuild_with_the_frozen_pipeline(real_catalog):
     base = real_catalog.version
     assert IndexVersion.objects.get(status=IndexVersion.Status.ACTIVE) == base
-    upsert_tracks(new_tracks_from_tidytuesday(2400))
     visible = list(Track.objects.filter(hidden=False).order_by("id").values_list("id", flat=True))
     hidden = random.Random(500).sample(visible, 500)
+    upsert_tracks(new_tracks_from_tidytuesday(2400))
     Track.objects.filter(pk__in=hidden).update(hidden=True)
 
     result = incremental.update_index()
