@@ -163,11 +163,7 @@ def _update(version, active, data, lists, params, reporter):
     history = lineage(active)
     history["changed_since_fit"] += len(changes.added) + len(changes.removed) - changes.changed
     (directory / LINEAGE_FILE).write_text(json.dumps(history))
-    reporter.stage("storing")
-    for number, metric in enumerate(METRICS):
-        storage.write_neighbor_lists(
-            version.pk, metric, table.track_ids, neighbors[metric],
-            progress=lambda done, total, number=number: reporter.update((number + done / total) / len(METRICS)))
+    services.store_neighbor_lists(version, table.track_ids, neighbors, reporter)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
     version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
     version.message = (f"incremental update of version {active.pk}: {len(changes.added)} tracks added or changed, "

@@ -93,15 +93,20 @@ def _build(version, params, reporter):
     directory = storage.write_version_files(version.pk, table, matrices)
     extended.write_extended_lists(directory, table.track_ids, extended_lists)
     del extended_lists
-    reporter.stage("storing")
-    for number, metric in enumerate(METRICS):
-        storage.write_neighbor_lists(
-            version.pk, metric, table.track_ids, neighbors[metric],
-            progress=lambda done, total, number=number: reporter.update((number + done / total) / len(METRICS)))
+    store_neighbor_lists(version, table.track_ids, neighbors, reporter)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
     version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
     del neighbors, matrices, table
     mark_ready(version, params, metrics, reporter, directory)
+
+
+def store_neighbor_lists(version, track_ids, neighbors, reporter):
+    """The "storing" stage: every track's list of both metrics into the database."""
+    reporter.stage("storing")
+    for number, metric in enumerate(METRICS):
+        storage.write_neighbor_lists(
+            version.pk, metric, track_ids, neighbors[metric],
+            progress=lambda done, total, number=number: reporter.update((number + done / total) / len(METRICS)))
 
 
 def mark_ready(version, params, metrics, reporter, directory):
