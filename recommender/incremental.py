@@ -29,7 +29,6 @@ from .index import MARGIN, METRIC_NUMBERS, METRICS, Neighbors, TileSpace
 from .models import IndexVersion
 from .params import IndexParams
 from .progress import ProgressReporter
-from .quality import list_quality
 
 LINEAGE_FILE = "lineage.json"
 
@@ -154,12 +153,8 @@ def _update(version, active, data, lists, params, reporter):
     matrices = frozen_matrices(table, pipeline, data, changes.added)
     reporter.stage("neighbours")
     extended_lists = merged_lists(data, lists, table.track_ids, matrices.weighted, changes, params.k)
-    neighbors = {metric: extended.first_k(result, params.k) for metric, result in extended_lists.items()}
-    reporter.stage("quality")
-    metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
-    reporter.stage("files")
-    directory = storage.write_version_files(version.pk, table, matrices)
-    extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    neighbors, metrics, directory = services.measure_and_write(version, table, matrices, extended_lists, params.k,
+                                                               reporter)
     history = lineage(active)
     history["changed_since_fit"] += len(changes.added) + len(changes.removed) - changes.changed
     (directory / LINEAGE_FILE).write_text(json.dumps(history))

@@ -86,18 +86,24 @@ def _build(version, params, reporter):
     extended_lists = all_top_k(matrices.weighted, extended.extended_width(params.k), METRICS,
                                n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
                                progress=lambda done, total: reporter.update(done / total))
-    neighbors = {metric: extended.first_k(result, params.k) for metric, result in extended_lists.items()}
-    reporter.stage("quality")
-    metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
-    reporter.stage("files")
-    directory = storage.write_version_files(version.pk, table, matrices)
-    extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    neighbors, metrics, directory = measure_and_write(version, table, matrices, extended_lists, params.k, reporter)
     del extended_lists
     store_neighbor_lists(version, table.track_ids, neighbors, reporter)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
     version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
     del neighbors, matrices, table
     mark_ready(version, params, metrics, reporter, directory)
+
+
+def measure_and_write(version, table, matrices, extended_lists, k, reporter):
+    """The "quality" and "files" stages; returns (first-k Neighbors per metric, quality metrics, directory)."""
+    neighbors = {metric: extended.first_k(result, k) for metric, result in extended_lists.items()}
+    reporter.stage("quality")
+    metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
+    reporter.stage("files")
+    directory = storage.write_version_files(version.pk, table, matrices)
+    extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    return neighbors, metrics, directory
 
 
 def store_neighbor_lists(version, track_ids, neighbors, reporter):
