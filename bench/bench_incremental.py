@@ -27,11 +27,33 @@ class Rollback(Exception):
     pass
 
 
+def check(version, incremental):
+    import joblib
+    import numpy as np
+
+    from recommender.features import load_catalog
+    from recommender.index import all_top_k
+    from recommender.models import NeighborList
+
+    table = load_catalog()
+    fitted = incremental.lineage(version)["fitted_version"]
+    pipeline = joblib.load(version.directory.parent / str(fitted) / "pipeline.joblib")
+    expected = all_top_k(incremental.frozen_matrices(table, pipeline).weighted, version.k)
+    for metric, result in expected.items():
+        stored = dict(NeighborList.objects.filter(version=version, metric=metric).values_list("track_id",
+                                                                                           "neighbor_ids"))
+        ours = np.stack([np.frombuffer(bytes(stored[track_id]), dtype=np.int64) for track_id in table.track_ids])
+        differing = int((ours != table.track_ids[result.indices]).any(axis=1).sum())
+        print(f"  check {metric}: {len(stored):,} lists stored, {differing} differ from a frozen full rebuild")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--added", type=int, default=2400)
     parser.add_argument("--hidden", type=int, default=500)
     parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--check", action="store_true",
+                        help="also compare every stored list with a full top-k under the frozen pipeline")
     options = parser.parse_args()
 
     import django
@@ -63,6 +85,8 @@ def main():
             print(f"incremental update, {options.added:,} added + {options.hidden} hidden at "
                   f"{update.n_tracks:,} tracks: {seconds:.1f} s (goal < 5 s); load before {load:.2f}")
             print("  stages: " + ", ".join(f"{name} {value:.2f} s" for name, value in update.timings.items()))
+            if options.check:
+                check(update, incremental)
             if not options.no_rebuild:
                 load = os.getloadavg()[0]
                 started = time.perf_counter()
