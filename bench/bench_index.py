@@ -1,6 +1,10 @@
 """Time the exact top-k index (cosine + euclidean) at full dataset size; check it against scikit-learn.
 
-Usage: python bench/bench_index.py [CSV] [--k 50] [--sample 1000] [--threads N]
+Usage: python bench/bench_index.py [CSV] [--k 50] [--sample 1000] [--threads N] [--rounds 1] [--no-faiss]
+
+In the same run, faiss-cpu's exact ``IndexFlatIP`` (normalised rows) + ``IndexFlatL2`` (weighted rows) top-k
+is timed on the same matrix, alternating with songrec's kernel round by round, and the ratio of the wall
+times is printed, so load from other processes on the machine affects both sides alike.
 Without CSV, the real dataset in ../shared/data is used when present, else a synthetic one of the same size
 (114,000 rows, 114 genres). No database is needed: the CSV is parsed with catalog.importers and the feature
 pipeline is fitted in memory with the default weights.
@@ -34,6 +38,22 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def faiss_child(directory, k, threads):
+    """The reference: faiss exact flat indexes, inner product on unit rows and L2 on weighted rows."""
+    import faiss
+
+    faiss.omp_set_num_threads(threads or os.cpu_count())
+    matrix = np.load(Path(directory) / "weighted.npy")
+    unit = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    cpu_started, started = time.process_time(), time.perf_counter()
+    for index, space in ((faiss.IndexFlatIP(matrix.shape[1]), unit), (faiss.IndexFlatL2(matrix.shape[1]), matrix)):
+        index.add(space)
+        index.search(space, k + 1)
+    print(json.dumps({"seconds": round(time.perf_counter() - started, 2),
+                      "cpu_seconds": round(time.process_time() - cpu_started, 2),
+                      "peak_rss_mb": round(peak_rss_mb(), 1)}))
+
+
 def child(directory, k, threads, separately):
     """Run both metrics on the saved weighted matrix; print timings and peak RSS as JSON.
 
@@ -42,6 +62,7 @@ def child(directory, k, threads, separately):
     from recommender.index import METRICS, all_top_k
 
     matrix = np.load(Path(directory) / "weighted.npy")
+    all_top_k(matrix[:2000], k, METRICS, n_jobs=threads)  # compile (or load) the numba kernels outside the timing
     report, cpu_started = {}, time.process_time()
     started = time.perf_counter()
     if separately:
@@ -89,10 +110,15 @@ def main():
     parser.add_argument("--sample", type=int, default=1000, help="tracks checked against scikit-learn")
     parser.add_argument("--threads", type=int, default=0, help="top-k threads (default: every core)")
     parser.add_argument("--separately", action="store_true", help="time the two metrics one after the other")
+    parser.add_argument("--rounds", type=int, default=1, help="songrec/faiss rounds, alternating")
+    parser.add_argument("--no-faiss", action="store_true", help="skip the faiss-cpu reference")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--faiss-child", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         return child(options.child, options.k, options.threads or None, options.separately)
+    if options.faiss_child:
+        return faiss_child(options.faiss_child, options.k, options.threads or None)
 
     import django
 
@@ -117,11 +143,27 @@ def main():
         np.save(Path(directory) / "weighted.npy", matrices.weighted)
         command = [sys.executable, __file__, "--child", directory, "--k", str(options.k),
                    "--threads", str(options.threads), *(["--separately"] if options.separately else [])]
-        load_before = os.getloadavg()[0]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        report = json.loads(output.strip().splitlines()[-1])
+        faiss_seconds, ours_seconds, loads = [], [], []
+        for _round in range(options.rounds):
+            loads.append(os.getloadavg()[0])
+            output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            report = json.loads(output.strip().splitlines()[-1])
+            ours_seconds.append(report["seconds"])
+            if not options.no_faiss:
+                loads.append(os.getloadavg()[0])
+                reference = subprocess.run(
+                    [sys.executable, __file__, "--faiss-child", directory, "--k", str(options.k), "--threads",
+                     str(options.threads)], check=True, capture_output=True, text=True).stdout
+                reference = json.loads(reference.strip().splitlines()[-1])
+                faiss_seconds.append(reference["seconds"])
+        load_before = max(loads)
         indices = {metric: np.load(Path(directory) / f"{metric}_indices.npy") for metric in ("cosine", "euclidean")}
 
+    if faiss_seconds:
+        print(f"faiss-cpu IndexFlatIP + IndexFlatL2 top-{options.k}: {sum(faiss_seconds):.1f} s wall over "
+              f"{options.rounds} round(s), peak RSS {reference['peak_rss_mb']:.0f} MB; songrec "
+              f"{sum(ours_seconds):.1f} s: ratio songrec/faiss {sum(ours_seconds) / sum(faiss_seconds):.2f} "
+              f"(goal ≤ 0.5); 1-min load averages {', '.join(f'{load:.2f}' for load in loads)}")
     per_metric = (f" (cosine {report['cosine_seconds']:.1f} s, euclidean {report['euclidean_seconds']:.1f} s)"
                   if options.separately else " in one pass")
     print(f"top-{options.k} cosine + euclidean: {report['seconds']:.1f} s wall{per_metric}, "

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -32,8 +32,12 @@ class TrackSerializer(serializers.ModelSerializer):
         fields = ["spotify_id", "name", "artists", "album", "genres", "popularity", "duration_ms", "explicit",
                   "features", "url"]
 
-    def get_artists(self, track) -> list[dict]:
-        return ArtistRefSerializer(track.ordered_artists, many=True).data
+    @extend_schema_field(ArtistRefSerializer(many=True))
+    def get_artists(self, track):
+        # Plain dicts with ArtistRefSerializer's fields: a nested serializer per track cost more than the rest
+        # of a search result's serialisation (issue 14).
+        return [{"id": artist.id, "name": artist.name, "spotify_id": artist.spotify_id}
+                for artist in track.ordered_artists]
 
     def get_genres(self, track) -> list[str]:
         return selectors.genre_names(track)

@@ -1,39 +1,39 @@
 """Exact top-k neighbours of every track, by cosine similarity and by euclidean distance.
 
-The N×N score matrix is never held: rows are processed in blocks (``block_rows`` × N float32, ~180 MB for
-512 rows at 90k tracks), each block is one BLAS matrix product, and its top-k is selected without sorting
-or partitioning whole rows, which at ~20 ns per element would cost minutes:
+The N×N score matrix is never held, nor even a row block of it: the rows are cut into blocks of ``tile``
+rows and every pair of blocks (i ≤ j) is one small BLAS product ``A_i·A_jᵀ`` (1 MB at 512 × 512) whose
+scores are offered, while the tile is still in cache, to bounded per-row heaps of both metrics and of
+*both* row sets — so the product is computed once per pair, half of the full square (see topk_tiles.py).
+A heap is only touched when a score beats that row's worst kept one, which after the first tiles is rare.
 
-1. Columns are split into groups of ``g`` and the maximum of each group is taken (one vectorised pass).
-2. The ``kk`` groups with the largest maxima are found by ``argpartition`` over the group maxima only.
-   Every element of the true top-``kk`` lies in one of those groups: an element outside them is beaten by
-   ``kk`` group maxima, i.e. by ``kk`` distinct elements.
-3. ``argpartition`` over those ``kk × g`` candidates gives the top-``kk`` of the row.
+Each row keeps ``kk = k + 8`` float32 winners; those are re-scored in float64 and sorted, ties by position,
+so float32 rounding can't reorder neighbours whose scores differ by more than ~1e-7 and the result doesn't
+depend on the order tiles ran in. Euclidean ranks by ``a·b − ‖a‖²/2 − ‖b‖²/2`` (= −‖a−b‖²/2) from the same
+product; cosine by ``a·b / (‖a‖‖b‖)``.
 
-The ``kk = k + 8`` float32 winners are then re-scored in float64 and sorted (ties by position), so float32
-rounding can't reorder neighbours whose scores differ by more than ~1e-7. Exactly tied scores (duplicate
-tracks) are resolved deterministically, though not always in favour of the lower position. Euclidean uses the identity
-``argmin ‖a−b‖² = argmax (a·b − ‖b‖²/2)``, folded into the product by one extra column on each side.
-
-Blocks are spread over ``n_jobs`` threads with BLAS limited to one thread each: numpy and BLAS release the
-GIL, and one thread per core beats one multi-threaded BLAS followed by single-threaded selection.
+Block pairs run on ``n_jobs`` threads with BLAS limited to one thread each (numpy, BLAS and the compiled
+selection release the GIL); a pair holds the locks of its two blocks, taken in order, while it feeds heaps.
+Memory: the heaps (n × kk × 8 bytes per metric) and one tile per thread, which does not grow with n.
 """
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from . import topk_tiles
+
 METRICS = ("cosine", "euclidean")
+METRIC_NUMBERS = {"cosine": topk_tiles.COSINE, "euclidean": topk_tiles.EUCLIDEAN}
 # Extra float32 candidates re-scored in float64 before the final cut.
 MARGIN = 8
-GROUP_SIZE = 32
 DEFAULT_BLOCK_ROWS = 512
 # Beyond 2·k, extra candidates so a track with many releases among its neighbours still gets k distinct songs.
 SONG_MARGIN = 20
+RESCORE_ROWS = 4096
 
 
 @dataclass
@@ -46,151 +46,208 @@ class Neighbors:
     metric: str
     indices: np.ndarray
     scores: np.ndarray
+    keys: np.ndarray | None = None
 
 
 def top_k_neighbors(matrix, k, metric="cosine", block_rows=DEFAULT_BLOCK_ROWS, n_jobs=None, progress=None):
     """Exact ``k`` nearest neighbours of every row of ``matrix`` among the other rows, by one metric.
 
-    ``progress(done_rows, total_rows)`` is called from the calling thread after each block.
+    ``progress(done, total)`` is called from the calling thread as blocks finish.
     ``k`` is capped at ``n - 1``. Returns a Neighbors.
     """
     return all_top_k(matrix, k, (metric,), block_rows, n_jobs, progress)[metric]
 
 
 def all_top_k(matrix, k, metrics=METRICS, block_rows=DEFAULT_BLOCK_ROWS, n_jobs=None, progress=None):
-    """Like top_k_neighbors for several metrics at once, sharing one matrix product per block.
+    """Like top_k_neighbors for several metrics at once, sharing one matrix product per block pair.
 
-    Both metrics rank a row's candidates from the same product ``G = A·Bᵀ``: cosine by ``G / ‖b‖`` (the
-    row's own norm is a constant factor), euclidean by ``G − ‖b‖²/2``. Returns {metric: Neighbors}.
+    Returns {metric: Neighbors}.
     """
-    unknown = [metric for metric in metrics if metric not in METRICS]
-    if unknown or not metrics:
-        raise ValueError(f"unknown metric {unknown[0] if unknown else None!r}; expected one of {', '.join(METRICS)}")
+    metrics = checked_metrics(metrics)
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
     n = matrix.shape[0]
     k = max(0, min(int(k), n - 1))
     if k == 0:
         return {metric: Neighbors(metric, np.empty((n, 0), np.int32), np.empty((n, 0), np.float32))
                 for metric in metrics}
-    # Euclidean last: it is ranked in place in the product buffer; cosine needs a second buffer before that.
-    metrics = sorted(set(metrics), key=lambda metric: metric == "euclidean")
-    kernel = _Kernel(matrix, k, metrics)
-    n_jobs = max(1, min(n_jobs or os.cpu_count() or 1, 8))
-    block_rows = max(1, min(block_rows, n))
-    results = {metric: Neighbors(metric, np.empty((n, k), np.int32), np.empty((n, k), np.float32))
-               for metric in metrics}
-    buffers = _ThreadBuffers(block_rows, kernel.padded, 2 if len(metrics) > 1 else 1)
-    done = 0
+    space = TileSpace(matrix, min(k + MARGIN, n - 1), block_rows)
+    # Progress in rows (the share of block pairs done), like the callers expect.
+    space.offer_all_pairs(metrics, n_jobs, progress and (lambda done, total: progress(n * done // total, n)))
+    return space.best(metrics, k, n_jobs=n_jobs)
+
+
+def checked_metrics(metrics):
+    unknown = [metric for metric in metrics if metric not in METRICS]
+    if unknown or not metrics:
+        raise ValueError(f"unknown metric {unknown[0] if unknown else None!r}; expected one of {', '.join(METRICS)}")
+    return tuple(metric for metric in METRICS if metric in metrics)
+
+
+def worker_count(n_jobs):
+    return max(1, min(n_jobs or os.cpu_count() or 1, 8))
+
+
+class TileSpace:
+    """One matrix, its norms and the candidate heaps of every row; the unit the kernels feed.
+
+    Used whole by a full build (``offer_all_pairs``) and partly by incremental updates and shards
+    (``offer_queries``: some rows against every column).
+    """
+
+    def __init__(self, matrix, kk, tile=DEFAULT_BLOCK_ROWS):
+        self.matrix = matrix
+        self.n = n = matrix.shape[0]
+        self.kk = kk
+        self.tile = max(1, min(int(tile), n))
+        self.norms = topk_tiles.row_norms(matrix)
+        squared = self.norms ** 2
+        self.inverse_norms = np.divide(1.0, self.norms, out=np.zeros_like(self.norms),
+                                       where=self.norms > 0).astype(np.float32)
+        self.half_squared = (squared / 2).astype(np.float32)
+        self.scores = np.full((2, n, kk), -np.inf, dtype=np.float32)
+        self.items = np.full((2, n, kk), -1, dtype=np.int32)
+        self.sizes = np.zeros((2, n), dtype=np.int32)
+        self.floor = np.full((2, n), -np.inf, dtype=np.float32)
+        self.no_queries = np.zeros(n, dtype=np.bool_)
+        self._local = threading.local()
+
+    def _buffer(self, rows, columns):
+        if not hasattr(self._local, "buffer"):
+            self._local.buffer = np.empty(self.tile * self.tile, dtype=np.float32)
+        return self._local.buffer[:rows * columns].reshape(rows, columns)
+
+    def offer(self, metrics, rows, column_start, column_stop, *, diagonal=False, column_side=True, query_mask=None):
+        """Compute one product tile and feed it to the heaps (see topk_tiles.select_tile)."""
+        product = self._buffer(len(rows), column_stop - column_start)
+        if diagonal or (len(rows) and rows[-1] - rows[0] == len(rows) - 1):
+            np.matmul(self.matrix[rows[0]:rows[-1] + 1], self.matrix[column_start:column_stop].T, out=product)
+        else:
+            np.matmul(self.matrix[rows], self.matrix[column_start:column_stop].T, out=product)
+        topk_tiles.select_tile(product, rows, column_start, self.inverse_norms, self.half_squared, self.scores,
+                               self.items, self.sizes, self.floor, "cosine" in metrics, "euclidean" in metrics,
+                               diagonal, column_side, self.no_queries if query_mask is None else query_mask)
+
+    def offer_all_pairs(self, metrics, n_jobs=None, progress=None):
+        """Every block pair (i ≤ j) once: the full self-join."""
+        blocks = -(-self.n // self.tile)
+        work = [((i, j), (i, j)) for i, j in _pair_order(blocks)]
+        positions = [np.arange(b * self.tile, min(self.n, (b + 1) * self.tile), dtype=np.int64)
+                     for b in range(blocks)]
+
+        def run(pair):
+            i, j = pair
+            self.offer(metrics, positions[i], int(positions[j][0]), int(positions[j][-1]) + 1, diagonal=i == j)
+
+        _run_locked(work, run, worker_count(n_jobs), progress)
+
+    def offer_queries(self, metrics, queries, *, column_side, n_jobs=None, progress=None):
+        """Rows ``queries`` (positions) against every column; with ``column_side`` the other rows learn
+        of the queries too (queries never receive the column-side offer: their own rows cover it)."""
+        queries = np.asarray(queries, dtype=np.int64)
+        if not len(queries):
+            return
+        mask = np.zeros(self.n, dtype=np.bool_)
+        mask[queries] = True
+        chunks = [queries[start:start + self.tile] for start in range(0, len(queries), self.tile)]
+        tiles = [(start, min(self.n, start + self.tile)) for start in range(0, self.n, self.tile)]
+        # Column-side offers write the column tile's heaps; row-side ones the chunk's.
+        work = [(((0, q), (1, t)) if column_side else ((0, q),), (q, t))
+                for t in range(len(tiles)) for q in range(len(chunks))]
+        work.sort(key=lambda item: (item[1][1] + item[1][0]) % len(tiles))
+
+        def run(pair):
+            q, t = pair
+            self.offer(metrics, chunks[q], *tiles[t], column_side=column_side, query_mask=mask)
+
+        _run_locked(work, run, worker_count(n_jobs), progress)
+
+    def seed(self, metric, rows, candidates):
+        """Put known candidates (positions, −1 = none) into the heaps of ``rows`` before offering tiles."""
+        number = METRIC_NUMBERS[metric]
+        topk_tiles.seed(self.matrix, self.inverse_norms, self.half_squared, self.scores[number], self.items[number],
+                        self.sizes[number], self.floor[number], np.asarray(rows, dtype=np.int64),
+                        np.ascontiguousarray(candidates, dtype=np.int64), number)
+
+    def best(self, metrics, k, rows=None, n_jobs=None, with_keys=False):
+        """{metric: Neighbors} of ``rows`` (default all): the exact best k of each row's candidates.
+
+        ``with_keys``: each Neighbors also gets ``keys``, the float64 sort keys (see topk_tiles._exact).
+        """
+        rows = np.arange(self.n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+        results = {}
+        for metric in metrics:
+            number = METRIC_NUMBERS[metric]
+            indices = np.empty((len(rows), k), dtype=np.int32)
+            scores = np.empty((len(rows), k), dtype=np.float32)
+            keys = np.empty((len(rows), k if with_keys else 0), dtype=np.float64)
+            chunks = [(start, min(len(rows), start + RESCORE_ROWS)) for start in range(0, len(rows), RESCORE_ROWS)]
+
+            def run(chunk, number=number, indices=indices, scores=scores, keys=keys):
+                start, stop = chunk
+                chunk_keys = keys[start:stop] if with_keys else np.empty((stop - start, k), dtype=np.float64)
+                topk_tiles.rescore(self.matrix, self.norms, rows[start:stop], self.items[number],
+                                   self.sizes[number], number, k, indices[start:stop], scores[start:stop],
+                                   chunk_keys)
+
+            with ThreadPoolExecutor(max_workers=worker_count(n_jobs)) as pool:
+                list(pool.map(run, chunks))
+            results[metric] = Neighbors(metric, indices, scores, keys if with_keys else None)
+        return results
+
+    def forget(self, metric, rows):
+        """Empty one metric's heaps of ``rows`` (to compute them again from scratch)."""
+        self.sizes[METRIC_NUMBERS[metric], rows] = 0
+        self.floor[METRIC_NUMBERS[metric], rows] = -np.inf
+
+
+def _pair_order(blocks):
+    """Block pairs (i ≤ j) diagonal by diagonal — each row's heap fills from its own block first — with
+    neighbouring entries sharing no block, so two threads rarely wait on each other's locks."""
+    order = []
+    for offset in range(blocks):
+        starts = list(range(0, blocks - offset))
+        for parity in (0, 1):
+            order.extend((i, i + offset) for i in starts if (i // max(1, offset)) % 2 == parity)
+    return order
+
+
+def _run_locked(work, run, n_jobs, progress):
+    """Run ``run(payload)`` for each (lock keys, payload) on ``n_jobs`` threads, holding the keys' locks."""
+    locks = {}
+    for keys, _payload in work:
+        for key in keys:
+            locks.setdefault(key, threading.Lock())
+    total, done = len(work), 0
+
+    def task(item):
+        keys, payload = item
+        held = [locks[key] for key in sorted(set(keys))]
+        for lock in held:
+            lock.acquire()
+        try:
+            run(payload)
+        finally:
+            for lock in reversed(held):
+                lock.release()
+
     # One BLAS thread per worker; with a single worker BLAS may use every core itself.
     with threadpool_limits(limits=1 if n_jobs > 1 else None, user_api="blas"):
         with ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="top-k") as pool:
-            futures = {pool.submit(kernel.block, start, min(n, start + block_rows), buffers): start
-                       for start in range(0, n, block_rows)}
-            for future in as_completed(futures):
-                start = futures[future]
-                for metric, (indices, scores) in future.result().items():
-                    results[metric].indices[start:start + len(indices)] = indices
-                    results[metric].scores[start:start + len(scores)] = scores
-                done += min(n, start + block_rows) - start
-                if progress is not None:
-                    progress(done, n)
-    return results
+            step = max(1, total // 200)
+            for done, _ in enumerate(pool.map(task, work), start=1):
+                if progress is not None and (done % step == 0 or done == total):
+                    progress(done, total)
+    return done
 
 
-class _ThreadBuffers:
-    """Reusable score buffers per worker thread, so blocks don't page-fault fresh memory each time."""
-
-    def __init__(self, rows, columns, count):
-        self.rows, self.columns, self.count = rows, columns, count
-        self.local = threading.local()
-
-    def buffers(self):
-        if not hasattr(self.local, "buffers"):
-            self.local.buffers = [np.empty((self.rows, self.columns), dtype=np.float32) for _ in range(self.count)]
-        return self.local.buffers
-
-
-class _Kernel:
-    def __init__(self, matrix, k, metrics):
-        n, _ = matrix.shape
-        self.n, self.k, self.metrics = n, k, metrics
-        self.kk = min(k + MARGIN, n - 1)
-        # Groups must outnumber kk or step 2 selects every group; small catalogs fall back to g=1 (plain rows).
-        self.group = max(1, min(GROUP_SIZE, n // (4 * self.kk)))
-        self.groups = -(-n // self.group)
-        self.padded = self.groups * self.group
-        self.matrix = matrix
-        # Padding columns are zero rows (cheap, finite products), overwritten with -inf after each product.
-        self.columns = np.zeros((self.padded, matrix.shape[1]), dtype=np.float32)
-        self.columns[:n] = matrix
-        squared = np.zeros(self.padded, dtype=np.float64)
-        squared[:n] = np.einsum("ij,ij->i", matrix, matrix, dtype=np.float64)
-        norms = np.sqrt(squared)
-        self.norms = norms[:n]  # float64, for exact cosine re-scoring
-        self.inverse_norms = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0).astype(np.float32)
-        self.half_squared = (squared / 2).astype(np.float32)
-        self.offsets = np.arange(self.group, dtype=np.int64) * self.groups
-
-    def block(self, start, stop, buffers):
-        rows = stop - start
-        spaces = [buffer[:rows] for buffer in buffers.buffers()]
-        products = spaces[0]
-        np.matmul(self.matrix[start:stop], self.columns.T, out=products)
-        results = {}
-        for metric in self.metrics:
-            if metric == "cosine":
-                scores = spaces[-1] if len(self.metrics) > 1 else products
-                np.multiply(products, self.inverse_norms, out=scores)
-            else:
-                scores = products
-                np.subtract(products, self.half_squared, out=scores)
-            scores[:, self.n:] = -np.inf
-            scores[np.arange(rows), np.arange(start, stop)] = -np.inf  # a track is not its own neighbour
-            results[metric] = self._rescore(metric, start, stop, self._top_candidates(scores))
-        return results
-
-    def _top_candidates(self, scores):
-        """Column positions of each row's kk best float32 scores (unordered)."""
-        rows, kk = scores.shape[0], self.kk
-        if self.group == 1:
-            return np.argpartition(scores, -kk, axis=1)[:, -kk:]
-        # Group j holds columns j, j + groups, j + 2·groups, …: a strided view, so the max is a plain
-        # element-wise maximum of ``group`` contiguous slabs.
-        group_max = scores.reshape(rows, self.group, self.groups).max(axis=1)
-        best_groups = np.argpartition(group_max, -kk, axis=1)[:, -kk:]
-        columns = (best_groups[:, :, None] + self.offsets[None, None, :]).reshape(rows, -1)
-        values = np.take_along_axis(scores, columns, axis=1)
-        best = np.argpartition(values, -kk, axis=1)[:, -kk:]
-        return np.take_along_axis(columns, best, axis=1)
-
-    def _rescore(self, metric, start, stop, candidates):
-        """Exact float64 scores of the candidates; the best k per row, equal scores ordered by position."""
-        queries = self.matrix[start:stop].astype(np.float64)
-        others = self.matrix[candidates].astype(np.float64)  # rows × kk × d
-        if metric == "cosine":
-            dots = np.einsum("rd,rkd->rk", queries, others)
-            denominator = self.norms[start:stop, None] * self.norms[candidates]
-            exact = np.divide(dots, denominator, out=np.zeros_like(dots), where=denominator > 0)
-            order_key = -exact
-        else:
-            # The difference form (not ‖a‖² + ‖b‖² − 2a·b) keeps duplicates at exactly 0.
-            difference = others - queries[:, None, :]
-            exact = np.einsum("rkd,rkd->rk", difference, difference)
-            order_key = exact
-        order = np.lexsort((candidates, order_key), axis=1)[:, :self.k]
-        indices = np.take_along_axis(candidates, order, axis=1).astype(np.int32)
-        best = np.take_along_axis(exact, order, axis=1)
-        if metric == "euclidean":
-            best = np.sqrt(best)
-        return indices, best.astype(np.float32)
-
-
-def distinct_songs(neighbors, songs, k, chunk_rows=8192):
+def distinct_songs(neighbors, songs, k, chunk_rows=8192, rows=None):
     """Each row's first ``k`` neighbours that are of a song not yet in the list nor the row's own song.
 
     ``neighbors`` holds more than ``k`` candidates per row (see ``candidates_for``); ``songs`` numbers each
     row's song (releases of one song share a number). Rows left with fewer than ``k`` distinct songs are
-    padded with index -1 and score NaN; ``valid_counts`` gives the real length of each.
+    padded with index -1 and score NaN; ``valid_counts`` gives the real length of each. Candidates -1 (the
+    padding of a shorter list) are skipped. ``rows``: the positions of ``neighbors``' rows among all tracks, when
+    they are not all of them in order (a shard of a distributed build).
     """
     n, kk = neighbors.indices.shape
     k = min(k, kk)
@@ -208,7 +265,8 @@ def distinct_songs(neighbors, songs, k, chunk_rows=8192):
         first_sorted[:, 1:] = by_song[:, 1:] != by_song[:, :-1]
         first = np.empty_like(first_sorted)
         np.put_along_axis(first, order, first_sorted, axis=1)
-        keep = first & (candidate_songs != songs[start:stop, None])
+        own = songs[start:stop] if rows is None else songs[np.asarray(rows)[start:stop]]
+        keep = first & (candidate_songs != own[:, None]) & (candidates >= 0)
         # Kept candidates first, in their original (best-first) order.
         chosen = np.argsort(~keep, axis=1, kind="stable")[:, :k]
         valid = np.take_along_axis(keep, chosen, axis=1)

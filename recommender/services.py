@@ -16,15 +16,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import CatalogRevision
 
-from . import storage
+from . import extended, storage
 from .build_lock import BuildLock
 from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecommenderError
 from .features import fit_features, indexable_tracks, load_catalog
-from .index import METRICS, all_top_k, candidates_for, distinct_songs
+from .index import METRICS, all_top_k, distinct_songs
 from .models import IndexVersion
 from .params import IndexParams
 from .progress import ProgressReporter
@@ -33,6 +34,8 @@ from .tracking import log_build
 
 logger = logging.getLogger(__name__)
 Status = IndexVersion.Status
+# The message a sharded build (recommender.distributed) carries while it runs; see expire_dead_builds.
+DISTRIBUTED_BUILD = "distributed rebuild"
 
 
 @dataclass
@@ -103,24 +106,43 @@ def _build(version, params, reporter):
     matrices = fit_features(table, params)
     reporter.stage("neighbours")
     # Cosine on the weighted rows ranks exactly as on their normalised copies (the kernel divides by norms).
-    # More candidates than k, so k distinct songs (never the track's own) remain once releases are folded.
-    candidates = all_top_k(matrices.weighted, candidates_for(params.k), METRICS,
-                           n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
-                           progress=lambda done, total: reporter.update(done / total))
-    neighbors = {metric: distinct_songs(result, table.songs, params.k) for metric, result in candidates.items()}
-    del candidates
+    # More than k are computed and kept in the version's files: k distinct songs (never the track's own) must
+    # remain once releases are folded, and incremental updates can take tracks out.
+    extended_lists = all_top_k(matrices.weighted, extended.extended_width(params.k), METRICS,
+                               n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
+                               progress=lambda done, total: reporter.update(done / total))
+    neighbors, metrics, directory = measure_and_write(version, table, matrices, extended_lists, params.k, reporter)
+    del extended_lists
+    store_neighbor_lists(version, table.track_ids, neighbors, reporter)
+    version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
+    version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
+    del neighbors, matrices, table
+    mark_ready(version, params, metrics, reporter, directory)
+
+
+def measure_and_write(version, table, matrices, extended_lists, k, reporter):
+    """The "quality" and "files" stages; returns (each track's first k distinct songs per metric, quality metrics,
+    directory)."""
+    neighbors = {metric: distinct_songs(result, table.songs, k) for metric, result in extended_lists.items()}
     reporter.stage("quality")
     metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
     reporter.stage("files")
     directory = storage.write_version_files(version.pk, table, matrices)
+    extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    return neighbors, metrics, directory
+
+
+def store_neighbor_lists(version, track_ids, neighbors, reporter):
+    """The "storing" stage: every track's list of both metrics into the database."""
     reporter.stage("storing")
     for number, metric in enumerate(METRICS):
         storage.write_neighbor_lists(
-            version.pk, metric, table.track_ids, neighbors[metric],
+            version.pk, metric, track_ids, neighbors[metric],
             progress=lambda done, total, number=number: reporter.update((number + done / total) / len(METRICS)))
-    version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
-    version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
-    del neighbors, matrices, table
+
+
+def mark_ready(version, params, metrics, reporter, directory):
+    """Log a built version to MLflow and mark it ready (unless it was expired meanwhile)."""
     reporter.stage("mlflow")
     timings = reporter.timings()
     try:
@@ -184,9 +206,13 @@ def expire_dead_builds(lock):
     if not lock.held:
         return []
     dead = IndexVersion.objects.filter(status=Status.BUILDING)
+    silent = Q(heartbeat_at__lt=timezone.now() - timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS))
     if not lock.supported:
-        dead = dead.filter(
-            heartbeat_at__lt=timezone.now() - timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS))
+        dead = dead.filter(silent)
+    else:
+        # A sharded build (recommender.distributed) has no single process to hold the lock: its workers'
+        # heartbeats say whether it is alive.
+        dead = dead.exclude(Q(message__startswith=DISTRIBUTED_BUILD) & ~silent)
     expired = []
     for version in dead:
         message = (f"stopped without finishing (its builder died); last heartbeat "

@@ -168,19 +168,21 @@ def forget_version_data(version_id=None):
             _cache.pop(version_id, None)
 
 
-def write_neighbor_lists(version_id, metric, track_ids, neighbors, progress=None):
+def write_neighbor_lists(version_id, metric, track_ids, neighbors, progress=None, owners=None):
     """Store every track's neighbour list (COPY on PostgreSQL, bulk_create elsewhere).
 
-    ``progress(done, total)`` is called between chunks.
+    ``progress(done, total)`` is called between chunks. ``owners``: the track ids the rows of ``neighbors``
+    belong to when they are not all of ``track_ids`` (a shard's rows; indices still point into track_ids).
     """
-    ids = track_ids[neighbors.indices] if neighbors.indices.size else np.empty((len(track_ids), 0), np.int64)
+    owners = track_ids if owners is None else owners
+    ids = track_ids[neighbors.indices] if neighbors.indices.size else np.empty((len(owners), 0), np.int64)
     ids = np.ascontiguousarray(ids, dtype=np.int64)
     scores = np.ascontiguousarray(neighbors.scores, dtype=np.float32)
     lengths = valid_counts(neighbors)  # rows short of k distinct songs are padded; store only the real part
-    total = len(track_ids)
+    total = len(owners)
     for start in range(0, total, COPY_CHUNK_ROWS):
         stop = min(total, start + COPY_CHUNK_ROWS)
-        rows = ((version_id, metric, int(track_ids[i]), ids[i, :lengths[i]].tobytes(),
+        rows = ((version_id, metric, int(owners[i]), ids[i, :lengths[i]].tobytes(),
                  scores[i, :lengths[i]].tobytes()) for i in range(start, stop))
         if connection.vendor == "postgresql":
             _copy_rows(rows)

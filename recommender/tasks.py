@@ -2,9 +2,9 @@
 
 import logging
 
-from celery import shared_task
+from celery import chord, shared_task
 
-from . import services
+from . import distributed, incremental, services
 from .errors import RebuildError, RebuildInProgress
 from .params import IndexParams
 
@@ -13,7 +13,9 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="recommender.tasks.rebuild_index", acks_late=True, ignore_result=False)
 def rebuild_index(*_previous_results, force=False, **overrides):
-    """Rebuild the index when the catalog or parameters changed since the active version (``force`` always).
+    """Bring the index up to date with the catalog: nothing when it is, else an incremental update of the
+    active version, or a full rebuild when the parameters changed or the pipeline is due a refit (see
+    recommender.incremental); ``force`` always rebuilds fully.
 
     Safe to call with no arguments and to chain after another task (a chained parent's result arrives as a
     positional argument and is ignored). Idempotent: a repeat finds the active version up to date and skips.
@@ -21,7 +23,7 @@ def rebuild_index(*_previous_results, force=False, **overrides):
     """
     try:
         params = IndexParams.from_settings(**overrides)
-        result = services.rebuild_index(params, if_stale=not force)
+        result = services.rebuild_index(params) if force else incremental.refresh_index(params)
     except RebuildInProgress as error:
         logger.info("rebuild_index skipped: %s", error)
         return {"status": "skipped", "reason": str(error)}
@@ -33,4 +35,40 @@ def rebuild_index(*_previous_results, force=False, **overrides):
         return {"status": "skipped", "reason": result.reason, "version": version.pk}
     return {"status": "built", "version": version.pk, "active": result.activated, "tracks": version.n_tracks,
             "seconds": version.timings.get("total"), "mlflow_run_id": version.mlflow_run_id,
-            "pruned": result.pruned}
+            "pruned": result.pruned, "how": result.reason or "full rebuild"}
+
+
+def start_distributed_rebuild(params=None, shard_rows=None):
+    """Write a new version's vectors, then queue its shards and the activation as a chord; (version, shards)."""
+    version, shards = distributed.prepare_build(params, shard_rows)
+    chord([compute_index_shard.si(version.pk, start, stop) for start, stop in shards])(
+        finish_distributed_rebuild.si(version.pk, shards))
+    return version, shards
+
+
+@shared_task(name="recommender.tasks.rebuild_index_distributed", acks_late=True, ignore_result=False)
+def rebuild_index_distributed(shard_rows=None, **overrides):
+    """Queue a distributed rebuild (see recommender.distributed); returns at once with the version id."""
+    try:
+        version, shards = start_distributed_rebuild(IndexParams.from_settings(**overrides), shard_rows)
+    except RebuildInProgress as error:
+        return {"status": "skipped", "reason": str(error)}
+    return {"status": "queued", "version": version.pk, "shards": len(shards)}
+
+
+# A worker killed mid-shard gives the message back to the queue (another worker runs the shard again).
+@shared_task(name="recommender.tasks.compute_index_shard", acks_late=True, reject_on_worker_lost=True)
+def compute_index_shard(version_id, start, stop):
+    return distributed.compute_shard(version_id, start, stop)
+
+
+@shared_task(name="recommender.tasks.finish_distributed_rebuild", bind=True, acks_late=True,
+             reject_on_worker_lost=True, max_retries=60)
+def finish_distributed_rebuild(self, version_id, shards):
+    """The chord's callback; waits (retries) while a re-run shard is still missing."""
+    try:
+        result = distributed.finish_build(version_id, [tuple(shard) for shard in shards])
+    except distributed.ShardsMissing as error:
+        raise self.retry(exc=error, countdown=2) from None
+    return {"status": "skipped" if result.skipped else "built", "version": result.version.pk,
+            "active": result.activated}

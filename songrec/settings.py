@@ -243,6 +243,12 @@ RECOMMENDER_INDEX_THREADS = env.int("RECOMMENDER_INDEX_THREADS", default=0)
 RECOMMENDER_REBUILD_STALE_SECONDS = env.int("RECOMMENDER_REBUILD_STALE_SECONDS", default=600)
 # Multi-seed target_* re-ranking: score penalty per standard deviation away from the target.
 RECOMMENDER_TARGET_WEIGHT = env.float("RECOMMENDER_TARGET_WEIGHT", default=0.1)
+# Nightly refresh (issue 14): incremental updates keep the fitted pipeline until it is this many days old or
+# this share of the catalog changed since the fit; then the pipeline is refitted by a full rebuild.
+RECOMMENDER_REFIT_DAYS = env.int("RECOMMENDER_REFIT_DAYS", default=7)
+RECOMMENDER_REFIT_DRIFT = env.float("RECOMMENDER_REFIT_DRIFT", default=0.1)
+# Row blocks per Celery shard of a distributed rebuild (rebuild_index --shards / recommender.tasks).
+RECOMMENDER_SHARD_ROWS = env.int("RECOMMENDER_SHARD_ROWS", default=20_000)
 
 # --- listeners (recommender.personal) ------------------------------------------------
 # Uploads of Spotify account-data exports: the largest file accepted, and the zip limits (total uncompressed

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.console import is_terminal, progress_bar
 from catalog.models import AUDIO_FEATURES
 
-from ... import services
+from ... import incremental, services, tasks
 from ...errors import RecommenderError
 from ...params import MAX_K, IndexParams
 from ...progress import STAGE_LABELS
@@ -34,6 +34,12 @@ class Command(BaseCommand):
                             help=f"weight of one audio feature ({', '.join(AUDIO_FEATURES)}); repeatable")
         parser.add_argument("--no-activate", action="store_true", help="build, but keep the current version active")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument("--incremental", action="store_true",
+                            help="update the active version with the catalog's changes (its pipeline kept), or "
+                                 "rebuild fully when the parameters changed or the catalog drifted")
+        parser.add_argument("--distributed", action="store_true",
+                            help="queue the rebuild as row shards for the Celery workers (a chord) and return")
+        parser.add_argument("--shard-rows", type=int, help="rows per shard with --distributed")
 
     def handle(self, *args, **options):
         try:
@@ -65,9 +71,14 @@ class Command(BaseCommand):
             bar.set_description_str(label, refresh=False)
             bar.update(round(fraction * 100) - bar.n)
 
+        if options["distributed"]:
+            return self.queue_distributed(params, options["shard_rows"])
         try:
-            result = services.rebuild_index(params, if_stale=options["if_stale"],
-                                            activate=not options["no_activate"], progress=progress)
+            if options["incremental"]:
+                result = incremental.refresh_index(params, progress=progress)
+            else:
+                result = services.rebuild_index(params, if_stale=options["if_stale"],
+                                                activate=not options["no_activate"], progress=progress)
         except RecommenderError as error:
             raise CommandError(str(error)) from None
         except KeyboardInterrupt:
@@ -77,6 +88,14 @@ class Command(BaseCommand):
                 bar.close()
         self.stdout.write(self.summary(result))
 
+    def queue_distributed(self, params, shard_rows):
+        try:
+            version, shards = tasks.start_distributed_rebuild(params, shard_rows)
+        except RecommenderError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Index version {version.pk}: {len(shards)} shards queued for the Celery workers; "
+                          f"it becomes active when the last one is done (see /index/).")
+
     def summary(self, result):
         version = result.version
         if result.skipped:
@@ -85,6 +104,7 @@ class Command(BaseCommand):
         precision = " / ".join(f"{metric} {values['genre_precision_at_10']:.3f}" for metric, values in metrics.items())
         timings = version.timings
         state = "now active" if result.activated else "ready (not activated)"
+        state += f" ({result.reason})" if result.reason else ""
         mlflow = f"MLflow run {version.mlflow_run_id}" if version.mlflow_run_id else version.message
         pruned = f"; pruned version(s) {', '.join(map(str, result.pruned))}" if result.pruned else ""
         return (f"Index version {version.pk} {state}: {version.n_tracks:,} tracks, k={version.k}, "

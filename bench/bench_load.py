@@ -1,0 +1,183 @@
+"""Bounded load test on the loopback: gunicorn + N clients for T seconds, the mixed workload vs a trivial one.
+
+Usage: python bench/bench_load.py [--clients 20] [--seconds 20] [--workers 4] [--port 8800] [--max-requests 20000]
+                                  [--only search,track,similar,recommend] [--no-preload]
+
+Starts gunicorn with songrec/gunicorn_conf.py (the app, search index and index files loaded before forking,
+gc frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog with an active index version
+(e.g. after bench_recommend.py or ``make data index``). Then, for T seconds or at most --max-requests
+requests each: a trivial endpoint (a static file served by WhiteNoise), then the mix — search API, track page,
+similar API, multi-seed recommendations, in equal shares — from N client threads with keep-alive
+connections. Prints requests/s, p50/p95/p99 per kind, the 1-minute load average, and the ratio of the mix's
+p50 to the trivial endpoint's. The clients run on the same cores as the server: compare runs, not machines.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
+KINDS = ("search", "track", "similar", "recommend")
+
+
+def workload(seed=0, size=3000):
+    """(kind, path) requests drawn from the catalog: real names with a typo, indexed tracks, 3-seed lists."""
+    import django
+
+    django.setup()
+    from catalog.models import Track
+    from recommender import selectors, storage
+
+    version = selectors.active_version()
+    if version is None:
+        sys.exit("no active index version in DATABASE_URL: import the dataset and build the index first")
+    data = storage.version_data(version.pk)
+    rng = random.Random(seed)
+    ids = rng.sample(data.track_ids.tolist(), min(size, len(data)))
+    tracks = {track.pk: track for track in Track.objects.filter(pk__in=ids).prefetch_related("artists")}
+    requests = {kind: [] for kind in KINDS}
+    for track_id in ids:
+        track = tracks[track_id]
+        artist = track.artists.all()[0].name if track.artists.all() else ""
+        query = f"{artist} {track.name}"[:40]
+        if len(query) > 6:
+            position = rng.randrange(1, len(query) - 1)
+            query = query[:position] + query[position + 1:]  # one typo
+        requests["search"].append(f"/api/tracks/?q={quote(query)}&limit=20")
+        requests["track"].append(f"/tracks/{track.spotify_id}/")
+        requests["similar"].append(f"/api/tracks/{track.spotify_id}/similar/?k=10")
+        seeds = ",".join(tracks[other].spotify_id for other in rng.sample(ids, 3))
+        requests["recommend"].append(f"/api/recommendations/?seed_tracks={seeds}&limit=20")
+    return requests
+
+
+def run_clients(port, paths, clients, seconds, max_requests):
+    """Hit ``paths`` (list of (kind, path)) round-robin from ``clients`` threads; {kind: [latencies]}, errors."""
+    latencies, errors, lock = {}, [], threading.Lock()
+    deadline = time.monotonic() + seconds
+    counter = iter(range(max_requests))
+
+    def client(number):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local = []
+        offset = number * 7919
+        while time.monotonic() < deadline:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                break
+            kind, path = paths[(offset + index) % len(paths)]
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors.append((path, response.status))
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException) as error:
+                errors.append((path, repr(error)))
+                connection.close()
+                continue
+            local.append((kind, time.perf_counter() - started))
+        with lock:
+            for kind, seconds_taken in local:
+                latencies.setdefault(kind, []).append(seconds_taken)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors, time.perf_counter() - started
+
+
+def report(label, latencies, errors, elapsed):
+    everything = np.concatenate([np.asarray(values) for values in latencies.values()]) * 1000
+    load = os.getloadavg()[0]
+    print(f"{label}: {len(everything):,} requests in {elapsed:.1f} s = {len(everything) / elapsed:,.0f} req/s; "
+          f"p50 {np.percentile(everything, 50):.1f} ms, p95 {np.percentile(everything, 95):.1f} ms, "
+          f"p99 {np.percentile(everything, 99):.1f} ms; {len(errors)} errors; load {load:.2f}")
+    if len(latencies) > 1:
+        for kind, values in sorted(latencies.items()):
+            values = np.asarray(values) * 1000
+            print(f"  {kind:<10} n={len(values):>6,}  p50 {np.percentile(values, 50):6.1f} ms  "
+                  f"p95 {np.percentile(values, 95):6.1f} ms  p99 {np.percentile(values, 99):6.1f} ms")
+    for path, status in errors[:5]:
+        print(f"  error: {status} {path}")
+    return np.percentile(everything, 50), len(everything) / elapsed
+
+
+def start_server(port, workers, preload):
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "DEBUG": "0",
+           "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "songrec" / "gunicorn_conf.py"), "songrec.wsgi"]
+    if not preload:
+        command.append("--no-preload")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/static/recommender/index_status.js")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                sys.exit(f"gunicorn exited: {process.stderr.read()[-2000:]}")
+            time.sleep(0.5)
+    process.terminate()
+    sys.exit("gunicorn did not answer within 120 s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8800)
+    parser.add_argument("--max-requests", type=int, default=20_000, help="per phase")
+    parser.add_argument("--only", default=",".join(KINDS), help="comma-separated kinds for the mix")
+    parser.add_argument("--no-preload", action="store_true", help="gunicorn without preloading (for comparison)")
+    options = parser.parse_args()
+    kinds = [kind for kind in options.only.split(",") if kind in KINDS]
+    requests = workload()
+    mix = [(kind, path) for group in zip(*(requests[kind] for kind in kinds), strict=True)
+           for kind, path in zip(kinds, group, strict=True)]
+    static = [("static", path) for path in ["/static/recommender/index_status.js"] * 100]
+    print(f"load before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}; {options.clients} clients, "
+          f"{options.workers} gunicorn workers, {options.seconds:.0f} s per phase, 127.0.0.1:{options.port}")
+    started = time.perf_counter()
+    server = start_server(options.port, options.workers, not options.no_preload)
+    print(f"gunicorn up in {time.perf_counter() - started:.1f} s (preload: {not options.no_preload})")
+    try:
+        # The first request of each kind per worker (imports, caches) is not what is measured.
+        run_clients(options.port, mix[:200], options.clients, 10, 200)
+        trivial_p50, trivial_rate = report("trivial (static file)", *run_clients(
+            options.port, static, options.clients, options.seconds, options.max_requests))
+        mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *run_clients(
+            options.port, mix, options.clients, options.seconds, options.max_requests))
+        print(f"mix vs trivial: p50 {mix_p50 / trivial_p50:.1f}×, throughput {mix_rate / trivial_rate:.2f}× "
+              f"(goal: ≥ 200 req/s for the mix with p95 < 100 ms)")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Extended neighbour lists: more than k neighbours per track, kept beside a version's vectors for updates.
+
+A version's ``extended_<metric>.npy`` (int64 track ids, n × width, −1 padded) holds each track's best
+neighbours as an exact *prefix*: every track missing from a row's list ranks behind the row's last entry
+(ties broken by lower track id), unless the list already holds every other track. Incremental updates rely
+on that invariant: taking out hidden tracks leaves a shorter exact prefix, new tracks are merged by score,
+and a row whose prefix drops below k is recomputed against every track.
+"""
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .index import METRICS, candidates_for
+
+
+def extended_width(k):
+    """Neighbours kept per track: enough that k distinct songs remain once releases are folded (``candidates_for``),
+    which also leaves room for hiding a few tracks before a row has to be recomputed."""
+    return candidates_for(k)
+
+
+def file_name(metric):
+    return f"extended_{metric}.npy"
+
+
+def write_extended_lists(directory, track_ids, neighbors):
+    """Save {metric: Neighbors} (positions into ``track_ids``, −1 = none) as track-id lists, atomically."""
+    directory = Path(directory)
+    for metric, result in neighbors.items():
+        ids = np.where(result.indices >= 0, track_ids[np.maximum(result.indices, 0)], -1).astype(np.int64)
+        temporary = directory / f".{file_name(metric)}.tmp.npy"
+        np.save(temporary, ids)
+        os.replace(temporary, directory / file_name(metric))
+
+
+def read_extended_lists(directory):
+    """{metric: int64 track-id lists} of a version, or None when it was built without them."""
+    directory = Path(directory)
+    if not all((directory / file_name(metric)).is_file() for metric in METRICS):
+        return None
+    return {metric: np.load(directory / file_name(metric)) for metric in METRICS}
