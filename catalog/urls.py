@@ -1,6 +1,4 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from . import views
 from .crawl import views as crawl_views
@@ -12,5 +10,5 @@ urlpatterns = [
     path("artists/<int:pk>/", views.artist_detail, name="artist"),
     path("crawl/", crawl_views.crawl_status, name="crawl_status"),
     # Browsers and tools that ask for /favicon.ico without reading the page's <link rel="icon">.
-    path("favicon.ico", RedirectView.as_view(url=static("songrec/favicon.svg"), permanent=True), name="favicon"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

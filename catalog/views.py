@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 
 from . import selectors
 from .feature_display import describe_key, feature_rows, format_duration
@@ -55,3 +56,8 @@ def artist_detail(request, pk):
     context = {"artist": artist, "page": page, "track_total": page.paginator.count,
                "genres": [row["genres__name"] for row in genres]}
     return render(request, "catalog/artist_detail.html", context)
+
+
+def favicon(request):
+    """The icon's hashed static address, looked up per request: it only exists once collectstatic has run."""
+    return redirect(static("songrec/favicon.svg"), permanent=True)
