@@ -35,7 +35,7 @@ def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPL
 def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
     if is_api_request(request):
         return JsonResponse({"detail": "Not found."}, status=404)
-    return error_response(request, 404, _message(exception, "There is nothing at this address."))
+    return render(request, "404.html", {"request_path": request.path}, status=404)
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):

@@ -71,8 +71,9 @@ def test_artists_list_with_track_counts(client, tracks):
 
 
 def test_writes_are_not_allowed(client, tracks):
-    assert client.post("/api/tracks/", {"name": "x"}).status_code in (403, 405)
-    assert client.delete("/api/tracks/0DiWol3AO6WpXZgp0goxAV/").status_code in (403, 405)
+    # Anonymous: 401 (sign in first) or 405 (no such method), never a write.
+    assert client.post("/api/tracks/", {"name": "x"}).status_code in (401, 405)
+    assert client.delete("/api/tracks/0DiWol3AO6WpXZgp0goxAV/").status_code in (401, 405)
 
 
 def test_openapi_schema_and_docs_are_served_offline(client, db):

@@ -111,7 +111,7 @@ def test_the_index_page_shows_the_active_version_metrics_and_versions(client, ac
     assert f"version {active.pk}</strong>" in content
     assert "genre_precision_at_10" in content and "catalog_coverage_at_10" in content
     assert active.mlflow_run_id in content
-    assert "computing cosine and euclidean neighbours" in content and "width: 25%" in content
+    assert "computing cosine and euclidean neighbours" in content and '<rect id="build-bar" width="25"' in content
     assert "mlflow ui --backend-store-uri" in content
 
 

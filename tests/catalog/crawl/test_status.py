@@ -120,7 +120,7 @@ def test_the_status_api_reports_schedule_and_cursor(client, credentials):
 
 
 def test_only_staff_may_start_a_crawl(client, credentials):
-    assert client.post("/api/crawl-runs/start/").status_code == 403
+    assert client.post("/api/crawl-runs/start/").status_code == 401  # anonymous: sign in first
     client.force_login(UserFactory())
     assert client.post("/api/crawl-runs/start/").status_code == 403
 

@@ -150,10 +150,11 @@ def test_log_in_and_rate_a_whole_task_by_keyboard(browser, site):
 
     browser.press("\ue007")
     browser.wait_for("return location.pathname !== arguments[0] && document.readyState === 'complete'", task_path)
-    task_id = int(task_path.strip("/").split("/")[-1])
-    stored = Rating.objects.filter(evaluator__username=site.evaluator_name, item__task_id=task_id)
+    assignment = Assignment.objects.get(public_id=task_path.strip("/").split("/")[-1])  # the path's opaque id
+    stored = Rating.objects.filter(evaluator__username=site.evaluator_name, item__task_id=assignment.task_id)
     assert sorted(stored.values_list("score", flat=True)) == sorted(int(score) for score in scores)
-    assert Assignment.objects.get(evaluator__username=site.evaluator_name, task_id=task_id).status == "submitted"
+    assignment.refresh_from_db()
+    assert assignment.evaluator.username == site.evaluator_name and assignment.status == "submitted"
     browser.resize(NARROW)
     browser.open(browser.js("return location.pathname"))
     browser.check("rate-next", ".seed h1", ".rate-item .scores", ".submit-row button")
