@@ -22,8 +22,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import CatalogRevision, Track, TrackArtist
-from catalog.songs import song_of
+from catalog.models import CatalogRevision, TrackArtist
+from catalog.songs import song_keys, song_of
 
 from . import extended, services, storage
 from .errors import RebuildError
@@ -169,5 +169,6 @@ def version_table(data):
 
 def version_songs(data):
     """Song numbers (catalog.songs) of a version's tracks, in its row order."""
-    keys = dict(Track.objects.filter(pk__in=data.track_ids.tolist()).values_list("pk", "song_key"))
-    return song_numbers(song_of(track_id, keys.get(track_id, "")) for track_id in data.track_ids.tolist())
+    ids = data.track_ids.tolist()
+    songs = song_keys(ids)
+    return song_numbers(songs.get(track_id, song_of(track_id, "")) for track_id in ids)
