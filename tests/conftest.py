@@ -55,13 +55,21 @@ def mlflow_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("mlflow")
 
 
+def var_settings(var_dir, mlflow_dir):
+    """The settings that say where downloads, index files and MLflow runs go, for a test's own folders."""
+    return {
+        "SONGREC_DOWNLOAD_DIR": var_dir / "downloads",
+        "RECOMMENDER_INDEX_DIR": var_dir / "index",
+        "MLFLOW_TRACKING_URI": f"sqlite:///{mlflow_dir / 'mlflow.db'}",
+        "MLFLOW_ARTIFACT_ROOT": str(mlflow_dir / "mlartifacts"),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(settings, tmp_path, mlflow_dir):
     """Keep downloads and index files of each test in its own folder, MLflow runs in the session's."""
-    settings.SONGREC_DOWNLOAD_DIR = tmp_path / "downloads"
-    settings.RECOMMENDER_INDEX_DIR = tmp_path / "index"
-    settings.MLFLOW_TRACKING_URI = f"sqlite:///{mlflow_dir / 'mlflow.db'}"
-    settings.MLFLOW_ARTIFACT_ROOT = str(mlflow_dir / "mlartifacts")
+    for name, value in var_settings(tmp_path, mlflow_dir).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)

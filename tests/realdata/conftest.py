@@ -19,6 +19,7 @@ from catalog.models import Track
 from recommender import services, storage
 from recommender.models import IndexVersion
 from recommender.params import IndexParams
+from tests.conftest import var_settings
 
 
 @dataclass
@@ -39,10 +40,8 @@ def real_var_dir(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(settings, real_var_dir, mlflow_dir):
     """Overrides the root fixture: the session's index files must stay where the session build wrote them."""
-    settings.SONGREC_DOWNLOAD_DIR = real_var_dir / "downloads"
-    settings.RECOMMENDER_INDEX_DIR = real_var_dir / "index"
-    settings.MLFLOW_TRACKING_URI = f"sqlite:///{mlflow_dir / 'mlflow.db'}"
-    settings.MLFLOW_ARTIFACT_ROOT = str(mlflow_dir / "mlartifacts")
+    for name, value in var_settings(real_var_dir, mlflow_dir).items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)
@@ -62,11 +61,10 @@ def real_catalog(django_db_setup, django_db_blocker, real_var_dir, mlflow_dir):
 
     out, err = StringIO(), StringIO()
     # pytest-django's ``settings`` fixture is per test; a session fixture sets and restores them itself.
-    names = ("RECOMMENDER_INDEX_DIR", "MLFLOW_TRACKING_URI", "MLFLOW_ARTIFACT_ROOT")
-    previous = {name: getattr(django_settings, name) for name in names}
-    django_settings.RECOMMENDER_INDEX_DIR = real_var_dir / "index"
-    django_settings.MLFLOW_TRACKING_URI = f"sqlite:///{mlflow_dir / 'mlflow.db'}"
-    django_settings.MLFLOW_ARTIFACT_ROOT = str(mlflow_dir / "mlartifacts")
+    session_settings = var_settings(real_var_dir, mlflow_dir)
+    previous = {name: getattr(django_settings, name) for name in session_settings}
+    for name, value in session_settings.items():
+        setattr(django_settings, name, value)
     try:
         with django_db_blocker.unblock():
             if not Track.objects.exists():
