@@ -109,7 +109,8 @@ def worker(transactional_db, fake_spotify, tmp_path):
             process.wait(timeout=5)
 
 
-def _wait(result, process, log, timeout=25):
+def _wait(result, process, log, timeout=120):
+    """The worker's result; the deadline only catches a hung worker (its start alone takes 20 s on a busy host)."""
     deadline = time.monotonic() + timeout
     while not result.ready():
         if process.poll() is not None:
