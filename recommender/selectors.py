@@ -72,14 +72,48 @@ def recommend(system, seed_track, k, version=None):
 
 
 def _precomputed(version, system, seed_id, k):
-    stored = storage.read_neighbor_list(version.pk, system, seed_id)
+    stored = _stored_list(version, system, seed_id)
+    visible = visible_track_ids([track_id for track_id, _ in stored])
+    kept = [(track_id, score) for track_id, score in stored if track_id in visible and track_id != seed_id][:k]
+    if len(kept) < k:
+        kept = exact_neighbors(version, system, seed_id, k, kept)
+    return [Recommendation(track_id, score, rank) for rank, (track_id, score) in enumerate(kept, start=1)]
+
+
+def _stored_list(version, metric, seed_id):
+    """The seed's stored neighbours as [(track id, score)], best first (one release per song, never its own)."""
+    stored = storage.read_neighbor_list(version.pk, metric, seed_id)
     if stored is None:
         raise UnknownTrack(seed_id, version.pk)
-    neighbor_ids, scores = stored
-    visible = visible_track_ids(neighbor_ids)
-    kept = [(int(track_id), float(score)) for track_id, score in zip(neighbor_ids, scores, strict=True)
-            if int(track_id) in visible and int(track_id) != seed_id][:k]
-    return [Recommendation(track_id, score, rank) for rank, (track_id, score) in enumerate(kept, start=1)]
+    return [(int(track_id), float(score)) for track_id, score in zip(*stored, strict=True)]
+
+
+def exact_neighbors(version, metric, seed_id, k, stored=()):
+    """The seed's best ``k`` visible tracks of distinct songs (never its own), computed from the version's vectors.
+
+    For seeds whose stored list comes out shorter than ``k``: the build keeps 2k+20 neighbours, which a song
+    released dozens of times (or tracks hidden since) can use up. One product with every row of the version,
+    a few milliseconds. Returns ``stored`` unchanged when the version's files are missing.
+    """
+    try:
+        data = storage.version_data(version.pk)
+    except IndexFilesMissing:
+        return list(stored)
+    position = data.position(int(seed_id))
+    if position is None:
+        return list(stored)
+    if metric == "cosine":
+        scores = np.asarray(data.normalized @ np.asarray(data.normalized[position], dtype=np.float64),
+                            dtype=np.float64)
+        key = scores.copy()
+    else:
+        product = np.asarray(data.weighted @ np.asarray(data.weighted[position], dtype=np.float64))
+        squared = np.asarray(data.squared_norms, dtype=np.float64)
+        scores = np.sqrt(np.maximum(squared + squared[position] - 2 * product, 0.0))
+        key = -scores
+    key[position] = -np.inf
+    positions, track_ids = best_visible(key, data.track_ids, k, data.songs, [data.songs[position]])
+    return [(int(track_id), float(scores[p])) for p, track_id in zip(positions, track_ids, strict=True)]
 
 
 def cosine_similarities(seed_track_id, track_ids, version=None):
@@ -125,16 +159,16 @@ def similar_items(system, seed_track, k, version=None):
     version = resolve_version(version)
     seed_id = int(getattr(seed_track, "pk", seed_track))
     if system in PRECOMPUTED:
-        stored = storage.read_neighbor_list(version.pk, system, seed_id)
-        if stored is None:
-            raise UnknownTrack(seed_id, version.pk)
-        candidates = [(int(track_id), float(score)) for track_id, score in zip(*stored, strict=True)]
+        candidates = _stored_list(version, system, seed_id)
     else:
         candidates = [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
     refs = track_refs([seed_id] + [track_id for track_id, _ in candidates])
     # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
     kept = [(track_id, score) for track_id, score in candidates
             if track_id != seed_id and track_id in refs and not refs[track_id].hidden][:k]
+    if system in PRECOMPUTED and len(kept) < k:
+        kept = exact_neighbors(version, system, seed_id, k, kept)
+        refs = track_refs([seed_id] + [track_id for track_id, _ in kept])
     ids = [track_id for track_id, _ in kept]
     if system == "cosine":
         cosines = {track_id: round(score, 6) for track_id, score in kept}
