@@ -18,10 +18,12 @@ A hit is the intended song (any release of it) in the top 5. Nonsense queries (r
 """
 
 import argparse
+import gc
 import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -143,8 +145,10 @@ def main():
     index = search.SearchIndex.from_rows(0, ((number, r.artists, r.name, r.album_name, r.popularity, r.song_key)
                                              for number, r in enumerate(records)))
     print(f"{path.name}: {len(records)} tracks, index built in {time.perf_counter() - started:.1f} s; "
-          f"MIN_SCORE {search.MIN_SCORE}, {search.CANDIDATES} candidates")
+          f"MIN_SCORE {search.MIN_SCORE}, {search.CANDIDATES} candidates; commit {_commit()}")
 
+    # Like the web process (songrec/gunicorn_conf.py): the index's objects leave the garbage collector's care.
+    gc.freeze()
     rng = random.Random(options.seed)
     queries = make_queries(records, rng)
     index.search("warm up", 5)
@@ -198,6 +202,14 @@ def main():
     print(f"ratio songrec / full scan: wall p50 {statistics.median(ours) / statistics.median(baseline_times):.3f}, "
           f"p95 {percentile(ours, 0.95) / percentile(baseline_times, 0.95):.3f}; "
           f"CPU p50 {statistics.median(ours_cpu) / statistics.median(baseline_cpu):.3f}")
+
+
+def _commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 if __name__ == "__main__":
