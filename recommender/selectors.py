@@ -102,18 +102,21 @@ def exact_neighbors(version, metric, seed_id, k, stored=()):
     position = data.position(int(seed_id))
     if position is None:
         return list(stored)
+    # Ranked in float32 (one pass over the mmap'd rows, no float64 copy of them), the picks re-scored in float64
+    # like the build's lists.
+    matrix = data.normalized if metric == "cosine" else data.weighted
+    product = np.asarray(matrix @ np.asarray(matrix[position]), dtype=np.float64)
     if metric == "cosine":
-        scores = np.asarray(data.normalized @ np.asarray(data.normalized[position], dtype=np.float64),
-                            dtype=np.float64)
-        key = scores.copy()
+        key = product
     else:
-        product = np.asarray(data.weighted @ np.asarray(data.weighted[position], dtype=np.float64))
-        squared = np.asarray(data.squared_norms, dtype=np.float64)
-        scores = np.sqrt(np.maximum(squared + squared[position] - 2 * product, 0.0))
-        key = -scores
+        key = product - np.asarray(data.squared_norms, dtype=np.float64) / 2  # −‖a−b‖²/2 up to the seed's own
     key[position] = -np.inf
-    positions, track_ids = best_visible(key, data.track_ids, k, data.songs, [data.songs[position]])
-    return [(int(track_id), float(scores[p])) for p, track_id in zip(positions, track_ids, strict=True)]
+    positions, _ = best_visible(key, data.track_ids, k, data.songs, [data.songs[position]])
+    rows = np.asarray(matrix[positions], dtype=np.float64)
+    seed_row = np.asarray(matrix[position], dtype=np.float64)
+    scores = rows @ seed_row if metric == "cosine" else np.sqrt(((rows - seed_row) ** 2).sum(axis=1))
+    order = np.lexsort((positions, -scores if metric == "cosine" else scores))
+    return [(int(data.track_ids[positions[i]]), float(scores[i])) for i in order]
 
 
 def cosine_similarities(seed_track_id, track_ids, version=None):
