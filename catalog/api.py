@@ -74,8 +74,9 @@ class ArtistSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary="List or fuzzy-search tracks",
-        description="Without `q`: visible tracks by popularity, paginated. With `q`: up to `limit` typo-tolerant "
-                    "matches over artist, title and album, best first, each with its match `score` (0–100).",
+        description="Without `q`: visible tracks by popularity, one release per song (the most popular), "
+                    "paginated. With `q`: up to `limit` typo-tolerant matches over artist, title and album, best "
+                    "first, each with its match `score` (0–100).",
         parameters=[
             OpenApiParameter("q", {"type": "string", "maxLength": settings.SEARCH_MAX_QUERY_LENGTH},
                              description="search text (at most 200 characters)"),
@@ -92,11 +93,9 @@ class TrackViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        queryset = Track.objects.visible().with_credits()
-        genre = self.request.query_params.get("genre")
-        if genre:
-            queryset = queryset.filter(genres__name=genre)
-        return queryset
+        if self.action == "list":
+            return selectors.browse_tracks(genre=self.request.query_params.get("genre"))
+        return Track.objects.visible().with_credits()
 
     def list(self, request, *args, **kwargs):
         query = request.query_params.get("q")

@@ -1,6 +1,7 @@
 """Read-side queries for catalog pages and the API."""
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from .models import Artist, Track
 from .search import search_tracks
@@ -11,6 +12,23 @@ def popular_tracks(limit=12):
     """The most popular visible tracks, one release per song (the most popular one)."""
     candidates = list(Track.objects.visible().with_credits()[:4 * limit])
     return first_of_each_song(candidates, lambda track: song_of(track.pk, track.song_key), limit=limit)
+
+
+def browse_tracks(genre=None):
+    """The API's track listing: visible tracks (of ``genre``), most popular first, one release per song.
+
+    A release is left out when another listed release of its song is more popular (or as popular with a lower
+    id), so every song appears once on exactly one page and the page count agrees with the rows.
+    """
+    tracks = Track.objects.visible()
+    if genre:
+        tracks = tracks.filter(genres__name=genre)
+    tracks = tracks.alias(rank_popularity=Coalesce("popularity", -1))
+    # A track without a song key is nobody's release but its own (catalog.songs.song_of).
+    better = tracks.order_by().exclude(song_key="").filter(song_key=OuterRef("song_key")).filter(
+        Q(rank_popularity__gt=OuterRef("rank_popularity"))
+        | Q(rank_popularity=OuterRef("rank_popularity"), pk__lt=OuterRef("pk")))
+    return tracks.exclude(Exists(better)).with_credits()
 
 
 def search_results(query, limit=20):

@@ -72,14 +72,51 @@ def recommend(system, seed_track, k, version=None):
 
 
 def _precomputed(version, system, seed_id, k):
-    stored = storage.read_neighbor_list(version.pk, system, seed_id)
+    stored = _stored_list(version, system, seed_id)
+    visible = visible_track_ids([track_id for track_id, _ in stored])
+    kept = [(track_id, score) for track_id, score in stored if track_id in visible and track_id != seed_id][:k]
+    if len(kept) < k:
+        kept = exact_neighbors(version, system, seed_id, k, kept)
+    return [Recommendation(track_id, score, rank) for rank, (track_id, score) in enumerate(kept, start=1)]
+
+
+def _stored_list(version, metric, seed_id):
+    """The seed's stored neighbours as [(track id, score)], best first (one release per song, never its own)."""
+    stored = storage.read_neighbor_list(version.pk, metric, seed_id)
     if stored is None:
         raise UnknownTrack(seed_id, version.pk)
-    neighbor_ids, scores = stored
-    visible = visible_track_ids(neighbor_ids)
-    kept = [(int(track_id), float(score)) for track_id, score in zip(neighbor_ids, scores, strict=True)
-            if int(track_id) in visible and int(track_id) != seed_id][:k]
-    return [Recommendation(track_id, score, rank) for rank, (track_id, score) in enumerate(kept, start=1)]
+    return [(int(track_id), float(score)) for track_id, score in zip(*stored, strict=True)]
+
+
+def exact_neighbors(version, metric, seed_id, k, stored=()):
+    """The seed's best ``k`` visible tracks of distinct songs (never its own), computed from the version's vectors.
+
+    For seeds whose stored list comes out shorter than ``k``: the build keeps 2k+20 neighbours, which a song
+    released dozens of times (or tracks hidden since) can use up. One product with every row of the version,
+    a few milliseconds. Returns ``stored`` unchanged when the version's files are missing.
+    """
+    try:
+        data = storage.version_data(version.pk)
+    except IndexFilesMissing:
+        return list(stored)
+    position = data.position(int(seed_id))
+    if position is None:
+        return list(stored)
+    # Ranked in float32 (one pass over the mmap'd rows, no float64 copy of them), the picks re-scored in float64
+    # like the build's lists.
+    matrix = data.normalized if metric == "cosine" else data.weighted
+    product = np.asarray(matrix @ np.asarray(matrix[position]), dtype=np.float64)
+    if metric == "cosine":
+        key = product
+    else:
+        key = product - np.asarray(data.squared_norms, dtype=np.float64) / 2  # −‖a−b‖²/2 up to the seed's own
+    key[position] = -np.inf
+    positions, _ = best_visible(key, data.track_ids, k, data.songs, [data.songs[position]])
+    rows = np.asarray(matrix[positions], dtype=np.float64)
+    seed_row = np.asarray(matrix[position], dtype=np.float64)
+    scores = rows @ seed_row if metric == "cosine" else np.sqrt(((rows - seed_row) ** 2).sum(axis=1))
+    order = np.lexsort((positions, -scores if metric == "cosine" else scores))
+    return [(int(data.track_ids[positions[i]]), float(scores[i])) for i in order]
 
 
 def cosine_similarities(seed_track_id, track_ids, version=None):
@@ -125,16 +162,16 @@ def similar_items(system, seed_track, k, version=None):
     version = resolve_version(version)
     seed_id = int(getattr(seed_track, "pk", seed_track))
     if system in PRECOMPUTED:
-        stored = storage.read_neighbor_list(version.pk, system, seed_id)
-        if stored is None:
-            raise UnknownTrack(seed_id, version.pk)
-        candidates = [(int(track_id), float(score)) for track_id, score in zip(*stored, strict=True)]
+        candidates = _stored_list(version, system, seed_id)
     else:
         candidates = [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
     refs = track_refs([seed_id] + [track_id for track_id, _ in candidates])
     # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
     kept = [(track_id, score) for track_id, score in candidates
             if track_id != seed_id and track_id in refs and not refs[track_id].hidden][:k]
+    if system in PRECOMPUTED and len(kept) < k:
+        kept = exact_neighbors(version, system, seed_id, k, kept)
+        refs = track_refs([seed_id] + [track_id for track_id, _ in kept])
     ids = [track_id for track_id, _ in kept]
     if system == "cosine":
         cosines = {track_id: round(score, 6) for track_id, score in kept}

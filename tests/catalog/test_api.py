@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.pagination import PageNumberPagination
 
 from tests.factories import ArtistFactory, TrackFactory
 
@@ -83,3 +84,25 @@ def test_openapi_schema_and_docs_are_served_offline(client, db):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"drf_spectacular_sidecar" in docs.content  # assets come from the package, not a CDN
+
+
+def test_the_listing_shows_each_song_once_by_its_most_popular_release(client, db, monkeypatch):
+    monkeypatch.setattr(PageNumberPagination, "page_size", 2)
+    gen = ArtistFactory(name="Gen Hoshino")
+    TrackFactory(spotify_id="single0000000000000000", name="Comedy", artists=[gen], popularity=60)
+    TrackFactory(spotify_id="album00000000000000000", name="Comedy", artists=[gen], popularity=80, genres=["j-pop"])
+    TrackFactory(spotify_id="best000000000000000000", name="comedy ", artists=[gen], popularity=80)
+    TrackFactory(spotify_id="hiddenbest000000000000", name="Comedy", artists=[gen], popularity=99, hidden=True)
+    TrackFactory(name="Koi", artists=[gen], popularity=70, genres=["j-pop"])
+    TrackFactory(name="Idea", artists=[gen], popularity=50)
+
+    first = client.get("/api/tracks/").json()
+    second = client.get(first["next"]).json()
+
+    listed = [track["spotify_id"] for track in first["results"] + second["results"]]
+    assert first["count"] == second["count"] == len(listed) == 3
+    assert [track["name"] for track in first["results"] + second["results"]] == ["Comedy", "Koi", "Idea"]
+    assert listed[0] == "album00000000000000000"  # as popular as "best…", and created first
+    genre = client.get("/api/tracks/", {"genre": "j-pop"}).json()
+    assert [track["spotify_id"] for track in genre["results"]][:1] == ["album00000000000000000"]
+    assert genre["count"] == 2

@@ -79,3 +79,28 @@ def test_distinct_songs_folds_releases_and_pads_short_rows():
     assert result.scores[0, :2].tolist() == pytest.approx([0.9, 0.6])
     assert np.isnan(result.scores[0, 2])
     assert valid_counts(result).tolist() == [2, 2]
+
+
+@pytest.fixture
+def reissued_hit(db):
+    """One song released 40 times with the same audio features, and 12 other songs by the same artist."""
+    artist = ArtistFactory(name="Bing Crosby")
+    first = TrackFactory(name="White Christmas", genres=["holidays"], artists=[artist])
+    same = {name: getattr(first, name) for name in AUDIO_FEATURES}
+    copies = [first] + [TrackFactory(name="White Christmas", genres=["holidays"], artists=[artist], **same)
+                        for _ in range(39)]
+    others = [TrackFactory(name=f"Carol {number}", genres=["holidays"], artists=[artist]) for number in range(12)]
+    return copies, others
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_a_seed_whose_stored_list_is_all_its_own_releases_still_gets_k_songs(reissued_hit, metric):
+    copies, others = reissued_hit
+    build(k=5)  # keeps 2·5+20 = 30 neighbours: all of them other releases of the seed's own song
+    other_ids = {track.pk for track in others}
+
+    listed = [item.track.id for item in similar_items(metric, copies[0], 5).items]
+    recommended = [item.track_id for item in recommend(metric, copies[0], 5)]
+
+    assert len(listed) == 5 and set(listed) <= other_ids
+    assert recommended == listed
