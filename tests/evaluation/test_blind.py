@@ -167,7 +167,7 @@ def nothing_names_the_system_rank_or_score(observations):
     for observation in observations:
         payload = f"{observation['json']} {observation['submitted']}".lower()
         page = observation["html"].lower()
-        for secret in (*SYSTEMS, "rank", "system", "similarity", "genre", "weight", "@"):
+        for secret in (*SYSTEMS, "rank", "system", "similarity", "genre"):
             assert secret not in payload, secret
             assert secret not in re.sub(r"<script.*?</script>", "", page, flags=re.S), secret
 
