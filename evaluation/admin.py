@@ -17,18 +17,22 @@ from .errors import CampaignError, EvaluationError
 from .models import Assignment, Campaign, EvaluatorProgress, Rating, RatingChange, RatingTask, TaskItem
 from .tracking import log_campaign
 
-FROZEN_FIELDS = ["index_version", "systems", "seed_count", "k", "random_seed"]
+FROZEN_FIELDS = ["index_version", "systems", "arm_weights", "seed_count", "k", "random_seed"]
 
 
 class CampaignForm(forms.ModelForm):
     systems = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple,
                                         help_text="Lists of every chosen system are frozen for each seed.")
     random_seed = forms.IntegerField(required=False, help_text="Leave empty for a random one (it is stored).")
+    compared_versions = forms.ModelMultipleChoiceField(
+        queryset=IndexVersion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="To compare weightings: other index versions (e.g. built with rebuild_index --no-activate "
+                  "--genre-weight 1). Each chosen system is then rated blind on every version, as one arm each.")
 
     class Meta:
         model = Campaign
-        fields = ["name", "description", "index_version", "systems", "seed_count", "k", "ratings_per_item",
-                  "tasks_per_evaluator", "random_seed", "evaluators"]
+        fields = ["name", "description", "index_version", "compared_versions", "systems", "seed_count", "k",
+                  "ratings_per_item", "tasks_per_evaluator", "random_seed", "evaluators"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +42,7 @@ class CampaignForm(forms.ModelForm):
             self.fields["index_version"].required = True
             self.fields["index_version"].queryset = IndexVersion.objects.filter(
                 status__in=[IndexVersion.Status.ACTIVE, IndexVersion.Status.READY])
+            self.fields["compared_versions"].queryset = self.fields["index_version"].queryset
             active = IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
             if active:
                 self.fields["index_version"].initial = active.pk
@@ -56,7 +61,8 @@ class CampaignForm(forms.ModelForm):
                 "index_version": data.get("index_version"), "systems": data.get("systems") or [],
                 "seed_count": data.get("seed_count"), "k": data.get("k"),
                 "ratings_per_item": data.get("ratings_per_item"), "random_seed": data.get("random_seed"),
-                "tasks_per_evaluator": data.get("tasks_per_evaluator")}
+                "tasks_per_evaluator": data.get("tasks_per_evaluator"),
+                "compared_versions": list(data.get("compared_versions") or ())}
 
     def clean(self):
         cleaned = super().clean()

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from recommender.models import IndexVersion
 
-from . import selectors
+from . import arms, selectors
 from .assignment import next_task
 from .errors import EvaluationError, InvalidRating, NotYourTask
 from .evaluators import is_evaluator
@@ -191,7 +191,8 @@ class CampaignAggregatesView(APIView):
         description="For each system: mean human score with 95% CI, number of ratings, nDCG@k (mean score − 1 as "
                     "graded relevance, over fully rated lists), Krippendorff's alpha (ordinal, items with ≥ 2 "
                     "ratings), Spearman ρ between cosine similarity and mean human score, score distribution. "
-                    "Statistics without enough data are null.",
+                    "Statistics without enough data are null. A campaign comparing index versions has one row per "
+                    "arm (`system` like `cosine@12`), described in `arms` with the weights of its version.",
         responses={200: AggregatesSerializer, 404: ERROR},
     )
     def get(self, request, pk):
@@ -199,7 +200,8 @@ class CampaignAggregatesView(APIView):
         campaign = get_object_or_404(queryset, pk=pk)
         aggregates = selectors.campaign_aggregates(campaign)
         return Response(AggregatesSerializer({"campaign": campaign.pk, "index_version": campaign.index_version_id,
-                                              "k": campaign.k, **aggregates.as_dict()}).data)
+                                              "k": campaign.k, "arms": arms.describe(campaign),
+                                              **aggregates.as_dict()}).data)
 
 
 class VersionAggregatesView(APIView):
@@ -213,7 +215,7 @@ class VersionAggregatesView(APIView):
         if not campaigns.exists():
             raise NotFound("No evaluation campaign has evaluated this index version.")
         aggregates = selectors.version_aggregates(version, include_drafts=request.user.is_staff)
-        return Response(AggregatesSerializer({"campaign": None, "index_version": version.pk, "k": None,
+        return Response(AggregatesSerializer({"campaign": None, "index_version": version.pk, "k": None, "arms": {},
                                               **aggregates.as_dict()}).data)
 
 

@@ -23,6 +23,7 @@ from recommender.selectors import cosine_similarities, recommend
 from recommender.systems import SYSTEMS
 from songrec.request_params import InvalidQuery, parse_int
 
+from . import arms
 from .errors import CampaignError
 from .models import Campaign, RatingTask, TaskItem
 
@@ -78,8 +79,12 @@ def _positive(name, value, high):
 
 
 def build_campaign(*, name, index_version, systems, seed_count, k, ratings_per_item=3, random_seed=None,
-                   description="", tasks_per_evaluator=None, created_by=None):
-    """A checked but unsaved draft campaign; raises CampaignError saying what is wrong (forms show it)."""
+                   description="", tasks_per_evaluator=None, created_by=None, compared_versions=()):
+    """A checked but unsaved draft campaign; raises CampaignError saying what is wrong (forms show it).
+
+    With ``compared_versions`` (other index versions, e.g. built with other weights) each system is evaluated on
+    ``index_version`` and on each of them: the campaign's systems are then arms like "cosine@12" (see arms.py).
+    """
     name = (name or "").strip()
     if not name:
         raise CampaignError("A campaign needs a name.")
@@ -91,12 +96,18 @@ def build_campaign(*, name, index_version, systems, seed_count, k, ratings_per_i
     if getattr(index_version, "k", 0) and k > index_version.k:
         raise CampaignError(f"k={k} is longer than the {index_version.k} neighbours index version "
                             f"{index_version.pk} stores per track.")
+    systems = _validated_systems(systems)
+    weightings = {}
+    if compared_versions:
+        versions = arms.checked_versions(index_version, compared_versions, systems, k)
+        systems, weightings = arms.arm_labels(systems, versions), arms.weightings(versions)
     campaign = Campaign(
         name=name,
         description=description or "",
         index_version=index_version,
         mlflow_run_id=getattr(index_version, "mlflow_run_id", "") or "",
-        systems=_validated_systems(systems),
+        systems=systems,
+        arm_weights=weightings,
         seed_count=_positive("seed_count", seed_count, 2000),
         k=k,
         ratings_per_item=_positive("ratings_per_item", ratings_per_item, 50),
@@ -196,6 +207,7 @@ def populate_campaign(campaign, progress=None):
         progress(len(done_seeds))
     if result.seeds >= campaign.seed_count:
         return result
+    sources = {label: source for label, source in arms.arm_versions(campaign).items() if label in systems}
     candidates = seed_candidates(campaign)
     if len(candidates) < campaign.seed_count:
         raise CampaignError(f"The index version holds {len(candidates)} tracks; "
@@ -210,13 +222,15 @@ def populate_campaign(campaign, progress=None):
             result.skipped_seeds.append((track_id, "missing or hidden"))
             continue
         try:
-            lists = {system: freeze_list(system, seed, campaign.k, campaign.index_version) for system in systems}
+            lists = {label: freeze_list(system, seed, campaign.k, version)
+                     for label, (system, version) in sources.items()}
         except UnknownTrack as error:
             result.skipped_seeds.append((track_id, str(error) or "unknown to the index"))
             continue
         except RecommenderError as error:
-            raise CampaignError(f"Can't freeze lists from index version {campaign.index_version_id}: {error}") \
-                from None
+            raise CampaignError(f"Can't freeze lists from index version(s) "
+                                f"{', '.join(sorted({str(version.pk) for _system, version in sources.values()}))}: "
+                                f"{error}") from None
         empty = [system for system, items in lists.items() if not items]
         if empty:
             result.skipped_seeds.append((track_id, f"no recommendations from {', '.join(empty)}"))

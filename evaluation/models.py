@@ -31,7 +31,11 @@ class Campaign(models.Model):
         "recommender.IndexVersion", null=True, on_delete=models.SET_NULL, related_name="evaluation_campaigns")
     # Copied at creation so aggregates still reach MLflow if the version row is pruned later.
     mlflow_run_id = models.CharField(max_length=64, blank=True)
+    # Plain system names, or arms "system@version" when the campaign compares index versions (arms.py).
     systems = models.JSONField(default=list, help_text="Recommender systems compared, e.g. [\"cosine\", \"random\"].")
+    # For a campaign comparing index versions: each version's weights at creation, kept if a version is pruned.
+    arm_weights = models.JSONField(default=dict, blank=True,
+                                   help_text="Weights of each compared index version, by version id.")
     seed_count = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(2000)])
     k = models.PositiveSmallIntegerField(
         "list length (k)", validators=[MinValueValidator(1), MaxValueValidator(50)])

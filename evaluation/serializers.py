@@ -94,7 +94,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = ["id", "name", "description", "status", "index_version", "systems", "seed_count", "k",
+        fields = ["id", "name", "description", "status", "index_version", "systems", "arm_weights", "seed_count", "k",
                   "ratings_per_item", "random_seed", "created_at", "opened_at", "closed_at", "progress",
                   "results_url", "aggregates_url"]
 
@@ -127,10 +127,19 @@ class SystemAggregateSerializer(serializers.Serializer):
     distribution = serializers.DictField(child=serializers.IntegerField())
 
 
+class ArmSerializer(serializers.Serializer):
+    system = serializers.CharField()
+    index_version = serializers.IntegerField()
+    weights = serializers.DictField(child=serializers.FloatField(allow_null=True),
+                                    help_text="genre_weight, audio_weight, popularity_weight of that version")
+
+
 class AggregatesSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(allow_null=True)
     index_version = serializers.IntegerField()
     k = serializers.IntegerField(allow_null=True)
+    arms = serializers.DictField(child=ArmSerializer(), help_text="for a campaign comparing index versions: each "
+                                                                  "arm label (`cosine@12`) → its system and version")
     ratings = serializers.IntegerField()
     alpha = serializers.FloatField(allow_null=True)
     alpha_units = serializers.IntegerField()

@@ -30,7 +30,8 @@ def campaign_metrics(aggregates):
     """MLflow metric names and values for a campaign's aggregates; undefined statistics are left out."""
     metrics = {"eval_ratings": aggregates.ratings, "eval_alpha": aggregates.alpha}
     for system in aggregates.systems:
-        prefix = f"eval_{system.system}"
+        # MLflow metric names can't hold "@": arm "cosine@12" is logged as eval_cosine_v12_….
+        prefix = f"eval_{system.system.replace('@', '_v')}"
         metrics.update({
             f"{prefix}_mean_score": system.mean.mean,
             f"{prefix}_ci95_low": system.mean.low,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from recommender.models import IndexVersion
 from songrec.request_params import InvalidQuery, parse_int
 
-from . import selectors, svg_charts
+from . import arms, selectors, svg_charts
 from .assignment import next_task
 from .errors import EvaluationError
 from .evaluators import is_evaluator
@@ -122,6 +122,10 @@ def campaign_results(request, pk):
     if campaign.status == Campaign.Status.DRAFT and not request.user.is_staff:
         raise Http404("This campaign has not been opened yet.")
     aggregates = selectors.campaign_aggregates(campaign)
+    described = arms.describe(campaign)
+    for row in aggregates.systems:
+        arm = described.get(row.system)
+        row.arm_text = f"index version {arm['index_version']}: {arms.weights_text(arm['weights'])}" if arm else ""
     return render(request, "evaluation/results.html", {
         "campaign": campaign,
         "heading": campaign.name,

@@ -1,15 +1,36 @@
 """Fixtures for the evaluation tests: evaluators, index versions, campaigns with explicit frozen lists."""
 
 import itertools
+import random
 
 import pytest
 
 from evaluation.campaigns import FrozenItem, add_task, create_campaign, open_campaign
 from evaluation.evaluators import evaluator_group
 from tests.broker import broker_down  # noqa: F401  (a Celery broker on a closed port)
-from tests.factories import TrackFactory, UserFactory
+from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
 _names = itertools.count(1)
+
+
+def three_genre_catalog(seed, energy_spread):
+    """30 indexable tracks over rock, jazz and k-pop (one band each), energy drawn around each genre's own."""
+    rng = random.Random(seed)
+    for genre, energy in (("rock", 0.85), ("jazz", 0.3), ("k-pop", 0.7)):
+        artist = ArtistFactory(name=f"{genre} band")
+        for number in range(10):
+            TrackFactory(name=f"{genre} song {number}", genres=[genre], artists=[artist],
+                         energy=min(1.0, max(0.0, rng.gauss(energy, energy_spread))), popularity=10 + 8 * number)
+
+
+@pytest.fixture
+def fresh_version_cache():
+    """Memory-mapped version files are cached per process: tests that build versions start without them."""
+    from recommender import storage
+
+    storage.forget_version_data()
+    yield
+    storage.forget_version_data()
 
 
 @pytest.fixture
@@ -35,6 +56,15 @@ def index_version(db):
 
 
 @pytest.fixture
+def other_weighting(db):
+    """A second, inactive version, as built by ``rebuild_index --no-activate --genre-weight 1``."""
+    from recommender.models import IndexVersion
+
+    return IndexVersion.objects.create(status=IndexVersion.Status.READY, k=50, n_tracks=0,
+                                       params={"genre_weight": 1.0, "audio_weight": 1.0, "popularity_weight": 0.0})
+
+
+@pytest.fixture
 def make_campaign(db, index_version):
     """A campaign whose lists are given explicitly: ``lists[(seed, system)] = [(track, cosine), …]`` best first.
 
@@ -51,11 +81,11 @@ def make_campaign(db, index_version):
             lists = {}
             for _ in range(seeds):
                 seed = TrackFactory()
-                for system in systems:
+                for system in campaign.systems:  # arms ("cosine@3") when versions are compared
                     lists[(seed, system)] = [(TrackFactory(), round(0.9 - 0.1 * rank, 3)) for rank in range(k)]
         for (seed, system), tracks in lists.items():
             add_task(campaign, seed.pk, system, [
-                FrozenItem(track.pk, rank, system_score=cosine if system == "cosine" else 1.0 / rank,
+                FrozenItem(track.pk, rank, system_score=cosine if system.startswith("cosine") else 1.0 / rank,
                            cosine_similarity=cosine)
                 for rank, (track, cosine) in enumerate(tracks, start=1)])
         if opened:

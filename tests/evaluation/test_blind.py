@@ -43,16 +43,22 @@ def path_numbers(url):
     return [as_number(part) for part in url.strip("/").split("/") if as_number(part) is not None]
 
 
-@pytest.fixture
-def campaign_seen_by_evaluators(make_campaign, make_evaluator, client):
-    campaign = make_campaign(systems=SYSTEMS, seeds=SEEDS, k=K, ratings_per_item=2)
+@pytest.fixture(params=["systems", "weightings"])
+def campaign_seen_by_evaluators(request, make_campaign, make_evaluator, client, other_weighting):
+    """Four systems on one version, or two systems on two versions (four arms like "cosine@3"): blind alike."""
+    if request.param == "systems":
+        campaign = make_campaign(systems=SYSTEMS, seeds=SEEDS, k=K, ratings_per_item=2)
+    else:
+        campaign = make_campaign(systems=SYSTEMS[:2], seeds=SEEDS, k=K, ratings_per_item=2,
+                                 compared_versions=[other_weighting])
+    assert len(campaign.systems) == 4
     observations = []  # one per (evaluator, task): what they saw, and the truth the attacker must guess
     for name in ("ann", "ben"):
         evaluator = make_evaluator(name)
         api = APIClient()
         api.force_authenticate(evaluator)
         client.force_login(evaluator)
-        for arrival in range(len(SYSTEMS) * SEEDS):
+        for arrival in range(len(campaign.systems) * SEEDS):
             response = api.post("/api/evaluation/tasks/next/")
             assert response.status_code == 200, response.content
             task = response.json()

@@ -1,7 +1,5 @@
 """Filling campaigns from a real index: reproducible seeds, frozen lists with every score, idempotent."""
 
-import random
-
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -12,27 +10,18 @@ from evaluation.models import Campaign, RatingTask, TaskItem
 from recommender import services, storage
 from recommender.params import IndexParams
 from recommender.selectors import cosine_similarities, recommend
-from tests.factories import ArtistFactory, TrackFactory
+from tests.evaluation.conftest import three_genre_catalog
 
 SYSTEMS = ["cosine", "euclidean", "random", "popularity"]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_version_cache():
-    storage.forget_version_data()
-    yield
-    storage.forget_version_data()
+pytestmark = pytest.mark.usefixtures("fresh_version_cache")
 
 
 @pytest.fixture
 def version(db):
     """30 indexable tracks over three genres, indexed with 10 neighbours each and active."""
-    random.seed(4)
-    for genre, energy in (("rock", 0.85), ("jazz", 0.3), ("k-pop", 0.7)):
-        artist = ArtistFactory(name=f"{genre} band")
-        for number in range(10):
-            TrackFactory(name=f"{genre} song {number}", genres=[genre], artists=[artist],
-                         energy=min(1.0, max(0.0, random.gauss(energy, 0.05))), popularity=10 + 8 * number)
+    three_genre_catalog(seed=4, energy_spread=0.05)
     return services.rebuild_index(IndexParams.from_settings(k=10)).version
 
 

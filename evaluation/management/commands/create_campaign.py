@@ -14,6 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name")
         parser.add_argument("--index-version", type=int, help="index version id (default: the active one)")
+        parser.add_argument("--compare-versions", default="", metavar="ID,ID,…",
+                            help="other index versions (e.g. other weights): each system is rated on every "
+                                 "version, one blind arm each")
         parser.add_argument("--systems", default=",".join(known_systems()),
                             help=f"comma-separated, from {', '.join(known_systems())} (default: all)")
         parser.add_argument("--seeds", type=int, default=20, help="seed tracks (default 20)")
@@ -38,7 +41,8 @@ class Command(BaseCommand):
                     systems=options["systems"].split(","), seed_count=options["seeds"], k=options["k"],
                     ratings_per_item=options["ratings_per_item"],
                     tasks_per_evaluator=options["tasks_per_evaluator"], random_seed=options["random_seed"],
-                    description=options["description"])
+                    description=options["description"],
+                    compared_versions=[self._version(int(value)) for value in self._ids(options["compare_versions"])])
             with progress_bar(self.stderr, total=campaign.seed_count, unit="seed",
                               disable=options["no_progress"]) as bar:
                 result = populate_campaign(campaign, progress=lambda done: bar.update(done - bar.n))
@@ -52,20 +56,31 @@ class Command(BaseCommand):
         status = Campaign.objects.get(pk=campaign.pk).get_status_display().lower()
         self.stdout.write(self.style.SUCCESS(
             f"Campaign {campaign.pk} “{campaign.name}” ({status}) on index version {campaign.index_version_id}: "
-            f"{result.seeds} of {campaign.seed_count} seeds × {len(campaign.systems)} systems = {tasks} lists of "
+            f"{result.seeds} of {campaign.seed_count} seeds × {len(campaign.systems)} {self._kind(campaign)} = "
+            f"{tasks} lists of "
             f"≤{campaign.k} tracks ({result.created_tasks} new), random seed {campaign.random_seed}, "
             f"{len(result.skipped_seeds)} seeds skipped."))
         if result.seeds < campaign.seed_count:
             raise CommandError(f"only {result.seeds} of {campaign.seed_count} seeds could be filled")
+
+    def _ids(self, text):
+        values = [value.strip() for value in text.split(",") if value.strip()]
+        bad = [value for value in values if not value.isdigit()]
+        if bad:
+            raise CommandError(f"--compare-versions takes index version ids, got {', '.join(bad)}")
+        return values
 
     def _version(self, version_id):
         if version_id is None:
             version = IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
             if version is None:
                 raise CommandError("no active index version: build one with `manage.py rebuild_index` "
-                                   "or pass --version")
+                                   "or pass --index-version")
             return version
         version = IndexVersion.objects.filter(pk=version_id).first()
         if version is None:
             raise CommandError(f"index version {version_id} does not exist")
         return version
+
+    def _kind(self, campaign):
+        return "arms (system@version)" if campaign.arm_weights else "systems"
