@@ -258,13 +258,11 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
     new_positions[changes.removed] = -1
     old_positions = np.full(top + 1, -1, dtype=np.int64)
     old_positions[data.track_ids] = np.arange(len(data))
-    survivors, boundaries = {}, {}
+    boundaries = {}
     thresholds = np.full((len(METRICS), n), np.inf, dtype=np.float32)
     for metric in METRICS:
-        old_ids, old_scores = lists[metric][0][old_rows], lists[metric][1][old_rows]
-        survivors[metric] = (new_positions[old_ids], old_scores)
-        keys, _ids = boundaries[metric] = _boundaries(old_matrix, old_norms, old_positions, old_rows, old_ids, metric,
-                                                     len(data))
+        keys, _ids = boundaries[metric] = _boundaries(old_matrix, old_norms, old_positions, old_rows,
+                                                      lists[metric][0], metric, len(data))
         # A new track can only enter an old list by ranking ahead of its last entry: in float32, allow the error.
         lowest = exact_topk.similarities(keys, metric) - exact_topk.score_errors(norms, metric, matrix.shape[1])[kept]
         thresholds[METRIC_NUMBERS[metric], kept] = np.nextafter(
@@ -273,8 +271,8 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
     extended_lists, folded = {}, {}
     for metric in METRICS:
         number = METRIC_NUMBERS[metric]
-        out = np.full((n, width), -1, dtype=np.int64)
-        out_scores = np.full((n, width), np.nan, dtype=np.float32)
+        out = np.empty((n, width), dtype=np.int64)  # every row is written below
+        out_scores = np.empty((n, width), dtype=np.float32)
         out[added], out_scores[added] = _best_of_heaps(matrix, norms, added, heaps, metric, width)
         queries, columns = pairs[number]
         keys = topk_tiles.pair_keys(matrix, norms, columns, matrix, norms, queries, number)
@@ -287,8 +285,9 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
         pointers = np.searchsorted(owners[order], np.arange(len(kept) + 1))
         merged = np.empty((len(kept), width), dtype=np.int64)
         merged_scores = np.empty((len(kept), width), dtype=np.float32)
-        merging.merge_rows(matrix, norms, number, kept.astype(np.int64), *survivors[metric], pointers, queries[order],
-                           keys[order], exact_topk.scores_of(keys[order], metric), merged, merged_scores)
+        merging.merge_rows(matrix, norms, number, kept.astype(np.int64), *lists[metric], old_rows, new_positions,
+                           pointers, queries[order], keys[order], exact_topk.scores_of(keys[order], metric), merged,
+                           merged_scores)
         out[kept], out_scores[kept] = merged, merged_scores
         first = _first_songs(out, out_scores, songs, np.arange(n), k)
         # A prefix cut short of the full width must still yield k distinct songs, or a full rebuild (which folds
@@ -373,12 +372,11 @@ def _best_of_heaps(matrix, norms, rows, heaps, metric, width):
     return best, best_scores
 
 
-def _boundaries(matrix, norms, old_positions, rows, list_ids, metric, old_count):
-    """Per row (old positions ``rows``, old lists ``list_ids``), the exact key and track id of its list's last
+def _boundaries(matrix, norms, old_positions, rows, lists, metric, old_count):
+    """Per row (old positions ``rows`` of the track-id ``lists``), the exact key and track id of its list's last
     entry (key NaN when the list held every other track)."""
-    lengths = (list_ids >= 0).sum(axis=1)
-    last_ids = list_ids[np.arange(len(rows)), np.maximum(lengths - 1, 0)]
-    last_ids = np.where(lengths > 0, last_ids, -1)
+    lengths = (lists[rows] >= 0).sum(axis=1)
+    last_ids = np.where(lengths > 0, lists[rows, np.maximum(lengths - 1, 0)], -1)
     keys = topk_tiles.pair_keys(matrix, norms, rows.astype(np.int64), matrix, norms, old_positions[last_ids],
                                 METRIC_NUMBERS[metric])
     keys[lengths >= old_count - 1] = np.nan

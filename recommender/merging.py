@@ -48,22 +48,24 @@ def scan_tile(product, queries, query_offset, column_start, inverse_norms, half_
 
 
 @njit(nogil=True, cache=True)
-def merge_rows(matrix, norms, metric, rows, survivors, survivor_scores, pointers, candidates, candidate_keys,
-               candidate_scores, out, out_scores):
-    """For each ``rows[i]``: its old list ``survivors[i]`` (positions in exact order, −1 = taken out; their
-    scores beside) merged with its new candidates ``candidates[pointers[i]:pointers[i + 1]]`` (sorted by key,
-    then position, each ranking ahead of the old list's last entry), cut to ``out``'s width; −1/NaN pad."""
+def merge_rows(matrix, norms, metric, rows, old_lists, old_scores, old_rows, new_positions, pointers, candidates,
+               candidate_keys, candidate_scores, out, out_scores):
+    """For each ``rows[i]``: its old list (track ids ``old_lists[old_rows[i]]`` in exact order, scores beside;
+    ``new_positions`` maps a track id to its new position, −1 when taken out, and its last slot answers −1)
+    merged with its new candidates ``candidates[pointers[i]:pointers[i + 1]]`` (sorted by key, then position,
+    each ranking ahead of the old list's last entry), cut to ``out``'s width; −1/NaN pad."""
     width = out.shape[1]
-    kept = np.empty(survivors.shape[1], dtype=np.int64)
-    kept_scores = np.empty(survivors.shape[1], dtype=np.float32)
-    cache = np.empty(survivors.shape[1], dtype=np.float64)
+    kept = np.empty(old_lists.shape[1], dtype=np.int64)
+    kept_scores = np.empty(old_lists.shape[1], dtype=np.float32)
+    cache = np.empty(old_lists.shape[1], dtype=np.float64)
     for i in range(rows.shape[0]):
-        row = rows[i]
+        row, old = rows[i], old_rows[i]
         m = 0
-        for j in range(survivors.shape[1]):
-            if survivors[i, j] >= 0:
-                kept[m] = survivors[i, j]
-                kept_scores[m] = survivor_scores[i, j]
+        for j in range(old_lists.shape[1]):
+            position = new_positions[old_lists[old, j]]
+            if position >= 0:
+                kept[m] = position
+                kept_scores[m] = old_scores[old, j]
                 cache[m] = np.nan
                 m += 1
         written, start = 0, 0
