@@ -91,7 +91,7 @@ def compute_shard(version_id, start, stop):
         rows = np.arange(start, stop, dtype=np.int64)
         space.offer_queries(METRICS, rows, column_side=False, n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
                             progress=lambda done, total: _heartbeat(version_id))
-        results = space.best(METRICS, width, rows=rows)
+        results = space.exact_best(METRICS, width, rows=rows)
         path = _shard_path(version_id, start, stop)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp.npz")

@@ -1,10 +1,11 @@
 """Extended neighbour lists: more than k neighbours per track, kept beside a version's vectors for updates.
 
 A version's ``extended_<metric>.npy`` (int64 track ids, n × width, −1 padded) holds each track's best
-neighbours as an exact *prefix*: every track missing from a row's list ranks behind the row's last entry
-(ties broken by lower track id), unless the list already holds every other track. Incremental updates rely
-on that invariant: taking out hidden tracks leaves a shorter exact prefix, new tracks are merged by score,
-and a row whose prefix drops below k is recomputed against every track.
+neighbours as an exact *prefix*, and ``extended_<metric>_scores.npy`` (float32) their scores: every track
+missing from a row's list ranks behind the row's last entry (ties broken by lower track id), unless the list
+already holds every other track. Incremental updates rely on that invariant: taking out hidden tracks leaves
+a shorter exact prefix, new tracks are merged in by exact key, and a row whose prefix no longer yields k
+distinct songs is recomputed against every track.
 """
 
 import os
@@ -21,8 +22,8 @@ def extended_width(k):
     return candidates_for(k)
 
 
-def file_name(metric):
-    return f"extended_{metric}.npy"
+def file_name(metric, scores=False):
+    return f"extended_{metric}_scores.npy" if scores else f"extended_{metric}.npy"
 
 
 def write_extended_lists(directory, track_ids, neighbors):
@@ -30,14 +31,17 @@ def write_extended_lists(directory, track_ids, neighbors):
     directory = Path(directory)
     for metric, result in neighbors.items():
         ids = np.where(result.indices >= 0, track_ids[np.maximum(result.indices, 0)], -1).astype(np.int64)
-        temporary = directory / f".{file_name(metric)}.tmp.npy"
-        np.save(temporary, ids)
-        os.replace(temporary, directory / file_name(metric))
+        for scores, values in ((False, ids), (True, np.asarray(result.scores, dtype=np.float32))):
+            temporary = directory / f".{file_name(metric, scores)}.tmp.npy"
+            np.save(temporary, values)
+            os.replace(temporary, directory / file_name(metric, scores))
 
 
 def read_extended_lists(directory):
-    """{metric: int64 track-id lists} of a version, or None when it was built without them."""
+    """{metric: (int64 track-id lists, float32 scores)} of a version, or None when it was built without them."""
     directory = Path(directory)
-    if not all((directory / file_name(metric)).is_file() for metric in METRICS):
+    names = [file_name(metric, scores) for metric in METRICS for scores in (False, True)]
+    if not all((directory / name).is_file() for name in names):
         return None
-    return {metric: np.load(directory / file_name(metric)) for metric in METRICS}
+    return {metric: (np.load(directory / file_name(metric)), np.load(directory / file_name(metric, True)))
+            for metric in METRICS}

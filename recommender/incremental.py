@@ -12,6 +12,8 @@ the catalog changed since it, and an incremental update otherwise.
 """
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,19 +21,24 @@ import joblib
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
+from threadpoolctl import threadpool_limits
 
 from catalog.models import CatalogRevision
 
-from . import extended, services, storage, topk_tiles
+from . import exact_topk, extended, merging, services, storage, topk_tiles
 from .build_lock import BuildLock
 from .errors import RebuildError, RebuildInProgress
 from .features import FeatureMatrices, TrackTable, load_catalog
-from .index import MARGIN, METRIC_NUMBERS, METRICS, Neighbors, TileSpace, distinct_songs, valid_counts
+from .index import MARGIN, METRIC_NUMBERS, METRICS, Neighbors, all_top_k, distinct_songs, worker_count
 from .models import IndexVersion
 from .params import IndexParams
 from .progress import ProgressReporter
+from .quality import list_quality
 
 LINEAGE_FILE = "lineage.json"
+# New rows per scanned product tile, and columns: a 256 × 4096 float32 tile is 4 MB.
+SCAN_QUERIES = 256
+SCAN_COLUMNS = 4096
 
 
 class IncrementalUnavailable(RebuildError):
@@ -136,12 +143,13 @@ def update_index(*, activate=True, progress=None):
         version = services.start_build(params, CatalogRevision.current())
         reporter = ProgressReporter(version, progress)
         try:
-            _update(version, active, data, lists, params, reporter)
+            built = _update(version, active, data, lists, params, reporter)
         except BaseException as error:
             services.fail_build(version, error)
             raise
         if activate:
             version = services.activate_version(version)
+        _measure_and_log(version, params, *built)
         return services.RebuildResult(version, activated=activate, pruned=services.prune_versions(),
                                       reason=f"incremental update of index version {active.pk}")
     finally:
@@ -149,6 +157,7 @@ def update_index(*, activate=True, progress=None):
 
 
 def _update(version, active, data, lists, params, reporter):
+    """Everything up to a ready version; returns what ``_measure_and_log`` needs afterwards."""
     reporter.stage("loading")
     table = load_catalog()
     if len(table) < 2:
@@ -158,18 +167,44 @@ def _update(version, active, data, lists, params, reporter):
     pipeline = joblib.load(data.directory / "pipeline.joblib")
     matrices = frozen_matrices(table, pipeline, data, changes.added)
     reporter.stage("neighbours")
-    extended_lists = merged_lists(data, lists, table.track_ids, matrices.weighted, changes, params.k, table.songs)
-    neighbors, metrics, directory = services.measure_and_write(version, table, matrices, extended_lists, params.k,
-                                                               reporter)
+    extended_lists, neighbors = merged_lists(data, lists, table.track_ids, matrices.weighted, changes, params.k,
+                                             table.songs)
+    reporter.stage("files")
+    directory = storage.write_version_files(version.pk, table, matrices)
+    extended.write_extended_lists(directory, table.track_ids, extended_lists)
     history = lineage(active)
     history["changed_since_fit"] += len(changes.added) + len(changes.removed) - changes.changed
     (directory / LINEAGE_FILE).write_text(json.dumps(history))
     services.store_neighbor_lists(version, table.track_ids, neighbors, reporter)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
-    version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
+    version.dimensions = int(matrices.weighted.shape[1])
     version.message = (f"incremental update of version {active.pk}: {len(changes.added)} tracks added or changed, "
                        f"{len(changes.removed)} taken out; pipeline of version {history['fitted_version']}")
-    services.mark_ready(version, params, metrics, reporter, directory)
+    # Quality and the MLflow run come after the switch: they describe the version, they don't gate serving it.
+    services.mark_ready(version, params, {}, reporter, directory, log=False)
+    return table, matrices.normalized, neighbors, directory
+
+
+def _measure_and_log(version, params, table, normalized, neighbors, directory):
+    """The quality metrics and MLflow run of a version already serving; their seconds join its timings."""
+    timings = dict(version.timings)
+    started = time.perf_counter()
+    version.metrics = {metric: list_quality(result, table, normalized) for metric, result in neighbors.items()}
+    timings["quality_after_activation"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
+    services.record_in_mlflow(version, params, version.metrics, timings, directory)
+    timings["mlflow_after_activation"] = round(time.perf_counter() - started, 3)
+    version.timings = timings
+    IndexVersion.objects.filter(pk=version.pk).update(metrics=version.metrics, timings=timings,
+                                                      mlflow_run_id=version.mlflow_run_id, message=version.message)
+
+
+def frozen_rebuild(table, pipeline, k):
+    """{metric: Neighbors}: what a full rebuild of ``table`` lists with a fitted ``pipeline`` (each track's first
+    k distinct songs from the exact extended lists): the reference an update must equal."""
+    weighted = frozen_matrices(table, pipeline).weighted
+    full = all_top_k(weighted, extended.extended_width(k), METRICS)
+    return {metric: distinct_songs(result, table.songs, k) for metric, result in full.items()}
 
 
 def frozen_matrices(table, pipeline, data=None, added=None):
@@ -198,69 +233,151 @@ def frozen_matrices(table, pipeline, data=None, added=None):
 
 
 def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
-    """{metric: Neighbors} of width ``lists``' for the new catalog: exact prefixes holding at least k distinct
-    songs (``songs`` numbers each track's song, see index.distinct_songs; None: every track its own)."""
+    """The new catalog's lists from the old version's: ({metric: Neighbors} extended lists, the exact prefixes
+    kept in the version's files; {metric: Neighbors} each track's first k distinct songs).
+
+    ``lists``: the old version's {metric: (track ids, scores)} (extended.read_extended_lists). ``songs`` numbers
+    each track's song (see index.distinct_songs; None: every track its own). New and changed tracks are scanned
+    against every track in one pass that also finds, for each old list, the new tracks ranking ahead of its
+    last entry; those are merged in by exact key. Lists left too short are recomputed against every track.
+    """
     n = len(track_ids)
-    width = min(next(iter(lists.values())).shape[1], n - 1)
-    need = min(k, n - 1)
-    space = TileSpace(weighted, min(width + MARGIN, n - 1))
-    old_norms = topk_tiles.row_norms(np.ascontiguousarray(data.weighted))
-    new_positions_of_old = _positions(track_ids, data.track_ids)
-    new_positions_of_old[np.isin(data.track_ids, changes.removed)] = -1  # changed tracks are re-added
+    width = min(extended.extended_width(k), n - 1)
+    songs = np.arange(n, dtype=np.int64) if songs is None else np.asarray(songs, dtype=np.int64)
+    matrix = np.ascontiguousarray(weighted, dtype=np.float32)
+    norms = topk_tiles.row_norms(matrix)
     added = np.flatnonzero(np.isin(track_ids, changes.added))
     kept = np.setdiff1d(np.arange(n), added)
     old_rows = data.positions(track_ids[kept])
+    old_matrix = np.ascontiguousarray(data.weighted)
+    old_norms = topk_tiles.row_norms(old_matrix)
+    # Positions by track id (the last slot answers the −1 padding): new ones, −1 for tracks taken out or changed.
+    top = int(max(track_ids.max(initial=0), data.track_ids.max(initial=0))) + 1
+    new_positions = np.full(top + 1, -1, dtype=np.int64)
+    new_positions[track_ids] = np.arange(n)
+    new_positions[changes.removed] = -1
+    old_positions = np.full(top + 1, -1, dtype=np.int64)
+    old_positions[data.track_ids] = np.arange(len(data))
     boundaries = {}
+    thresholds = np.full((len(METRICS), n), np.inf, dtype=np.float32)
     for metric in METRICS:
-        old_list = lists[metric][old_rows]
-        old_list_positions = _positions(data.track_ids, old_list)
-        survivors = np.where(old_list_positions >= 0, new_positions_of_old[np.maximum(old_list_positions, 0)], -1)
-        space.seed(metric, kept, survivors)
-        boundaries[metric] = _boundaries(data, old_norms, old_rows, old_list_positions, metric)
-    space.offer_queries(METRICS, added, column_side=True)
-    results = space.best(METRICS, width, with_keys=True)
-    for metric, result in results.items():
-        boundary_keys, boundary_ids = boundaries[metric]
-        ids = np.where(result.indices[kept] >= 0, track_ids[np.maximum(result.indices[kept], 0)], -1)
-        keys = result.keys[kept]
-        # The boundary entry itself is known (<=); only tracks ranking behind it may be missing.
-        exact = (keys < boundary_keys[:, None]) | ((keys == boundary_keys[:, None]) & (ids <= boundary_ids[:, None]))
-        exact |= np.isnan(boundary_keys)[:, None]
-        exact &= ids >= 0
-        # A prefix: everything after the first entry that may have been outranked by an unknown track goes.
-        prefix = np.cumprod(exact, axis=1).astype(bool)
-        indices, scores = result.indices[kept], result.scores[kept]
-        indices[~prefix], scores[~prefix] = -1, np.nan
-        short = prefix.sum(axis=1) < need
-        if songs is not None:
-            # A prefix cut short of the full width must still yield k distinct songs, or a full rebuild (which
-            # folds releases over the whole width) could list songs it doesn't know: recompute those rows too.
-            distinct = valid_counts(distinct_songs(Neighbors(metric, indices, scores), songs, need, rows=kept))
-            short |= (distinct < need) & (prefix.sum(axis=1) < width)
-        rows = kept[short]
-        result.indices[kept], result.scores[kept] = indices, scores
-        if len(rows):
-            space.forget(metric, rows)
-            space.offer_queries((metric,), rows, column_side=False)
-            again = space.best((metric,), width, rows=rows)[metric]
-            result.indices[rows], result.scores[rows] = again.indices, again.scores
-        results[metric] = Neighbors(metric, result.indices, result.scores)
-    return results
+        keys, _ids = boundaries[metric] = _boundaries(old_matrix, old_norms, old_positions, old_rows,
+                                                      lists[metric][0], metric, len(data))
+        # A new track can only enter an old list by ranking ahead of its last entry: in float32, allow the error.
+        lowest = exact_topk.similarities(keys, metric) - exact_topk.score_errors(norms, metric, matrix.shape[1])[kept]
+        thresholds[METRIC_NUMBERS[metric], kept] = np.nextafter(
+            np.where(np.isnan(keys), -np.inf, lowest).astype(np.float32), np.float32(-np.inf))
+    heaps, pairs = _scan(matrix, norms, added, thresholds, min(width + MARGIN, n - 1))
+    extended_lists, folded = {}, {}
+    for metric in METRICS:
+        number = METRIC_NUMBERS[metric]
+        out = np.empty((n, width), dtype=np.int64)  # every row is written below
+        out_scores = np.empty((n, width), dtype=np.float32)
+        out[added], out_scores[added] = _best_of_heaps(matrix, norms, added, heaps, metric, width)
+        queries, columns = pairs[number]
+        keys = topk_tiles.pair_keys(matrix, norms, columns, matrix, norms, queries, number)
+        owners = np.searchsorted(kept, columns)
+        boundary_keys, boundary_ids = boundaries[metric][0][owners], boundaries[metric][1][owners]
+        ahead = np.isnan(boundary_keys) | (keys < boundary_keys) | (
+            (keys == boundary_keys) & (track_ids[queries] <= boundary_ids))
+        queries, keys, owners = queries[ahead], keys[ahead], owners[ahead]
+        order = np.lexsort((queries, keys, owners))
+        pointers = np.searchsorted(owners[order], np.arange(len(kept) + 1))
+        merged = np.empty((len(kept), width), dtype=np.int64)
+        merged_scores = np.empty((len(kept), width), dtype=np.float32)
+        merging.merge_rows(matrix, norms, number, kept.astype(np.int64), *lists[metric], old_rows, new_positions,
+                           pointers, queries[order], keys[order], exact_topk.scores_of(keys[order], metric), merged,
+                           merged_scores)
+        out[kept], out_scores[kept] = merged, merged_scores
+        first = _first_songs(out, out_scores, songs, np.arange(n), k)
+        # A prefix cut short of the full width must still yield k distinct songs, or a full rebuild (which folds
+        # releases over the whole width) could list songs it doesn't know: recompute those rows exactly.
+        short = np.flatnonzero(((out >= 0).sum(axis=1) < width)
+                               & ((first.indices >= 0).sum(axis=1) < first.indices.shape[1]))
+        if len(short):
+            out[short], out_scores[short], _keys = exact_topk.exact_top_k(matrix, short, metric, width, norms)
+            again = _first_songs(out[short], out_scores[short], songs, short, k)
+            first.indices[short], first.scores[short] = again.indices, again.scores
+        extended_lists[metric] = Neighbors(metric, out, out_scores)
+        folded[metric] = first
+    return extended_lists, folded
 
 
-def _positions(sorted_ids, ids):
-    """Positions of ``ids`` in the ascending array ``sorted_ids`` (−1 where absent or for −1)."""
-    ids = np.asarray(ids, dtype=np.int64)
-    found = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-    return np.where((sorted_ids[found] == ids) & (ids >= 0), found, -1)
+def _first_songs(indices, scores, songs, rows, k):
+    """index.distinct_songs of lists ``indices`` (owned by positions ``rows``), by merging.first_songs."""
+    k = min(k, indices.shape[1])
+    out = np.empty((len(indices), k), dtype=np.int32)
+    out_scores = np.empty((len(indices), k), dtype=np.float32)
+    merging.first_songs(indices, scores, songs, songs[rows], out, out_scores)
+    return Neighbors("", out, out_scores)
 
 
-def _boundaries(data, norms, rows, list_positions, metric):
-    """Per row, the exact key and track id of its old list's last entry (NaN when the list held every track)."""
-    lengths = (list_positions >= 0).sum(axis=1)
-    last = np.where(lengths > 0, list_positions[np.arange(len(rows)), np.maximum(lengths - 1, 0)], -1)
-    matrix = np.ascontiguousarray(data.weighted)
-    keys = topk_tiles.pair_keys(matrix, norms, rows.astype(np.int64), matrix, norms, last.astype(np.int64),
+def _scan(matrix, norms, queries, thresholds, kk):
+    """One pass of ``queries`` against every row (merging.scan_tile): the queries' candidate heaps
+    ([metric][query]) and, per metric, (query, row) pairs that reached the row's threshold."""
+    n, count = len(matrix), len(queries)
+    inverse_norms = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0).astype(np.float32)
+    half_squared = (norms ** 2 / 2).astype(np.float32)
+    capacity = max(1 << 16, 4 * SCAN_QUERIES * kk)
+    while True:
+        heaps = (np.full((2, count, kk), -np.inf, dtype=np.float32), np.full((2, count, kk), -1, dtype=np.int32),
+                 np.zeros((2, count), dtype=np.int32), np.full((2, count), -np.inf, dtype=np.float32))
+        # Small products on one BLAS thread each, which a busy machine doesn't leave spinning for its siblings;
+        # the query blocks run on worker threads (the heaps of a block are its own; pairs are per block).
+        blocks = [queries[start:start + SCAN_QUERIES].astype(np.int64) for start in range(0, count, SCAN_QUERIES)]
+        buffers = [(np.empty((2, capacity), dtype=np.int64), np.empty((2, capacity), dtype=np.int64),
+                    np.zeros(2, dtype=np.int64)) for _block in blocks]
+
+        def run(number, heaps=heaps, blocks=blocks, buffers=buffers):
+            left, rows = matrix[blocks[number]], blocks[number]
+            for column_start in range(0, n, SCAN_COLUMNS):
+                product = left @ matrix[column_start:column_start + SCAN_COLUMNS].T
+                merging.scan_tile(product, rows, number * SCAN_QUERIES, column_start, inverse_norms, half_squared,
+                                  *heaps, thresholds, *buffers[number])
+
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(worker_count(None)) as pool:
+            list(pool.map(run, range(len(blocks))))
+        counts = np.array([max((buffer[2][number] for buffer in buffers), default=0) for number in range(2)])
+        if counts.max(initial=0) <= capacity:
+            empty = [np.empty(0, dtype=np.int64)]
+            pairs = [tuple(np.concatenate([buffer[side][number, :buffer[2][number]] for buffer in buffers] + empty)
+                           for side in (0, 1)) for number in range(2)]
+            return heaps, pairs
+        capacity = int(counts.max())
+
+
+def _best_of_heaps(matrix, norms, rows, heaps, metric, width):
+    """The exact best ``width`` of each query's heap (ties by position); rows the float32 cut may have decided
+    are recomputed against every row (exact_topk)."""
+    number = METRIC_NUMBERS[metric]
+    scores, items, sizes, floors = (heap[number] for heap in heaps)
+    if not len(rows):
+        return np.empty((0, width), dtype=np.int64), np.empty((0, width), dtype=np.float32)
+    candidates = items.astype(np.int64)
+    valid = candidates >= 0
+    keys = topk_tiles.pair_keys(matrix, norms, np.repeat(rows.astype(np.int64), candidates.shape[1]), matrix, norms,
+                                candidates.reshape(-1), number).reshape(candidates.shape)
+    keys[~valid] = np.inf
+    order = np.lexsort((np.where(valid, candidates, len(matrix)), keys), axis=-1)[:, :width]
+    best = np.where(np.take_along_axis(valid, order, axis=1), np.take_along_axis(candidates, order, axis=1), -1)
+    best_keys = np.take_along_axis(keys, order, axis=1)
+    best_keys[best < 0] = np.nan
+    best_scores = exact_topk.scores_of(best_keys, metric)
+    last = best_keys[:, -1]
+    errors = exact_topk.score_errors(norms, metric, matrix.shape[1])[rows]
+    doubtful = np.flatnonzero(exact_topk.uncertain(last, floors, sizes == items.shape[1], errors, metric))
+    if len(doubtful):
+        best[doubtful], best_scores[doubtful], _keys = exact_topk.exact_top_k(matrix, rows[doubtful], metric, width,
+                                                                            norms)
+    return best, best_scores
+
+
+def _boundaries(matrix, norms, old_positions, rows, lists, metric, old_count):
+    """Per row (old positions ``rows`` of the track-id ``lists``), the exact key and track id of its list's last
+    entry (key NaN when the list held every other track)."""
+    lengths = (lists[rows] >= 0).sum(axis=1)
+    last_ids = np.where(lengths > 0, lists[rows, np.maximum(lengths - 1, 0)], -1)
+    keys = topk_tiles.pair_keys(matrix, norms, rows.astype(np.int64), matrix, norms, old_positions[last_ids],
                                 METRIC_NUMBERS[metric])
-    keys[lengths >= len(data) - 1] = np.nan
-    return keys, np.where(last >= 0, data.track_ids[np.maximum(last, 0)], -1)
+    keys[lengths >= old_count - 1] = np.nan
+    return keys, last_ids

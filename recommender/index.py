@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import topk_tiles
+from . import exact_topk, topk_tiles
 
 METRICS = ("cosine", "euclidean")
 METRIC_NUMBERS = {"cosine": topk_tiles.COSINE, "euclidean": topk_tiles.EUCLIDEAN}
@@ -73,7 +73,7 @@ def all_top_k(matrix, k, metrics=METRICS, block_rows=DEFAULT_BLOCK_ROWS, n_jobs=
     space = TileSpace(matrix, min(k + MARGIN, n - 1), block_rows)
     # Progress in rows (the share of block pairs done), like the callers expect.
     space.offer_all_pairs(metrics, n_jobs, progress and (lambda done, total: progress(n * done // total, n)))
-    return space.best(metrics, k, n_jobs=n_jobs)
+    return space.exact_best(metrics, k, n_jobs=n_jobs)
 
 
 def checked_metrics(metrics):
@@ -192,6 +192,15 @@ class TileSpace:
             with ThreadPoolExecutor(max_workers=worker_count(n_jobs)) as pool:
                 list(pool.map(run, chunks))
             results[metric] = Neighbors(metric, indices, scores, keys if with_keys else None)
+        return results
+
+    def exact_best(self, metrics, k, rows=None, n_jobs=None):
+        """Like ``best`` for rows that were offered every column, with the rows whose float32 cut may have
+        decided a near-tie recomputed exactly (exact_topk.py), so the result doesn't depend on the path."""
+        results = self.best(metrics, k, rows, n_jobs, with_keys=True)
+        for result in results.values():
+            exact_topk.certify(self, result, rows)
+            result.keys = None
         return results
 
     def forget(self, metric, rows):

@@ -141,16 +141,12 @@ def store_neighbor_lists(version, track_ids, neighbors, reporter):
             progress=lambda done, total, number=number: reporter.update((number + done / total) / len(METRICS)))
 
 
-def mark_ready(version, params, metrics, reporter, directory):
-    """Log a built version to MLflow and mark it ready (unless it was expired meanwhile)."""
-    reporter.stage("mlflow")
-    timings = reporter.timings()
-    try:
-        version.mlflow_run_id = log_build(version, params, metrics, timings,
-                                          [directory / "pipeline.joblib", directory / "manifest.json"])
-    except Exception as error:  # the index is good without its MLflow record; say so instead of failing
-        logger.warning("MLflow logging of index version %s failed: %s", version.pk, error, exc_info=True)
-        version.message = f"MLflow logging failed: {error}"
+def mark_ready(version, params, metrics, reporter, directory, log=True):
+    """Log a built version to MLflow (unless not ``log``: the caller does it later with ``record_in_mlflow``)
+    and mark it ready (unless it was expired meanwhile)."""
+    if log:
+        reporter.stage("mlflow")
+        record_in_mlflow(version, params, metrics, reporter.timings(), directory)
     reporter.finish()
     version.timings = reporter.timings()
     version.status, version.stage, version.progress = Status.READY, "done", 1.0
@@ -161,6 +157,16 @@ def mark_ready(version, params, metrics, reporter, directory):
     if not IndexVersion.objects.filter(pk=version.pk, status=Status.BUILDING).update(
             **{name: getattr(version, name) for name in fields}):
         raise RebuildError(f"index version {version.pk} was marked failed while it was being built")
+
+
+def record_in_mlflow(version, params, metrics, timings, directory):
+    """Set ``version.mlflow_run_id`` to a new MLflow run of it; on failure, say so in ``version.message``."""
+    try:
+        version.mlflow_run_id = log_build(version, params, metrics, timings,
+                                          [directory / "pipeline.joblib", directory / "manifest.json"])
+    except Exception as error:  # the index is good without its MLflow record; say so instead of failing
+        logger.warning("MLflow logging of index version %s failed: %s", version.pk, error, exc_info=True)
+        version.message = f"MLflow logging failed: {error}"
 
 
 def is_up_to_date(version, params, revision):

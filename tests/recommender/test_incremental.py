@@ -8,7 +8,7 @@ from catalog.models import Track
 from recommender import incremental, selectors, storage
 from recommender.errors import RebuildError
 from recommender.features import load_catalog
-from recommender.index import all_top_k
+from recommender.index import all_top_k, candidates_for
 from recommender.models import IndexVersion, NeighborList
 from recommender.params import IndexParams
 from tests.factories import ArtistFactory, TrackFactory
@@ -30,10 +30,21 @@ def frozen_rebuild_lists(version, k):
     """What a full rebuild of today's catalog gives with ``version``'s fitted pipeline, as stored_lists does."""
     table = load_catalog()
     pipeline = joblib.load(version.directory / "pipeline.joblib")
-    matrices = incremental.frozen_matrices(table, pipeline)
-    results = all_top_k(matrices.weighted, k)
-    return {metric: {int(track_id): table.track_ids[result.indices[row]].tolist()
+    results = incremental.frozen_rebuild(table, pipeline, k)
+    return {metric: {int(track_id): table.track_ids[result.indices[row][result.indices[row] >= 0]].tolist()
                      for row, track_id in enumerate(table.track_ids)} for metric, result in results.items()}
+
+
+def exact_order(matrix, row, metric):
+    """Every other row of ``matrix`` by exact float64 distance to ``row`` (ties: lower position first)."""
+    vectors = matrix.astype(np.float64)
+    if metric == "cosine":
+        norms = np.linalg.norm(vectors, axis=1)
+        keys = -(vectors @ vectors[row]) / (norms * norms[row])
+    else:
+        keys = ((vectors - vectors[row]) ** 2).sum(axis=1)
+    order = np.lexsort((np.arange(len(keys)), np.round(keys, 12)))
+    return order[order != row]
 
 
 def add_tracks(count, genre, energy):
@@ -131,3 +142,24 @@ def test_a_failed_update_leaves_the_active_version_serving(catalog, monkeypatch)
     failed = IndexVersion.objects.exclude(pk=first.pk).get()
     assert failed.status == Status.FAILED and "disk full" in failed.message
     assert not NeighborList.objects.filter(version=failed).exists()
+
+
+def test_ties_wider_than_the_float32_margin_are_ranked_by_track_id_in_builds_and_updates(catalog):
+    # 24 releases of one recording under different titles: identical vectors, one exact tie for every other track.
+    artist = ArtistFactory(name="the copies")
+    copies = [TrackFactory(name=f"copy {i}", genres=["rock"], artists=[artist], energy=0.5, danceability=0.5,
+                           key=5, loudness=-7.0, mode=1, speechiness=0.1, acousticness=0.2, instrumentalness=0.0,
+                           liveness=0.1, valence=0.6, tempo=120.0, popularity=50) for i in range(24)]
+    first = build(k=4).version  # lists of candidates_for(4) = 28: the tie straddles every list's end
+    version_files = storage.version_data(first.pk)
+    matrix = np.asarray(version_files.weighted)
+    width = candidates_for(4)
+    for metric, result in all_top_k(matrix, width).items():
+        for row in range(len(matrix)):
+            assert result.indices[row].tolist() == exact_order(matrix, row, metric)[:width].tolist()
+    Track.objects.filter(pk__in=[copy.pk for copy in copies[:3]]).update(hidden=True)
+    add_tracks(4, "rock", 0.5)
+
+    version = incremental.update_index().version
+
+    assert stored_lists(version) == frozen_rebuild_lists(first, 4)
