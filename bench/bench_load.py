@@ -2,6 +2,7 @@
 
 Usage: python bench/bench_load.py [--clients 20] [--seconds 20] [--workers 4] [--port 8800] [--max-requests 20000]
                                   [--only search,track,similar,recommend] [--no-preload]
+       python bench/bench_load.py --profile [--requests 200] [--only …]
 
 Starts gunicorn with songrec/gunicorn_conf.py (the app, search index and index files loaded before forking,
 gc frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog with an active index version
@@ -10,11 +11,17 @@ requests each: a trivial endpoint (a static file served by WhiteNoise), then the
 similar API, multi-seed recommendations, in equal shares — from N client threads with keep-alive
 connections. Prints requests/s, p50/p95/p99 per kind, the 1-minute load average, and the ratio of the mix's
 p50 to the trivial endpoint's. The clients run on the same cores as the server: compare runs, not machines.
+
+``--profile`` runs no server: each kind's requests go through Django's test client in this process, with the
+SQL queries counted (``CaptureQueriesContext``) and the functions that take the most time listed (cProfile).
 """
 
 import argparse
+import cProfile
 import http.client
+import io
 import os
+import pstats
 import random
 import subprocess
 import sys
@@ -28,6 +35,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
+# Every client shares 127.0.0.1: the anonymous API throttle (300/minute) would answer 429 within a second. The
+# throttle still runs on every request (its cache round trip is part of what is measured), it just never refuses.
+os.environ.setdefault("API_THROTTLE_ANON", "10000000/minute")
 KINDS = ("search", "track", "similar", "recommend")
 
 
@@ -121,6 +131,32 @@ def report(label, latencies, errors, elapsed):
     return np.percentile(everything, 50), len(everything) / elapsed
 
 
+def profile_in_process(requests, kinds, count):
+    """Per kind: mean time, SQL queries per request and cProfile's top functions, through the test client."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for kind in kinds:
+        paths = requests[kind][:count]
+        for path in paths[:5]:  # first use of each code path (imports, memory maps) is not what is measured
+            client.get(path)
+        profiler = cProfile.Profile()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            profiler.enable()
+            statuses = [client.get(path).status_code for path in paths]
+            profiler.disable()
+            elapsed = time.perf_counter() - started
+        bad = [status for status in statuses if status >= 400]
+        print(f"{kind}: {len(paths)} requests, {1000 * elapsed / len(paths):.1f} ms each (profiled), "
+              f"{len(queries) / len(paths):.1f} SQL queries each, {len(bad)} errors")
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(14)
+        print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
+
+
 def start_server(port, workers, preload):
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "DEBUG": "0",
            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
@@ -154,9 +190,13 @@ def main():
     parser.add_argument("--max-requests", type=int, default=20_000, help="per phase")
     parser.add_argument("--only", default=",".join(KINDS), help="comma-separated kinds for the mix")
     parser.add_argument("--no-preload", action="store_true", help="gunicorn without preloading (for comparison)")
+    parser.add_argument("--profile", action="store_true", help="no server: profile each kind in process")
+    parser.add_argument("--requests", type=int, default=200, help="per kind, with --profile")
     options = parser.parse_args()
     kinds = [kind for kind in options.only.split(",") if kind in KINDS]
     requests = workload()
+    if options.profile:
+        return profile_in_process(requests, kinds, options.requests)
     mix = [(kind, path) for group in zip(*(requests[kind] for kind in kinds), strict=True)
            for kind, path in zip(kinds, group, strict=True)]
     static = [("static", path) for path in ["/static/recommender/index_status.js"] * 100]
