@@ -128,7 +128,8 @@ def report(label, latencies, errors, elapsed):
         for kind, values in sorted(latencies.items()):
             values = np.asarray(values) * 1000
             print(f"  {kind:<10} n={len(values):>6,}  p50 {np.percentile(values, 50):6.1f} ms  "
-                  f"p95 {np.percentile(values, 95):6.1f} ms  p99 {np.percentile(values, 99):6.1f} ms")
+                  f"p95 {np.percentile(values, 95):6.1f} ms  p99 {np.percentile(values, 99):6.1f} ms  "
+                  f"max {values.max():6.1f} ms")
     for path, status in errors[:5]:
         print(f"  error: {status} {path}")
     return np.percentile(everything, 50), len(everything) / elapsed
@@ -235,8 +236,9 @@ def main():
     print(f"gunicorn up in {time.perf_counter() - started:.1f} s (preload: {not options.no_preload}, "
           f"gc.freeze: {not options.no_gc_freeze})")
     try:
-        # The first request of each kind per worker (imports, caches) is not what is measured.
-        run_clients(options.port, mix[:200], options.clients, 10, 200)
+        # The first request of each kind per worker (imports, caches) is not what the phases below measure; its
+        # max shows whether a worker still builds the search index on its first search (no preload: ~2 s).
+        report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], options.clients, 10, 200))
         trivial_p50, trivial_rate = report("trivial (static file)", *run_clients(
             options.port, static, options.clients, options.seconds, options.max_requests))
         mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *run_clients(
