@@ -171,11 +171,22 @@ def profile_in_process(requests, kinds, count):
             print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
 
 
+def worker_pids(master_pid):
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def cpu_seconds(pids):
+    """User + system CPU seconds the processes have used so far (/proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(sum(int(value) for value in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+               for pid in pids) / ticks
+
+
 def memory_per_worker(master_pid):
     """[(pid, RSS, PSS, USS in MB)] of gunicorn's workers, from /proc/<pid>/smaps_rollup (Linux)."""
     rows = []
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    for pid in children.read_text().split() if children.exists() else []:
+    for pid in worker_pids(master_pid):
         fields = {}
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
             name, value = line.split(":", 1)
@@ -245,8 +256,14 @@ def main():
         report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], options.clients, 10, 200))
         trivial_p50, trivial_rate = report("trivial (static file)", *run_clients(
             options.port, static, options.clients, options.seconds, options.max_requests))
-        mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *run_clients(
-            options.port, mix, options.clients, options.seconds, options.max_requests))
+        workers = worker_pids(server.pid)
+        cpu = cpu_seconds(workers)
+        mix_results = run_clients(options.port, mix, options.clients, options.seconds, options.max_requests)
+        mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *mix_results)
+        served = sum(len(values) for values in mix_results[0].values())
+        # The workers' own CPU per request does not depend on how many cores other jobs leave free (PostgreSQL's
+        # and the clients' share is not in it): 2 cores / this = the most the workers alone could serve.
+        print(f"  workers' CPU: {1000 * (cpu_seconds(workers) - cpu) / max(served, 1):.1f} ms per mix request")
         print(f"mix vs trivial: p50 {mix_p50 / trivial_p50:.1f}×, throughput {mix_rate / trivial_rate:.2f}× "
               f"(goal: ≥ 200 req/s for the mix with p95 < 100 ms)")
         for pid, rss, pss, uss in memory_per_worker(server.pid):
