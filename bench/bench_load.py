@@ -1,7 +1,9 @@
 """Bounded load test on the loopback: gunicorn + N clients for T seconds, the mixed workload vs a trivial one.
 
-Usage: python bench/bench_load.py [--clients 20] [--seconds 20] [--workers 4] [--port 8800] [--max-requests 20000]
-                                  [--only search,track,similar,recommend] [--no-preload]
+Usage: python bench/bench_load.py [--clients 20] [--seconds 20] [--workers 4] [--threads 1] [--port 8800]
+                                  [--max-requests 20000] [--only search,track,similar,recommend] [--no-preload]
+                                  [--no-gc-freeze]
+       python bench/bench_load.py --profile [--requests 200] [--only …]
 
 Starts gunicorn with songrec/gunicorn_conf.py (the app, search index and index files loaded before forking,
 gc frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog with an active index version
@@ -9,12 +11,20 @@ gc frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog wit
 requests each: a trivial endpoint (a static file served by WhiteNoise), then the mix — search API, track page,
 similar API, multi-seed recommendations, in equal shares — from N client threads with keep-alive
 connections. Prints requests/s, p50/p95/p99 per kind, the 1-minute load average, and the ratio of the mix's
-p50 to the trivial endpoint's. The clients run on the same cores as the server: compare runs, not machines.
+p50 to the trivial endpoint's, then each worker's memory (RSS, PSS: shared pages split between the processes
+sharing them, USS: its own pages only). The clients run on the same cores as the server: compare runs, not
+machines.
+
+``--profile`` runs no server: each kind's requests go through Django's test client in this process, with the
+SQL queries counted (``CaptureQueriesContext``) and the functions that take the most time listed (cProfile).
 """
 
 import argparse
+import cProfile
 import http.client
+import io
 import os
+import pstats
 import random
 import subprocess
 import sys
@@ -28,7 +38,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
+# Every client shares 127.0.0.1: the anonymous API throttle (300/minute) would answer 429 within a second. The
+# throttle still runs on every request (its cache round trip is part of what is measured), it just never refuses.
+os.environ.setdefault("API_THROTTLE_ANON", "10000000/minute")
 KINDS = ("search", "track", "similar", "recommend")
+# What a TLS-terminating proxy in front of gunicorn sends: without it DEBUG=0 answers every request with a
+# redirect to https (SECURE_SSL_REDIRECT), and that is all a load test would measure.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 def workload(seed=0, size=3000):
@@ -80,10 +96,10 @@ def run_clients(port, paths, clients, seconds, max_requests):
             kind, path = paths[(offset + index) % len(paths)]
             started = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", path, headers=PROXY_HEADERS)
                 response = connection.getresponse()
                 response.read()
-                if response.status >= 400:
+                if response.status != 200:  # a redirect is not a page served either
                     errors.append((path, response.status))
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
@@ -115,14 +131,74 @@ def report(label, latencies, errors, elapsed):
         for kind, values in sorted(latencies.items()):
             values = np.asarray(values) * 1000
             print(f"  {kind:<10} n={len(values):>6,}  p50 {np.percentile(values, 50):6.1f} ms  "
-                  f"p95 {np.percentile(values, 95):6.1f} ms  p99 {np.percentile(values, 99):6.1f} ms")
+                  f"p95 {np.percentile(values, 95):6.1f} ms  p99 {np.percentile(values, 99):6.1f} ms  "
+                  f"max {values.max():6.1f} ms")
     for path, status in errors[:5]:
         print(f"  error: {status} {path}")
     return np.percentile(everything, 50), len(everything) / elapsed
 
 
-def start_server(port, workers, preload):
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "DEBUG": "0",
+def profile_in_process(requests, kinds, count):
+    """Per kind: CPU and wall time, SQL queries per request and cProfile's top functions, via the test client.
+
+    The profile counts this process's CPU time (not time spent waiting for PostgreSQL), so it shows what the
+    web worker itself spends on a request even on a machine other jobs are keeping busy.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for kind in kinds:
+        paths = requests[kind][:count]
+        for path in paths[:5]:  # first use of each code path (imports, memory maps) is not what is measured
+            client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            wall, cpu = time.perf_counter(), time.process_time()
+            statuses = [client.get(path).status_code for path in paths]
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        bad = [status for status in statuses if status >= 400]
+        print(f"{kind}: {len(paths)} requests, {1000 * cpu / len(paths):.1f} ms CPU and {1000 * wall / len(paths):.1f}"
+              f" ms wall each, {len(queries) / len(paths):.1f} SQL queries each, {len(bad)} errors")
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for path in paths:
+            client.get(path)
+        profiler.disable()
+        for order, lines in (("tottime", 12), ("cumulative", 30)):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(lines)
+            print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
+
+
+def worker_pids(master_pid):
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def cpu_seconds(pids):
+    """User + system CPU seconds the processes have used so far (/proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(sum(int(value) for value in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+               for pid in pids) / ticks
+
+
+def memory_per_worker(master_pid):
+    """[(pid, RSS, PSS, USS in MB)] of gunicorn's workers, from /proc/<pid>/smaps_rollup (Linux)."""
+    rows = []
+    for pid in worker_pids(master_pid):
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value = line.split(":", 1)
+            fields[name] = int(value.split()[0]) / 1024
+        rows.append((int(pid), fields["Rss"], fields["Pss"], fields["Private_Clean"] + fields["Private_Dirty"]))
+    return rows
+
+
+def start_server(port, workers, threads, preload, gc_freeze):
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
+           "GUNICORN_THREADS": str(threads), "GUNICORN_GC_FREEZE": "1" if gc_freeze else "0", "DEBUG": "0",
+           "USE_X_FORWARDED_PROTO": "1",
            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"}
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "songrec" / "gunicorn_conf.py"), "songrec.wsgi"]
@@ -150,30 +226,48 @@ def main():
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1, help="per worker; more than 1 uses gthread workers")
+    parser.add_argument("--no-gc-freeze", action="store_true", help="no gc.freeze() after the warm-up")
     parser.add_argument("--port", type=int, default=8800)
     parser.add_argument("--max-requests", type=int, default=20_000, help="per phase")
     parser.add_argument("--only", default=",".join(KINDS), help="comma-separated kinds for the mix")
     parser.add_argument("--no-preload", action="store_true", help="gunicorn without preloading (for comparison)")
+    parser.add_argument("--profile", action="store_true", help="no server: profile each kind in process")
+    parser.add_argument("--requests", type=int, default=200, help="per kind, with --profile")
     options = parser.parse_args()
     kinds = [kind for kind in options.only.split(",") if kind in KINDS]
     requests = workload()
+    if options.profile:
+        return profile_in_process(requests, kinds, options.requests)
     mix = [(kind, path) for group in zip(*(requests[kind] for kind in kinds), strict=True)
            for kind, path in zip(kinds, group, strict=True)]
     static = [("static", path) for path in ["/static/recommender/index_status.js"] * 100]
     print(f"load before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}; {options.clients} clients, "
-          f"{options.workers} gunicorn workers, {options.seconds:.0f} s per phase, 127.0.0.1:{options.port}")
+          f"{options.workers} gunicorn workers × {options.threads} threads, {options.seconds:.0f} s per phase, "
+          f"127.0.0.1:{options.port}")
     started = time.perf_counter()
-    server = start_server(options.port, options.workers, not options.no_preload)
-    print(f"gunicorn up in {time.perf_counter() - started:.1f} s (preload: {not options.no_preload})")
+    server = start_server(options.port, options.workers, options.threads, not options.no_preload,
+                          not options.no_gc_freeze)
+    print(f"gunicorn up in {time.perf_counter() - started:.1f} s (preload: {not options.no_preload}, "
+          f"gc.freeze: {not options.no_gc_freeze})")
     try:
-        # The first request of each kind per worker (imports, caches) is not what is measured.
-        run_clients(options.port, mix[:200], options.clients, 10, 200)
+        # The first request of each kind per worker (imports, caches) is not what the phases below measure; its
+        # max shows whether a worker still builds the search index on its first search (no preload: ~2 s).
+        report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], options.clients, 10, 200))
         trivial_p50, trivial_rate = report("trivial (static file)", *run_clients(
             options.port, static, options.clients, options.seconds, options.max_requests))
-        mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *run_clients(
-            options.port, mix, options.clients, options.seconds, options.max_requests))
+        workers = worker_pids(server.pid)
+        cpu = cpu_seconds(workers)
+        mix_results = run_clients(options.port, mix, options.clients, options.seconds, options.max_requests)
+        mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *mix_results)
+        served = sum(len(values) for values in mix_results[0].values())
+        # The workers' own CPU per request does not depend on how many cores other jobs leave free (PostgreSQL's
+        # and the clients' share is not in it): 2 cores / this = the most the workers alone could serve.
+        print(f"  workers' CPU: {1000 * (cpu_seconds(workers) - cpu) / max(served, 1):.1f} ms per mix request")
         print(f"mix vs trivial: p50 {mix_p50 / trivial_p50:.1f}×, throughput {mix_rate / trivial_rate:.2f}× "
               f"(goal: ≥ 200 req/s for the mix with p95 < 100 ms)")
+        for pid, rss, pss, uss in memory_per_worker(server.pid):
+            print(f"  worker {pid}: RSS {rss:.0f} MB, PSS {pss:.0f} MB, USS {uss:.0f} MB")
     finally:
         server.terminate()
         server.wait(timeout=30)

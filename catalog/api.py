@@ -20,12 +20,25 @@ class ArtistRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "spotify_id"]
 
 
+def artist_refs(artists):
+    """Plain dicts with ArtistRefSerializer's fields: a nested serializer per track cost more than the rest of a
+    search result's serialisation (issue 14)."""
+    return [{"id": artist.id, "name": artist.name, "spotify_id": artist.spotify_id} for artist in artists]
+
+
+class AbsoluteUrlField(serializers.CharField):
+    """The object's ``get_absolute_url()`` (a plain ``source`` would make DRF inspect the method on every call)."""
+
+    def to_representation(self, value):
+        return value.get_absolute_url()
+
+
 class TrackSerializer(serializers.ModelSerializer):
     artists = serializers.SerializerMethodField()
     album = serializers.CharField(source="album.name", default=None)
     genres = serializers.SerializerMethodField()
     features = serializers.SerializerMethodField()
-    url = serializers.CharField(source="get_absolute_url")
+    url = AbsoluteUrlField(source="*")
 
     class Meta:
         model = Track
@@ -34,10 +47,7 @@ class TrackSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ArtistRefSerializer(many=True))
     def get_artists(self, track):
-        # Plain dicts with ArtistRefSerializer's fields: a nested serializer per track cost more than the rest
-        # of a search result's serialisation (issue 14).
-        return [{"id": artist.id, "name": artist.name, "spotify_id": artist.spotify_id}
-                for artist in track.ordered_artists]
+        return artist_refs(track.ordered_artists)
 
     def get_genres(self, track) -> list[str]:
         return selectors.genre_names(track)

@@ -28,14 +28,16 @@ def human_scores(seed_track_id, track_ids):
     return {track_id: HumanScore(float(mean), count) for track_id, mean, count in rows}
 
 
-def with_human_scores(similar):
-    """Fill the items of a recommender ``SimilarList`` with their mean human score and rating count (one query).
+def with_human_scores(similar, *more):
+    """Fill the items of recommender ``SimilarList``s of one seed with their mean human score and rating count.
 
-    The recommender does not know about evaluation; its pages and API join the two here.
+    One query for all the lists given (a track page shows two). Returns the first list. The recommender does
+    not know about evaluation; its pages and API join the two here.
     """
-    ids = [item.track.id for item in similar.items]
+    items = [item for listed in (similar, *more) for item in listed.items]
+    ids = list({item.track.id for item in items})
     humans = human_scores(similar.seed.id, ids) if ids else {}
-    for item in similar.items:
+    for item in items:
         human = humans.get(item.track.id)
         if human is not None:
             item.human_score, item.human_ratings = human.mean, human.count

@@ -130,8 +130,7 @@ class RecommendationsView(RecommenderAPIView):
         seeds, unknown = seed_tracks(spotify_ids)
         if unknown:
             raise NotFound(f"No track with id {', '.join(repr(spotify_id) for spotify_id in unknown)}.")
-        _version()
-        result, recommended = blended_recommendations(system, seeds, limit, constraints)
+        result, recommended = blended_recommendations(system, seeds, limit, constraints, _version())
         penalties = result.target_penalties or {}
         items = [serializers.RecommendedTrack(track, item.rank, item.score, result.cosine_scores[item.track_id],
                                               penalties.get(item.track_id))

@@ -14,7 +14,7 @@ import numpy as np
 from django.conf import settings
 
 from catalog.models import Track
-from catalog.refs import track_refs
+from catalog.refs import refs_of, track_refs
 
 from . import storage
 from .baselines import popularity_key, random_key
@@ -49,7 +49,7 @@ class SeedRecommendations:
 
 
 def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version=None):
-    """Blend up to MAX_SEEDS seeds (Track pks) into ``limit`` Recommendations; see the module docstring.
+    """Blend up to MAX_SEEDS seeds (track pks) into ``limit`` Recommendations; see the module docstring.
 
     Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError.
     """
@@ -99,14 +99,14 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
 
 
 def seed_tracks(spotify_ids):
-    """The visible Tracks (with credits) for ``spotify_ids`` in the order asked, and the ids unknown or hidden."""
-    found = {track.spotify_id: track for track in
-             Track.objects.visible().with_credits().filter(spotify_id__in=spotify_ids)}
+    """The visible tracks (TrackRefs) for ``spotify_ids`` in the order asked, and the ids unknown or hidden."""
+    found = {ref.spotify_id: ref for ref in refs_of(Track.objects.visible().filter(spotify_id__in=spotify_ids))
+             .values()}
     return [found[i] for i in spotify_ids if i in found], [i for i in spotify_ids if i not in found]
 
 
 def blended_recommendations(system, seeds, limit, constraints=None, version=None):
-    """What the recommend page and the recommendations API show: ``recommend_for_seeds`` for seed Tracks and
+    """What the recommend page and the recommendations API show: ``recommend_for_seeds`` for seed tracks and
     (Recommendation, TrackRef) pairs for the recommended tracks that still exist. Raises like it.
     """
     result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version)

@@ -157,7 +157,7 @@ class SimilarList:
 def similar_items(system, seed_track, k, version=None):
     """``recommend`` plus what pages and the API show: TrackRefs and cosine scores (human scores left empty).
 
-    Raises like ``recommend``; the precomputed systems take 4 queries (list, tracks, credits).
+    Raises like ``recommend``; the precomputed systems take 2 queries (list, tracks with credits).
     """
     version = resolve_version(version)
     seed_id = int(getattr(seed_track, "pk", seed_track))
@@ -165,10 +165,18 @@ def similar_items(system, seed_track, k, version=None):
         candidates = _stored_list(version, system, seed_id)
     else:
         candidates = [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
-    refs = track_refs([seed_id] + [track_id for track_id, _ in candidates])
-    # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
-    kept = [(track_id, score) for track_id, score in candidates
-            if track_id != seed_id and track_id in refs and not refs[track_id].hidden][:k]
+    # Only the head of a stored list is looked up (a few hidden tracks fit in the slack); the rest only when
+    # more than that were hidden or deleted since the build.
+    head = 2 * k + 8
+    refs = track_refs([seed_id] + [track_id for track_id, _ in candidates[:head]])
+    while True:
+        # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
+        kept = [(track_id, score) for track_id, score in candidates[:head]
+                if track_id != seed_id and track_id in refs and not refs[track_id].hidden][:k]
+        if len(kept) == k or head >= len(candidates):
+            break
+        refs.update(track_refs([track_id for track_id, _ in candidates[head:]]))
+        head = len(candidates)
     if system in PRECOMPUTED and len(kept) < k:
         kept = exact_neighbors(version, system, seed_id, k, kept)
         refs = track_refs([seed_id] + [track_id for track_id, _ in kept])

@@ -2,11 +2,20 @@
 
 from dataclasses import dataclass
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.api import ArtistRefSerializer
+from catalog.api import AbsoluteUrlField, ArtistRefSerializer, artist_refs
 
 from .models import IndexVersion
+
+
+@extend_schema_field(ArtistRefSerializer(many=True))
+class ArtistRefsField(serializers.Field):
+    """A TrackRef's artists, written as ArtistRefSerializer would but without a nested serializer per item."""
+
+    def to_representation(self, artists):
+        return artist_refs(artists)
 
 
 def track_ref_fields(source=""):
@@ -17,9 +26,8 @@ def track_ref_fields(source=""):
     return {
         "spotify_id": serializers.CharField(**read("spotify_id")),
         "name": serializers.CharField(**read("name")),
-        "artists": ArtistRefSerializer(many=True, **read("artists")),
-        "url": serializers.CharField(source=f"{source}.get_absolute_url" if source else "get_absolute_url",
-                                     help_text="the track's page"),
+        "artists": ArtistRefsField(**read("artists")),
+        "url": AbsoluteUrlField(source=source or "*", help_text="the track's page"),
     }
 
 

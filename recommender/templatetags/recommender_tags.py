@@ -41,10 +41,10 @@ def similar_panel(context, track):
     k = requested_k(context.get("request"), version.k)
     panel.update(version=version, k=k, k_choices=[choice for choice in K_CHOICES if choice <= version.k])
     try:
-        for metric in PRECOMPUTED:
-            panel["columns"].append({"metric": metric, "title": TITLES[metric],
-                                     "items": with_human_scores(selectors.similar_items(metric, track, k,
-                                                                                        version)).items})
+        lists = [selectors.similar_items(metric, track, k, version) for metric in PRECOMPUTED]
+        with_human_scores(*lists)
+        panel["columns"] = [{"metric": metric, "title": TITLES[metric], "items": listed.items}
+                            for metric, listed in zip(PRECOMPUTED, lists, strict=True)]
     except RecommenderError:
         panel["columns"] = []
         panel["empty"] = ("This track isn’t in the recommendation index yet: it lacks audio features or was "
