@@ -1,6 +1,7 @@
 """One song, shown once, measured on a real-catalog database: offline (the stored lists) and through the API.
 
-Usage: DATABASE_URL=... python bench/bench_song_dedup.py [--seeds 3000] [--k 10] [--random-seed 8] [--rebuild]
+Usage: DATABASE_URL=... python bench/bench_song_dedup.py [--seeds 3000] [--k 10] [--random-seed 8] [--metric M]
+       [--rebuild]
 
 For ``--seeds`` random tracks and both metrics it reads each seed's stored list (the first k of what the index
 build stored: "offline") and asks the API, with Django's test client, for ``GET /api/tracks/{id}/similar/`` and
@@ -49,6 +50,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=3000)
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--random-seed", type=int, default=8)
+    parser.add_argument("--metric", choices=METRICS, action="append", help="only this metric (repeatable)")
     parser.add_argument("--rebuild", action="store_true", help="build and activate an index version first")
     options = parser.parse_args()
 
@@ -88,12 +90,12 @@ def main():
           f" {len(seeds)} random seeds, k {options.k}; load average {os.getloadavg()[0]:.1f}")
 
     client = Client()
-    for metric in METRICS:
+    for metric in options.metric or METRICS:
         stored = dict(NeighborList.objects.filter(version=version, metric=metric, track_id__in=seeds)
                       .values_list("track_id", "neighbor_ids"))
         offline, similar, recommended = Rates(options.k), Rates(options.k), Rates(options.k)
         started = time.perf_counter()
-        for seed in seeds:
+        for done, seed in enumerate(seeds, start=1):
             ids = np.frombuffer(bytes(stored.get(seed, b"")), dtype=np.int64)[:options.k]
             offline.add(song[seed], [song[int(i)] for i in ids if int(i) in song])
             body = _get(client, f"/api/tracks/{spotify_of[seed]}/similar/", {"metric": metric, "k": options.k})
@@ -101,11 +103,14 @@ def main():
             body = _get(client, "/api/recommendations/",
                         {"seed_tracks": spotify_of[seed], "metric": metric, "limit": options.k})
             recommended.add(song[seed], [song[spotify[item["spotify_id"]]] for item in body["tracks"]])
+            if done % 500 == 0 and done < len(seeds):
+                print(f"  … {done} seeds: API same song twice {similar.twice} / {recommended.twice}, own song back "
+                      f"{similar.own} / {recommended.own}, short {similar.short} / {recommended.short}", flush=True)
         elapsed = time.perf_counter() - started
         print(f"{metric} ({2 * len(seeds)} API requests in {elapsed:.0f} s):")
         print(offline.line("stored lists (offline), first k"))
         print(similar.line("GET /api/tracks/{id}/similar/"))
-        print(recommended.line("GET /api/recommendations/?seed_tracks="))
+        print(recommended.line("GET /api/recommendations/?seed_tracks="), flush=True)
 
 
 def _get(client, url, params):

@@ -1,7 +1,7 @@
 """Typo-tolerant fuzzy search over "artists – title" and album names, held in memory per process.
 
 Two stages keep a query fast at 100k+ tracks: an IDF-weighted, length-normalised character-trigram inverted
-index picks a few hundred candidates (a typo breaks only the trigrams it touches), then rapidfuzz ranks just
+index picks about a hundred candidates (a typo breaks only the trigrams it touches), then rapidfuzz ranks just
 those: WRatio against "artists title", "lead artist title" and the album, the title alone as a whole, ties
 broken by the closest whole string and then popularity. Below MIN_SCORE there are no matches.
 The index is rebuilt lazily when the catalog revision changes, so every web process sees edits, imports and
@@ -65,7 +65,7 @@ class SearchIndex:
         self.leads = leads if leads is not None else keys
         self.titles = titles if titles is not None else keys
         self.albums = albums
-        # Object arrays: picking a few hundred candidates' strings is one fancy-index, not a Python loop.
+        # Object arrays: picking a hundred candidates' strings is one fancy-index, not a Python loop.
         self._strings = {name: np.array(values, dtype=object) for name, values in
                          (("keys", keys), ("leads", self.leads), ("titles", self.titles), ("albums", albums))}
         # Only multi-artist tracks have a lead variant different from the key.
