@@ -198,12 +198,10 @@ def memory_per_worker(master_pid):
 def start_server(port, workers, threads, preload, gc_freeze):
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
            "GUNICORN_THREADS": str(threads), "GUNICORN_GC_FREEZE": "1" if gc_freeze else "0", "DEBUG": "0",
-           "USE_X_FORWARDED_PROTO": "1",
+           "USE_X_FORWARDED_PROTO": "1", "GUNICORN_PRELOAD": "1" if preload else "0",
            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING"}
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "songrec" / "gunicorn_conf.py"), "songrec.wsgi"]
-    if not preload:
-        command.append("--no-preload")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                text=True)
     deadline = time.monotonic() + 120

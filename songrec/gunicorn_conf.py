@@ -20,7 +20,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
-preload_app = True
+# GUNICORN_PRELOAD=0: each worker loads the application and builds its own search index (for comparison).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 # GUNICORN_GC_FREEZE=0 leaves the collector alone (to measure what gc.freeze() changes).
 freeze_gc = os.environ.get("GUNICORN_GC_FREEZE", "1") != "0"
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
@@ -29,7 +30,7 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 
 def when_ready(server):
     """In the master, after the application is loaded and before the first fork: warm the shared state."""
-    if not server.cfg.preload_app:  # --no-preload: each worker loads the application (and its index) itself
+    if not server.cfg.preload_app:  # each worker loads the application (and builds its index) itself
         return
     from django.db import connections
 
