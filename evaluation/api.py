@@ -4,7 +4,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import generics, permissions, renderers, serializers, status
+from rest_framework import generics, parsers, permissions, renderers, serializers, status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -112,6 +112,7 @@ class TaskDetailView(APIView):
 
 class SubmitRatingsView(APIView):
     permission_classes = [permissions.IsAuthenticated, IsEvaluator]
+    parser_classes = [parsers.JSONParser]  # a list of objects has no form encoding
 
     @extend_schema(
         summary="Rate items of my task (all at once or some)",

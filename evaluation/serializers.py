@@ -74,7 +74,7 @@ class RatingInputSerializer(serializers.Serializer):
 
 
 class SubmitRatingsSerializer(serializers.Serializer):
-    ratings = serializers.ListField(child=RatingInputSerializer(), allow_empty=False, max_length=100)
+    ratings = serializers.ListField(child=RatingInputSerializer(), allow_empty=False, min_length=1, max_length=100)
 
 
 class SubmitResultSerializer(serializers.Serializer):

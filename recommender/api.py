@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from catalog.models import VALUE_BOUNDS, Track
 from evaluation.scores import with_human_scores
 from songrec.request_params import InvalidQuery, parse_int
+from songrec.schema import error_response
 
 from . import selectors, serializers
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
@@ -23,12 +24,13 @@ from .systems import SCORE_LABELS, SYSTEMS
 
 DEFAULT_K = 10
 MAX_LIMIT = 100
-# What parse_seed_ids accepts: 1–5 comma-separated ids of at most 64 characters (spaces around them ignored).
-SEED_IDS_PATTERN = rf"^\s*[^,\s][^,]{{0,63}}(,\s*[^,\s][^,]{{0,63}}){{0,{MAX_SEEDS - 1}}}$"
+# What parse_seed_ids accepts: 1–5 comma-separated ids of at most 64 characters (spaces around them ignored; no NUL,
+# which songrec/middleware.py refuses).
+SEED_IDS_PATTERN = rf"^\s*[^,\s\x00][^,\x00]{{0,63}}(,\s*[^,\s\x00][^,\x00]{{0,63}}){{0,{MAX_SEEDS - 1}}}$"
 ERRORS = {
     400: OpenApiResponse(description="bad parameter: {parameter: [message]}"),
-    404: OpenApiResponse(serializers.ErrorSerializer, description="unknown track, or track not in the index"),
-    503: OpenApiResponse(serializers.ErrorSerializer, description="no active index yet"),
+    404: error_response("unknown track, or track not in the index"),
+    503: error_response("no active index yet"),
 }
 
 

@@ -112,10 +112,6 @@ class RecommendationsResponseSerializer(serializers.Serializer):
     tracks = RecommendedItemSerializer(many=True)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 class IndexVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndexVersion

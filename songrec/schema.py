@@ -3,8 +3,13 @@
 Views document their own success bodies and domain errors (409, 503); this hook adds what comes from the
 framework around them, for every operation alike, so the schema can't forget one: 400 (a bad parameter or body,
 or one refused by songrec/middleware.py), 401 (a bad token, or no credentials where they are required), 403,
-404 (unknown object, page past the end), 429 (throttled), and lower bounds on ``page``.
+404 (unknown object, page past the end), 429 (throttled), lower bounds on ``page``, and no NUL in any string (a
+request with one gets a 400 or 404 from songrec/middleware.py before any view sees it). ``error_response`` is how
+a view documents its own error statuses with the same ``{"detail": message}`` body.
 """
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 ERROR = {
     "type": "object",
@@ -32,11 +37,24 @@ STANDARD_ERRORS = {
     "404": ("Error", "No such object (or page), or not visible to you."),
     "429": ("Error", "Too many requests (throttled) or too many failed logins; retry after `Retry-After` seconds."),
 }
+NO_NUL = r"^[^\x00]*$"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error but a 400's per-field messages (the ``Error`` component)."""
+
+    detail = serializers.CharField()
+
+
+def error_response(description):
+    """A view's own error status (409, 503, …) in the schema: an ``Error`` body and what the status means."""
+    return OpenApiResponse(ErrorSerializer, description=description)
 
 
 def document_error_responses(result, generator, request, public):
     """drf-spectacular POSTPROCESSING_HOOKS entry: add the standard error responses to every operation."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _forbid_nul(schemas)
     schemas["Error"] = ERROR
     schemas["ValidationError"] = VALIDATION_ERROR
     for path_item in result.get("paths", {}).values():
@@ -44,6 +62,8 @@ def document_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _bound_page(operation)
+            _forbid_nul(operation.get("parameters", []))
+            _forbid_nul(operation.get("requestBody", {}))
             responses = operation["responses"]
             for status, (component, description) in STANDARD_ERRORS.items():
                 if not _can_answer(status, method, operation):
@@ -55,6 +75,7 @@ def document_error_responses(result, generator, request, public):
                     "description": existing.get("description") or description,
                     "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
                 }
+            _errors_as_text_too(responses)
     return result
 
 
@@ -72,3 +93,28 @@ def _bound_page(operation):
     for parameter in operation.get("parameters", []):
         if parameter.get("name") == "page" and parameter.get("in") == "query":
             parameter.setdefault("schema", {"type": "integer"})["minimum"] = 1
+
+
+def _errors_as_text_too(responses):
+    """An operation that also serves CSV answers its errors in CSV, as the bare message, to a client that accepts
+    only CSV (evaluation.api.CSVRenderer)."""
+    text_types = {media for status, response in responses.items() if status.startswith("2")
+                  for media in response.get("content", {}) if media != "application/json"}
+    for status, response in responses.items():
+        if status.startswith(("4", "5")) and "content" in response:
+            for media in text_types:
+                response["content"][media] = {"schema": {"type": "string", "description": "the error message"}}
+
+
+def _forbid_nul(node):
+    """Give every free-form string schema under ``node`` a pattern without NUL (formats, enums, patterns stay)."""
+    if isinstance(node, list):
+        for item in node:
+            _forbid_nul(item)
+    elif isinstance(node, dict):
+        kinds = node.get("type")
+        if (kinds == "string" or isinstance(kinds, list) and "string" in kinds) and \
+                not {"pattern", "format", "enum", "const"} & node.keys():
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _forbid_nul(value)

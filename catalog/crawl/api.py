@@ -4,35 +4,33 @@ Mount with ``path("api/", include("catalog.crawl.api"))`` (or add ``router.urls`
 """
 
 from celery import current_app
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from catalog.outbox import BrokerUnavailable, send_now_or_later
+from songrec.schema import error_response
 
 from . import tasks
 from .client import NOT_CONFIGURED, credentials_configured
 from .models import CrawlRun
 from .overview import crawl_overview
 from .selectors import running_run
+from .serializers import CrawlQueuedSerializer, CrawlRunSerializer, CrawlStatusSerializer
 
 
-class CrawlRunSerializer(serializers.ModelSerializer):
-    duration_seconds = serializers.SerializerMethodField()
+class CrawlUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "crawl_unavailable"
 
-    class Meta:
-        model = CrawlRun
-        fields = ["id", "status", "trigger", "started_at", "finished_at", "duration_seconds", "message",
-                  "features_provider", "requests", "seeds", "artists_seen", "artists_adopted", "albums_crawled",
-                  "tracks_created", "tracks_updated", "features_filled", "features_missing", "rate_limit_waits",
-                  "error_count", "errors", "cursor", "drift", "drift_flagged"]
-        read_only_fields = fields
 
-    def get_duration_seconds(self, run) -> float | None:
-        return run.duration.total_seconds() if run.duration else None
+class CrawlRunning(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "crawl_running"
 
 
 class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
@@ -42,41 +40,37 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CrawlRunSerializer
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=inline_serializer("CrawlStatus", fields={
-        "configured": serializers.BooleanField(), "features_provider": serializers.CharField(),
-        "seeds": serializers.ListField(child=serializers.CharField()), "seed_error": serializers.CharField(),
-        "running": serializers.IntegerField(allow_null=True), "cursor": serializers.DictField(),
-        "schedule": serializers.DictField(allow_null=True), "crawled_tracks": serializers.IntegerField(),
-        "tracks_missing_features": serializers.IntegerField()}))
+    @extend_schema(responses=CrawlStatusSerializer)
     @action(detail=False, methods=["get"], url_path="status")
     def crawl_status(self, request):
         """Whether crawling is configured, the Beat schedule entry, and where the cursor stands."""
-        overview = crawl_overview()
-        overview["running"] = overview["running"].pk if overview["running"] else None
-        overview.pop("cursor_updated_at", None)
-        return Response(overview)
+        return Response(CrawlStatusSerializer(crawl_overview()).data)
 
-    @extend_schema(request=None, responses={202: inline_serializer("CrawlQueued", fields={
-        "crawl_task": serializers.CharField(), "rebuild_task": serializers.CharField()})})
+    @extend_schema(request=None, responses={
+        202: CrawlQueuedSerializer,
+        409: error_response("a crawl is still running"),
+        503: error_response("no Spotify credentials, no Celery broker configured, or the broker is unreachable"),
+    })
     @action(detail=False, methods=["post"], permission_classes=[IsAdminUser])
     def start(self, request):
-        """Queue a crawl followed by an index rebuild (staff only); 503 without credentials or a Celery broker."""
-        if not credentials_configured():
-            return Response({"detail": NOT_CONFIGURED}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        if current_app.conf.task_always_eager:
-            # Without a broker the crawl would run inside this request for up to its whole time budget.
-            return Response({"detail": "No Celery broker is configured; run `manage.py crawl_spotify` instead."},
-                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        """Queue a crawl followed by an index rebuild (staff only); 409 while one runs, 503 without credentials or a
+        Celery broker."""
         running = running_run()
         if running is not None:
-            return Response({"detail": f"crawl #{running.pk} is still running"}, status=status.HTTP_409_CONFLICT)
+            raise CrawlRunning(f"crawl #{running.pk} is still running")
+        if not credentials_configured():
+            raise CrawlUnavailable(NOT_CONFIGURED)
+        if current_app.conf.task_always_eager:
+            # Without a broker the crawl would run inside this request for up to its whole time budget.
+            raise CrawlUnavailable("No Celery broker is configured; run `manage.py crawl_spotify` instead.")
         try:
             result = send_now_or_later(tasks.nightly_chain(trigger=CrawlRun.Trigger.API), "the crawl",
                                        "catalog.tasks.nightly_crawl", kwargs={"trigger": CrawlRun.Trigger.API.value},
                                        dedupe_key="crawl-start")
         except BrokerUnavailable as error:
-            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        return Response({"crawl_task": result.parent.id, "rebuild_task": result.id}, status=status.HTTP_202_ACCEPTED)
+            raise CrawlUnavailable(str(error)) from None
+        return Response(CrawlQueuedSerializer({"crawl_task": result.parent.id, "rebuild_task": result.id}).data,
+                        status=status.HTTP_202_ACCEPTED)
 
 
 router = SimpleRouter()

@@ -8,6 +8,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from songrec.schema import error_response
+
 from .selectors import UnknownGenre, parse_genre, profile_for
 from .serializers import ProfileSerializer
 
@@ -18,6 +20,7 @@ class ProfileNotReady(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "The catalog profile is being computed; try again in a minute."
     default_code = "profile_not_ready"
+    wait = RETRY_AFTER_SECONDS  # DRF's exception handler sends it as Retry-After
 
 
 class ProfileView(APIView):
@@ -26,7 +29,8 @@ class ProfileView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("genre", OpenApiTypes.STR, description="profile only this genre's tracks")],
         responses={200: ProfileSerializer, 400: OpenApiResponse(description="unknown genre: {genre: [message]}"),
-                   503: OpenApiResponse(description="no profile computed yet (one has been queued)")})
+                   503: error_response("no profile computed yet (one has been queued); retry after `Retry-After` "
+                                       "seconds")})
     def get(self, request):
         """Per audio feature its histogram, missing count and range; Pearson and Spearman correlations; genre,
         artist, explicit and popularity distributions. Cached per catalog revision."""
@@ -36,7 +40,5 @@ class ProfileView(APIView):
             raise ValidationError({"genre": [str(error)]}) from None
         profile, stale = profile_for(genre)
         if profile is None:
-            response = Response({"detail": ProfileNotReady.default_detail}, status=ProfileNotReady.status_code)
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
+            raise ProfileNotReady()
         return Response(ProfileSerializer({**profile, "stale": stale}).data)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from catalog.models import Track
 from recommender.api import RecommenderAPIView
 from songrec.request_params import parse_int
+from songrec.schema import error_response
 
 from . import serializers, services
 from .foryou import MAX_LIMIT, for_you
@@ -52,8 +53,9 @@ class MeAPIView(RecommenderAPIView):
 
 class MyRecommendationsView(MeAPIView):
     @extend_schema(summary="Your personal recommendations (For you)",
-                   parameters=[OpenApiParameter("limit", int, description=f"1–{MAX_LIMIT}, default 20")],
-                   responses=serializers.PersonalListSerializer)
+                   parameters=[OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                                                description=f"1–{MAX_LIMIT}, default 20")],
+                   responses={200: serializers.PersonalListSerializer, 503: error_response("no active index yet")})
     def get(self, request):
         limit = parse_int(request.query_params.get("limit"), "limit", 20, 1, MAX_LIMIT)
         return Response(serializers.PersonalListSerializer(personal_list_data(for_you(request.user, limit))).data)
@@ -113,10 +115,12 @@ class MyImportView(MeAPIView):
 
 
 class MyDataView(MeAPIView):
-    @extend_schema(summary="Download everything songrec stores about your taste (JSON)", responses=dict)
+    @extend_schema(summary="Download everything songrec stores about your taste (JSON)",
+                   responses=serializers.MyDataExportSerializer)
     def get(self, request):
         return export_response(request.user)
 
-    @extend_schema(summary="Delete your likes, plays, picks and imports", responses=dict)
+    @extend_schema(summary="Delete your likes, plays, picks and imports",
+                   responses={200: serializers.DeletedDataSerializer})
     def delete(self, request):
-        return Response({"deleted": services.delete_data(request.user)})
+        return Response(serializers.DeletedDataSerializer({"deleted": services.delete_data(request.user)}).data)

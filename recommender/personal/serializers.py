@@ -45,3 +45,48 @@ class HistoryImportSerializer(serializers.ModelSerializer):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="StreamingHistory_music_*.json, Streaming_History_Audio_*.json or the .zip")
+
+
+class DeletedCountsSerializer(serializers.Serializer):
+    reactions = serializers.IntegerField()
+    plays = serializers.IntegerField()
+    picks = serializers.IntegerField()
+    imports = serializers.IntegerField()
+
+
+class DeletedDataSerializer(serializers.Serializer):
+    deleted = DeletedCountsSerializer(help_text="how many of each were deleted")
+
+
+class ExportedReactionSerializer(ReactionSerializer):
+    at = serializers.DateTimeField()
+
+
+class ExportedPlaySerializer(serializers.Serializer):
+    track = serializers.CharField(help_text="Spotify track id")
+    name = serializers.CharField()
+    played_at = serializers.DateTimeField()
+    ms_played = serializers.IntegerField()
+
+
+class ExportedPickSerializer(serializers.Serializer):
+    genre = serializers.CharField(allow_null=True)
+    artist = serializers.CharField(allow_null=True)
+
+
+class ExportedImportSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+    summary = serializers.DictField()
+
+
+class MyDataExportSerializer(serializers.Serializer):
+    """The shape of the download ``services.export_data`` writes (rows straight from the database: a history can
+    hold millions of plays, too many to pass through a serializer one by one)."""
+
+    user = serializers.CharField()
+    reactions = ExportedReactionSerializer(many=True)
+    plays = ExportedPlaySerializer(many=True)
+    picks = ExportedPickSerializer(many=True)
+    imports = ExportedImportSerializer(many=True)
