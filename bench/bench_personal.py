@@ -1,6 +1,10 @@
 """Benchmark "For you" at 10,000 listeners: model training time, latency p50/p95 and offline nDCG@10 per method.
 
 Usage: DATABASE_URL=... nice python bench/bench_personal.py [--listeners 10000] [--requests 300] [--seed 7]
+       [--reuse] [--profile]
+``--listeners 1000`` sets up in a minute or two for iteration (the reported figures come from 10,000);
+``--reuse`` skips the setup and training and times the listeners and model already stored by an earlier run;
+``--profile`` adds the functions that took the most time inside ``for_you`` (cProfile, cumulative).
 Needs the catalog imported and an active index (bench/bench_import.py, then bench/bench_recommend.py or
 ``manage.py rebuild_index``). It EMPTIES the listeners' tables (likes, plays, picks, imports) and the
 bench-listener users, then creates synthetic listeners with 50–500 interactions each, drawn from the real
@@ -14,7 +18,9 @@ through Django's test Client (routing, DRF, session auth, every query; no HTTP s
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -117,32 +123,11 @@ def store(listeners, data, rng):
     return users, reactions, plays
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--listeners", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=7)
-    options = parser.parse_args()
-
-    import django
-
-    django.setup()
+def set_up_and_train(options, data, lead_artists):
+    """Create the synthetic listeners, train the model as the nightly task does and print the figures."""
     from django.conf import settings
-    from django.test import Client
 
-    from catalog.models import TrackArtist
-    from recommender import selectors, storage
-    from recommender.personal.foryou import for_you
     from recommender.personal.training import train_personal_model
-
-    settings.DEBUG = False
-    version = selectors.active_version()
-    if version is None:
-        sys.exit("no active index: import the dataset and run manage.py rebuild_index first")
-    data = storage.version_data(version.pk)
-    print(f"index version {version.pk}: {len(data):,} tracks; load {load()}")
-    lead = dict(TrackArtist.objects.filter(position=0).values_list("track_id", "artist_id"))
-    lead_artists = [lead.get(int(track_id), -int(track_id)) for track_id in data.track_ids]
 
     rng = np.random.default_rng(options.seed)
     started = time.perf_counter()
@@ -167,18 +152,75 @@ def main():
         if values:
             print(f"  {method:<16} {values['precision_at_10']:>9.4f} {values['recall_at_10']:>8.4f} "
                   f"{values['ndcg_at_10']:>7.4f}   ×{values['ndcg_at_10'] / base if base else float('nan'):.2f}")
+    return users
 
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--listeners", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true", help="time the listeners and model already stored")
+    parser.add_argument("--profile", action="store_true", help="print where for_you spends its time")
+    options = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from catalog.models import TrackArtist
+    from recommender import selectors, storage
+    from recommender.personal.foryou import for_you
+
+    settings.DEBUG = False
+    version = selectors.active_version()
+    if version is None:
+        sys.exit("no active index: import the dataset and run manage.py rebuild_index first")
+    data = storage.version_data(version.pk)
+    print(f"index version {version.pk}: {len(data):,} tracks; load {load()}")
+    lead = dict(TrackArtist.objects.filter(position=0).values_list("track_id", "artist_id"))
+    lead_artists = [lead.get(int(track_id), -int(track_id)) for track_id in data.track_ids]
+
+    if options.reuse:
+        from django.contrib.auth import get_user_model
+
+        users = list(get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).order_by("pk"))
+        if not users:
+            sys.exit("--reuse: no bench listeners stored yet; run once without it")
+        print(f"reusing {len(users):,} stored listeners and the active model")
+    else:
+        users = set_up_and_train(options, data, lead_artists)
     sample = random.Random(options.seed).sample(users, min(options.requests + 1, len(users)))
     for_you(sample[0], limit=20)  # warm: memory-map the index and the model
     timings = []
     methods = {}
+    profiler = cProfile.Profile() if options.profile else None
     for user in sample[1:]:
         began = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         personal = for_you(user, limit=20)
+        if profiler is not None:
+            profiler.disable()
         timings.append((time.perf_counter() - began) * 1000)
         methods[personal.method] = methods.get(personal.method, 0) + 1
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     print(f"for_you(limit=20) in-process: p50 {percentile(timings, 0.5):.1f} ms, "
           f"p95 {percentile(timings, 0.95):.1f} ms over {len(timings)} listeners ({methods}); load {load()}")
+    # Reference in the same run: the dense product over the whole memory-mapped catalog that each request made
+    # before catalog_vectors (two taste centres, BLAS threads as configured).
+    centres = np.asarray(data.normalized[:2]).astype(np.float32)
+    reference = []
+    for _ in range(len(timings)):
+        began = time.perf_counter()
+        np.asarray(data.normalized) @ centres.T
+        reference.append((time.perf_counter() - began) * 1000)
+    print(f"reference, one dense pass over the catalog for 2 tastes: p50 {percentile(reference, 0.5):.1f} ms "
+          f"(for_you p50 / reference p50 = {percentile(timings, 0.5) / percentile(reference, 0.5):.2f}); "
+          f"load {load()}")
     client = Client()
     timings = []
     for user in sample[1:]:

@@ -4,6 +4,8 @@ import logging
 
 from celery import chord, shared_task
 
+from catalog.outbox import enqueue
+
 from . import distributed, incremental, services
 from .errors import RebuildError, RebuildInProgress
 from .params import IndexParams
@@ -12,10 +14,15 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="recommender.tasks.rebuild_index", acks_late=True, ignore_result=False)
-def rebuild_index(*_previous_results, force=False, **overrides):
+def rebuild_index(*_previous_results, force=False, then=(), **overrides):
     """Bring the index up to date with the catalog: nothing when it is, else an incremental update of the
     active version, or a full rebuild when the parameters changed or the pipeline is due a refit (see
     recommender.incremental); ``force`` always rebuilds fully.
+
+    ``then`` names tasks (no arguments) to queue once the active index is complete and current: built and
+    activated, or found up to date; not when the rebuild was refused, skipped for another one still running,
+    or built without activation. They go through the outbox, so a broker that is down when the rebuild ends
+    delays them instead of losing them (the nightly chain retrains the listeners' model this way).
 
     Safe to call with no arguments and to chain after another task (a chained parent's result arrives as a
     positional argument and is ignored). Idempotent: a repeat finds the active version up to date and skips.
@@ -32,10 +39,18 @@ def rebuild_index(*_previous_results, force=False, **overrides):
         return {"status": "refused", "reason": str(error)}
     version = result.version
     if result.skipped:
-        return {"status": "skipped", "reason": result.reason, "version": version.pk}
+        return {"status": "skipped", "reason": result.reason, "version": version.pk, "queued": _queue(then)}
     return {"status": "built", "version": version.pk, "active": result.activated, "tracks": version.n_tracks,
             "seconds": version.timings.get("total"), "mlflow_run_id": version.mlflow_run_id,
-            "pruned": result.pruned, "how": result.reason or "full rebuild"}
+            "pruned": result.pruned, "how": result.reason or "full rebuild",
+            "queued": _queue(then) if result.activated else []}
+
+
+def _queue(task_names):
+    """Record each follow-up task in the outbox (one pending row per task at most) and publish it."""
+    for name in task_names:
+        enqueue(name, dedupe_key=f"after-rebuild:{name}"[:100])
+    return list(task_names)
 
 
 def start_distributed_rebuild(params=None, shard_rows=None):

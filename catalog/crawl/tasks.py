@@ -11,6 +11,8 @@ from .service import run_crawl
 
 REBUILD_INDEX_TASK = "recommender.tasks.rebuild_index"
 BUILD_CLUSTERS_TASK = "recommender.clusters.tasks.build_clusters"
+# Queued by the rebuild itself, through the outbox, once the new index is active (see rebuild_index's ``then``).
+AFTER_REBUILD_TASKS = ["recommender.personal.tasks.train_personal_model"]
 
 
 @shared_task(name="catalog.tasks.crawl_spotify", acks_late=True)
@@ -21,12 +23,14 @@ def crawl_spotify(trigger="schedule"):
 
 
 def nightly_chain(trigger="schedule"):
-    """crawl → rebuild → clusters; referred to by name so catalog does not import the recommender.
+    """crawl → rebuild → clusters and the listeners' model; referred to by name so catalog does not import the
+    recommender.
 
     The clustering is linked to the rebuild (runs when it succeeds) rather than a third chain step, so the
-    chain's result stays the rebuild's.
+    chain's result stays the rebuild's. The listeners' model retraining is queued by the rebuild task itself
+    when the index it leaves active is complete, so it never overlaps the rebuild nor sees a half-built version.
     """
-    rebuild = signature(REBUILD_INDEX_TASK, immutable=True)
+    rebuild = signature(REBUILD_INDEX_TASK, kwargs={"then": AFTER_REBUILD_TASKS}, immutable=True)
     rebuild.link(signature(BUILD_CLUSTERS_TASK, immutable=True))
     return chain(crawl_spotify.si(trigger=trigger), rebuild)
 

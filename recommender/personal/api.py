@@ -23,6 +23,8 @@ from .foryou import MAX_LIMIT, for_you
 from .imports import UploadRefused, receive_upload
 from .models import HistoryImport, Reaction
 
+MAX_TRACKS_ASKED = 100
+
 
 def personal_list_data(personal):
     return {
@@ -38,6 +40,13 @@ def _serializable_item(item):
     return SimpleNamespace(spotify_id=track.spotify_id, name=track.name, artists=track.artists,
                            get_absolute_url=track.get_absolute_url, rank=item.rank, score=item.score,
                            reason={"kind": item.reason.kind, "text": item.reason.text()})
+
+
+def _asked_tracks(text):
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if len(ids) > MAX_TRACKS_ASKED:
+        raise ValidationError({"tracks": [f"At most {MAX_TRACKS_ASKED} track ids at once, got {len(ids)}."]})
+    return ids
 
 
 def export_response(user):
@@ -76,9 +85,15 @@ class MyReactionView(MeAPIView):
 
 
 class MyReactionsView(MeAPIView):
-    @extend_schema(summary="Your likes and dislikes", responses=serializers.ReactionSerializer(many=True))
+    @extend_schema(summary="Your likes and dislikes", responses=serializers.ReactionSerializer(many=True),
+                   parameters=[OpenApiParameter("tracks", str, description=(
+                       f"only these tracks: up to {MAX_TRACKS_ASKED} comma-separated Spotify ids (how search "
+                       "results show their buttons)"))])
     def get(self, request):
-        rows = Reaction.objects.filter(user=request.user).values_list("track__spotify_id", "track__name", "value")
+        rows = Reaction.objects.filter(user=request.user)
+        if "tracks" in request.query_params:
+            rows = rows.filter(track__spotify_id__in=_asked_tracks(request.query_params["tracks"]))
+        rows = rows.values_list("track__spotify_id", "track__name", "value")
         return Response(serializers.ReactionSerializer(
             [{"track": spotify_id, "name": name, "reaction": "like" if value == Reaction.LIKE else "dislike"}
              for spotify_id, name, value in rows], many=True).data)

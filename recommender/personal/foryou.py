@@ -13,10 +13,11 @@ import numpy as np
 from catalog.refs import track_refs
 from catalog.songs import first_of_each_song
 from recommender import storage
-from recommender.ranking import ranked_positions, visible_track_ids
+from recommender.ranking import visible_track_ids
 from recommender.selectors import resolve_version
 
 from . import collaborative
+from .catalog_vectors import catalog_vectors, one_blas_thread
 from .interactions import Reason, load_interactions
 from .taste import find_tastes, interleave
 
@@ -66,32 +67,25 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     if not present.any():
         return [], 0
     positions, ids = positions[present], ids[present]
-    weights = np.array([interactions.positives[int(i)] for i in ids], dtype=np.float64)
-    weights = np.maximum(weights, 1e-6)
+    weights = np.fromiter((interactions.positives[int(i)] for i in ids), dtype=np.float64, count=len(ids))
     vectors = np.asarray(data.normalized[positions])
-    tastes = find_tastes(vectors, weights, positions)
-    negatives = data.positions(list(interactions.negatives)[:MAX_DISLIKES_USED])
-    disliked = np.asarray(data.normalized[negatives[negatives >= 0]])
-    centres = np.stack([taste.centre for taste in tastes]).astype(np.float32)
-    similarities = np.asarray(data.normalized @ centres.T)  # the one pass over the whole catalog
-    base = np.zeros(len(data), dtype=np.float64)
-    if collaborative_scores is not None and blend_weight > 0:
-        base += blend_weight * collaborative_scores
+    tastes = find_tastes(vectors, np.maximum(weights, 1e-6), positions)
     excluded = data.positions(list(interactions.excluded))
     excluded = excluded[excluded >= 0]
     want = 3 * limit + 20
+    keys = taste_keys(data, tastes, collaborative_scores, blend_weight, excluded)
+    negatives = data.positions(list(interactions.negatives)[:MAX_DISLIKES_USED])
+    disliked = np.asarray(data.normalized[negatives[negatives >= 0]])
     ranked_lists = []
     for number in range(len(tastes)):
-        key = base + (1.0 - blend_weight) * similarities[:, number]
-        key[excluded] = -np.inf
-        top = ranked_positions(key, 3 * want)
-        scores = key[top]
+        top = top_positions(keys[number], 3 * want)
+        scores = keys[number][top].astype(np.float64)
         if len(disliked):
             # Only the candidates are compared with the dislikes: a pass over the catalog per dislike is too slow.
             closeness = np.asarray(data.normalized[top]) @ disliked.T
             scores = scores - DISLIKE_PENALTY * np.maximum(closeness.max(axis=1), 0.0)
         order = np.argsort(-scores, kind="stable")[:want]
-        ranked_lists.append([(int(top[i]), float(scores[i])) for i in order])
+        ranked_lists.append(list(zip(top[order].tolist(), scores[order].tolist(), strict=True)))
     candidates = {p for ranked in ranked_lists for p, _ in ranked}
     candidate_ids = {p: int(data.track_ids[p]) for p in candidates}
     allowed = set(candidate_ids.values()) if allowed_ids is None else set(allowed_ids(list(candidate_ids.values())))
@@ -108,13 +102,49 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     picked = interleave(ranked_lists, [taste.weight for taste in tastes], 2 * limit + 10, take)
     picked = first_of_each_song(picked, lambda row: int(data.songs[row[0]]), limit=limit,
                                 skip_songs={int(song) for song in data.songs[excluded]})
-    out = []
-    for position, number, score in picked:
+    nearest = _nearest_members(data, picked, tastes, vectors, positions)
+    return [Ranked(candidate_ids[position], score, number,
+                   interactions.reasons.get(int(data.track_ids[near]), POPULAR_REASON))
+            for (position, number, score), near in zip(picked, nearest, strict=True)], len(tastes)
+
+
+def taste_keys(data, tastes, collaborative_scores, blend_weight, excluded):
+    """One row per taste of ranking keys over the whole version (float32), excluded positions at -inf.
+
+    All tastes are scored at once against the catalog's vectors (see catalog_vectors): the catalog is read
+    once per request, whatever the number of tastes.
+    """
+    centres = np.stack([taste.centre for taste in tastes]).astype(np.float32)
+    keys = catalog_vectors(data.version_id).similarities(centres)  # tastes × tracks, rows contiguous
+    if collaborative_scores is not None and blend_weight > 0:
+        keys *= np.float32(1.0 - blend_weight)
+        keys += np.float32(blend_weight) * np.asarray(collaborative_scores, dtype=np.float32)
+    keys[:, excluded] = -np.inf
+    return keys
+
+
+def top_positions(key, count):
+    """Positions of the ``count`` largest finite keys, best first, ties by position (argpartition, no full sort)."""
+    count = min(count, len(key))
+    if count == 0:
+        return np.empty(0, dtype=np.int64)
+    chosen = np.argpartition(-key, count - 1)[:count] if count < len(key) else np.arange(len(key))
+    chosen = chosen[np.isfinite(key[chosen])]
+    return chosen[np.lexsort((chosen, -key[chosen]))]
+
+
+def _nearest_members(data, picked, tastes, vectors, positions):
+    """For each picked (position, taste, score): the profile track of that taste most like it (the reason)."""
+    if not picked:
+        return []
+    picked_vectors = np.asarray(data.normalized[[position for position, _, _ in picked]])
+    rows = {int(position): row for row, position in enumerate(positions.tolist())}
+    nearest = []
+    for vector, (_, number, _) in zip(picked_vectors, picked, strict=True):
         members = tastes[number].members
-        nearest = members[int(np.argmax(np.asarray(data.normalized[members]) @ data.normalized[position]))]
-        reason = interactions.reasons.get(int(data.track_ids[nearest]), POPULAR_REASON)
-        out.append(Ranked(candidate_ids[position], score, number, reason))
-    return out, len(tastes)
+        member_rows = [rows[int(member)] for member in members]
+        nearest.append(members[int(np.argmax(vectors[member_rows] @ vector))])
+    return nearest
 
 
 def popular_from(version, limit, excluded=(), allowed_ids=None):
@@ -135,15 +165,18 @@ def for_you(user, limit=20, version=None):
     content-based otherwise, the most popular tracks before they have any signal. Raises NoActiveIndex."""
     version = resolve_version(version)
     interactions = load_interactions(user)
-    model, scores = collaborative.scores_for(user.pk, version) if interactions else (None, None)
-    if not interactions:
-        ranked, tastes, method = popular_from(version, limit, interactions.excluded, visible_track_ids), 0, "popular"
-    else:
-        weight = model.blend_weight if model is not None else 0.0
-        ranked, tastes = recommend_from(interactions, limit, version, scores, weight, visible_track_ids)
-        method = "hybrid" if model is not None else "content"
-        if not ranked:  # none of their tracks is in the index (yet)
-            ranked, method = popular_from(version, limit, interactions.excluded, visible_track_ids), "popular"
+    with one_blas_thread():
+        model, scores = collaborative.scores_for(user.pk, version) if interactions else (None, None)
+        if not interactions:
+            ranked, tastes = popular_from(version, limit, interactions.excluded, visible_track_ids), 0
+            method = "popular"
+        else:
+            weight = model.blend_weight if model is not None else 0.0
+            ranked, tastes = recommend_from(interactions, limit, version, scores, weight, visible_track_ids)
+            method = "hybrid" if model is not None else "content"
+            if not ranked:  # none of their tracks is in the index (yet)
+                ranked, method = popular_from(version, limit, interactions.excluded, visible_track_ids), "popular"
+    # Names and credits for the chosen items only: reading them for every candidate cost ~20 ms (profiled).
     refs = track_refs([item.track_id for item in ranked])
     items = [PersonalItem(refs[item.track_id], rank, round(item.score, 6), item.reason)
              for rank, item in enumerate(ranked, start=1) if item.track_id in refs]

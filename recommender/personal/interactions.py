@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from catalog.models import Track, TrackArtist, TrackGenre
+from catalog.models import TrackArtist, TrackGenre
 
 from .models import Play, Reaction, TastePick
 
@@ -63,9 +63,8 @@ def play_weight(count, last_played, now, half_life_days=None):
 
 
 def load_interactions(user):
-    """The listener's Interactions from the database (4–6 queries)."""
+    """The listener's Interactions from the database (3 queries, and one per genre or artist picked)."""
     interactions = Interactions()
-    names = {}
     reactions = list(Reaction.objects.filter(user=user).values_list("track_id", "value", "track__name"))
     for track_id, value, name in reactions:
         interactions.excluded.add(track_id)
@@ -74,18 +73,13 @@ def load_interactions(user):
         else:
             interactions.add(track_id, LIKE_WEIGHT, Reason("liked", name, track_id))
     now = timezone.now()
-    plays = (Play.objects.filter(user=user).values("track_id").order_by()
-             .annotate(count=Count("id"), last=Max("played_at")).values_list("track_id", "count", "last"))
-    for track_id, count, last in plays:
+    plays = (Play.objects.filter(user=user).values("track_id", "track__name").order_by()
+             .annotate(count=Count("id"), last=Max("played_at"))
+             .values_list("track_id", "track__name", "count", "last"))
+    for track_id, name, count, last in plays:
         interactions.excluded.add(track_id)
-        names[track_id] = None
         if track_id not in interactions.negatives:
-            interactions.add(track_id, play_weight(count, last, now), Reason("played", "", track_id, count))
-    if names:
-        for track_id, name in Track.objects.filter(pk__in=list(names)).values_list("pk", "name"):
-            reason = interactions.reasons.get(track_id)
-            if reason is not None and reason.kind == "played":
-                interactions.reasons[track_id] = Reason("played", name, track_id, reason.plays)
+            interactions.add(track_id, play_weight(count, last, now), Reason("played", name, track_id, count))
     _add_picks(user, interactions)
     return interactions
 

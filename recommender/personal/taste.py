@@ -62,14 +62,17 @@ def _spherical_kmeans(vectors, weights, k):
         centres.append(vectors[candidate])
     centres = np.stack(centres)
     labels = np.zeros(len(vectors), dtype=np.int64)
+    weighted = vectors * weights[:, None].astype(np.float32)
     for _ in range(KMEANS_ROUNDS):
         new_labels = np.argmax(vectors @ centres.T, axis=1)
         if _ == 0 or not np.array_equal(new_labels, labels):
             labels = new_labels
         else:
             break
-        centres = np.stack([_centre(vectors[labels == c], weights[labels == c]) if np.any(labels == c)
-                            else centres[c] for c in range(len(centres))])
+        # Every cluster's weighted sum at once (a one-hot product), each normalised; an empty one keeps its centre.
+        sums = np.eye(len(centres), dtype=np.float32)[labels].T @ weighted
+        norms = np.linalg.norm(sums, axis=1)
+        centres = np.where((norms > 0)[:, None], sums / np.maximum(norms, 1e-12)[:, None], centres)
     return labels
 
 

@@ -22,6 +22,7 @@ from recommender import storage
 from recommender.selectors import active_version
 
 from . import collaborative
+from .catalog_vectors import one_blas_thread
 from .foryou import recommend_from
 from .interactions import Interactions
 from .metrics import mean_metrics, precision_recall_ndcg
@@ -159,8 +160,9 @@ def train_personal_model(pairs=None, log_to_mlflow=True):
     started = time.perf_counter()
     try:
         train, held = split_held_out(matrix.weights)
-        metrics, blend_weight, evaluated = evaluate(matrix, train, held, params, active_version()) if held \
-            else ({}, 0.5, 0)
+        with one_blas_thread():  # thousands of small products: see catalog_vectors
+            metrics, blend_weight, evaluated = evaluate(matrix, train, held, params, active_version()) if held \
+                else ({}, 0.5, 0)
         evaluate_seconds = time.perf_counter() - started
         fit_started = time.perf_counter()
         user_factors, item_factors = fit_als(matrix.weights, params)

@@ -1,6 +1,10 @@
 // One-click like / dislike / undo without leaving the page: PUT /api/me/reactions/<id>/ and update the buttons.
+// Lists drawn in the browser (search-as-you-type) build the same form with songrecReactions.buttons() and
+// set its state with songrecReactions.paint(); clicks on any .reaction form are handled here.
 (function () {
   "use strict";
+  var KINDS = {like: "👍", dislike: "👎"};
+
   function paint(form, current) {
     form.dataset.current = current || "";
     form.querySelectorAll("button").forEach(function (button) {
@@ -12,6 +16,34 @@
       button.title = (on ? "Undo " : "") + (on ? kind : kind.charAt(0).toUpperCase() + kind.slice(1));
     });
   }
+
+  // The same markup as templates/personal/_reaction_buttons.html (it works without JavaScript too).
+  function buttons(spotifyId, current) {
+    var form = document.createElement("form");
+    form.className = "reaction inline";
+    form.method = "post";
+    form.action = "/me/reactions/" + encodeURIComponent(spotifyId) + "/";
+    form.dataset.track = spotifyId;
+    var token = document.querySelector("[name=csrfmiddlewaretoken]");
+    var hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = "csrfmiddlewaretoken";
+    hidden.value = token ? token.value : "";
+    form.appendChild(hidden);
+    Object.keys(KINDS).forEach(function (kind) {
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.name = "reaction";
+      button.className = "link reaction-" + kind;
+      button.textContent = KINDS[kind];
+      form.appendChild(button);
+    });
+    paint(form, current);
+    return form;
+  }
+
+  window.songrecReactions = {buttons: buttons, paint: paint};
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("reaction")) return;

@@ -1,10 +1,12 @@
 import random
 
 import pytest
+from django.utils import timezone
 
 from recommender import storage
 from recommender.params import IndexParams
 from recommender.personal import collaborative
+from recommender.personal.models import Play, Reaction
 from recommender.services import rebuild_index
 from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
@@ -57,3 +59,22 @@ def listener(db):
 @pytest.fixture
 def other(db):
     return UserFactory(username="other")
+
+
+@pytest.fixture
+def listeners(tracks, settings):
+    """24 listeners, each fond of one or two styles: likes and plays inside them."""
+    settings.PERSONAL_MIN_LISTENERS = 20
+    rng = random.Random(5)
+    users = []
+    now = timezone.now()
+    for number in range(24):
+        user = UserFactory(username=f"fan{number}")
+        styles = rng.sample(sorted(tracks), rng.choice([1, 2]))
+        pool = [track for style in styles for track in tracks[style]]
+        for track in rng.sample(pool, 8):
+            Reaction.objects.create(user=user, track=track, value=Reaction.LIKE)
+        for track in rng.sample(pool, 6):
+            Play.objects.create(user=user, track=track, played_at=now, ms_played=100000)
+        users.append(user)
+    return users

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from catalog.models import Track
 from recommender.personal.models import Reaction
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,40 @@ def test_my_music_shows_only_my_own_reactions(client, listener, other, tracks):
     assert tracks["pop"][0].name not in page
     client.logout()
     assert client.get("/me/").status_code == 302  # to the login page
+
+
+def test_search_as_you_type_results_get_the_buttons_lit_from_the_listeners_own_reactions(client, listener, other,
+                                                                                          tracks, index):
+    client.force_login(listener)
+    page = client.get("/").content.decode()
+    # search.js draws the buttons with reactions.js's builder, which takes the page's CSRF token.
+    assert "personal/reactions.js" in page and "songrec/search.js" in page and 'name="csrfmiddlewaretoken"' in page
+
+    results = client.get("/api/tracks/", {"q": "Metal Song"}).json()["results"]
+    shown = [result["spotify_id"] for result in results]
+    assert len(shown) >= 3
+    liked, disliked, untouched = (Track.objects.get(spotify_id=spotify_id) for spotify_id in shown[:3])
+    url = "/api/me/reactions/"
+    client.put(f"{url}{liked.spotify_id}/", {"reaction": "like"}, content_type="application/json")
+    client.put(f"{url}{disliked.spotify_id}/", {"reaction": "dislike"}, content_type="application/json")
+    Reaction.objects.create(user=other, track=untouched, value=Reaction.LIKE)  # someone else's: not shown
+    Reaction.objects.create(user=listener, track=tracks["jazz"][0], value=Reaction.LIKE)  # not among the results
+
+    lit = client.get(url, {"tracks": ",".join(shown)}).json()
+    assert {row["track"]: row["reaction"] for row in lit} == {liked.spotify_id: "like",
+                                                              disliked.spotify_id: "dislike"}
+
+    # Undo from the search results is the same one request as anywhere else.
+    client.put(f"{url}{liked.spotify_id}/", {"reaction": None}, content_type="application/json")
+    assert [row["track"] for row in client.get(url, {"tracks": ",".join(shown)}).json()] == [disliked.spotify_id]
+
+
+def test_asking_for_too_many_tracks_reactions_is_a_400(client, listener, tracks):
+    client.force_login(listener)
+    response = client.get("/api/me/reactions/", {"tracks": ",".join(f"id{n}" for n in range(101))})
+    assert response.status_code == 400 and "At most 100" in response.json()["tracks"][0]
+
+
+def test_anonymous_search_pages_have_no_buttons_and_no_reactions_api(client, tracks, index):
+    assert "personal/reactions.js" not in client.get("/").content.decode()
+    assert client.get("/api/me/reactions/", {"tracks": tracks["jazz"][0].spotify_id}).status_code in (401, 403)

@@ -1,36 +1,13 @@
-import random
-
 import pytest
-from django.utils import timezone
 from mlflow.tracking import MlflowClient
 
 from recommender.personal import collaborative
 from recommender.personal.foryou import for_you
-from recommender.personal.models import PersonalModel, Play, Reaction
+from recommender.personal.models import PersonalModel, Reaction
 from recommender.personal.tasks import train_personal_model_task
 from recommender.personal.training import train_personal_model
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def listeners(tracks, settings):
-    """24 listeners, each fond of one or two styles: likes and plays inside them."""
-    settings.PERSONAL_MIN_LISTENERS = 20
-    rng = random.Random(5)
-    users = []
-    now = timezone.now()
-    for number in range(24):
-        user = UserFactory(username=f"fan{number}")
-        styles = rng.sample(sorted(tracks), rng.choice([1, 2]))
-        pool = [track for style in styles for track in tracks[style]]
-        for track in rng.sample(pool, 8):
-            Reaction.objects.create(user=user, track=track, value=Reaction.LIKE)
-        for track in rng.sample(pool, 6):
-            Play.objects.create(user=user, track=track, played_at=now, ms_played=100000)
-        users.append(user)
-    return users
 
 
 def test_training_evaluates_every_method_activates_and_logs_to_mlflow(listeners, index, settings):
@@ -88,10 +65,3 @@ def test_without_interactions_training_is_skipped_by_the_task(db):
     assert train_personal_model_task() == {"status": "skipped",
                                            "reason": "no listener has likes, plays or ratings yet"}
     assert not PersonalModel.objects.exists()
-
-
-def test_the_nightly_beat_entry_exists(db):
-    from django_celery_beat.models import PeriodicTask
-
-    entry = PeriodicTask.objects.get(name="Nightly listeners model")
-    assert entry.task == "recommender.personal.tasks.train_personal_model" and entry.enabled

@@ -77,12 +77,23 @@ def test_a_jazz_and_metal_listener_gets_both_on_the_real_catalog(real_catalog):
         Reaction.objects.create(user=user, track=track, value=Reaction.LIKE)
 
     personal = for_you(user, limit=20)
-    because = [item.reason.track_id for item in personal.items]
     assert personal.tastes >= 2
-    # Each taste is served (items "because you liked" a jazz track and a metal track), not one blend.
-    assert sum(track_id in {t.pk for t in jazz} for track_id in because) >= 5, because
-    assert sum(track_id in {t.pk for t in metal} for track_id in because) >= 5, because
-    assert len({item.track.id for item in personal.items}) == 20
+    # Each taste is served by tracks of its own kind, not by a blend that is neither: every item shares a genre
+    # with the jazz likes or with the metal likes (the dataset's most popular "jazz" tracks are also soul, funk
+    # and disco, so those count for that side), and each side gets at least a quarter of the list.
+    jazz_genres = set().union(*genres_of([t.pk for t in jazz]).values())
+    metal_genres = set().union(*genres_of([t.pk for t in metal]).values())
+    assert not jazz_genres & metal_genres
+    genres = genres_of([item.track.id for item in personal.items])
+    jazzy = [track_id for track_id, names in genres.items() if names & jazz_genres]
+    heavy = [track_id for track_id, names in genres.items() if names & metal_genres]
+    assert len(jazzy) >= 5 and len(heavy) >= 5, genres
+    assert len(jazzy) + len(heavy) == 20, genres
+    # And each item says which of their likes it is for: jazz-side ones for a jazz like, metal ones for a metal like.
+    because = {item.track.id: item.reason.track_id for item in personal.items}
+    assert all(because[track_id] in {t.pk for t in jazz} for track_id in jazzy), because
+    assert all(because[track_id] in {t.pk for t in metal} for track_id in heavy), because
+    assert len(set(because)) == 20
 
 
 def test_cold_start_with_a_real_genre_gives_a_list_at_once(real_catalog):
@@ -112,7 +123,12 @@ def test_the_collaborative_model_trains_on_listeners_drawn_from_real_genres(real
     try:
         assert model.n_listeners == 30
         assert {"als", "content", "hybrid", "popularity"} <= set(model.metrics)
-        assert all(0 <= values["ndcg_at_10"] <= 1 for values in model.metrics.values())
+        ndcg = {method: values["ndcg_at_10"] for method, values in model.metrics.items()}
+        # Listeners who each play two of six genres: the collaborative model must find what the held-out plays
+        # are far better than "most played overall". (Content-based and the hybrid rank the whole real catalog,
+        # where a held-out track is one of thousands alike, so on 30 listeners they are not held to this.)
+        assert ndcg["als"] > 2 * ndcg["popularity"] > 0, ndcg
+        assert all(0 <= value <= 1 for value in ndcg.values()), ndcg
         personal = for_you(users[0], limit=10)
         assert personal.method == "hybrid" and len(personal.items) == 10
     finally:
