@@ -167,7 +167,7 @@ REST_FRAMEWORK = {
     # Counted in the default cache (Redis when REDIS_URL is set), so every web process shares the counts.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "songrec.throttles.SignedInRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
     # Client address for throttling: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies append X-Forwarded-For.

@@ -118,6 +118,13 @@ def test_anonymous_api_requests_are_throttled_in_the_shared_cache(client, db, th
     assert client.get("/api/artists/", REMOTE_ADDR="127.0.0.1").status_code == 200  # other clients unaffected
 
 
+def test_anonymous_clients_meet_only_the_anonymous_rate(client, db, throttle_rates):
+    throttle_rates(anon="6/minute", user="3/minute")
+    statuses = [client.get("/api/artists/", REMOTE_ADDR="198.51.100.7").status_code for _ in range(7)]
+    assert statuses == [200] * 6 + [429]
+    assert cache.get("throttle_user_198.51.100.7") is None
+
+
 def test_signed_in_users_have_their_own_allowance(client, evaluator, throttle_rates):
     throttle_rates(anon="1/minute", user="3/minute")
     cache.delete(f"throttle_user_{evaluator.pk}")
