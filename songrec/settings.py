@@ -264,6 +264,9 @@ PERSONAL_MIN_PLAY_MS = env.int("PERSONAL_MIN_PLAY_MS", default=30_000)
 PERSONAL_MATCH_MIN_SCORE = env.float("PERSONAL_MATCH_MIN_SCORE", default=88.0)
 # Recency: a play this many days old counts half.
 PERSONAL_PLAY_HALF_LIFE_DAYS = env.float("PERSONAL_PLAY_HALF_LIFE_DAYS", default=180.0)
+# A listener's computed "For you" ranking is cached until their signals change, and at most this long
+# (play recency weights drift slowly; a day of it is a small fraction of the half-life).
+PERSONAL_CACHE_SECONDS = env.int("PERSONAL_CACHE_SECONDS", default=86_400)
 # The collaborative model (implicit ALS): used (blended) only with this many listeners in the trained model.
 PERSONAL_MIN_LISTENERS = env.int("PERSONAL_MIN_LISTENERS", default=20)
 PERSONAL_ALS_FACTORS = env.int("PERSONAL_ALS_FACTORS", default=64)

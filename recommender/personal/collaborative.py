@@ -86,11 +86,16 @@ def forget_model_data():
         _cache.clear()
 
 
-def scores_for(user_id, version):
-    """(PersonalModel, scores per index position scaled to at most 1) when the active model is used for this
-    listener — trained on at least PERSONAL_MIN_LISTENERS listeners, this one among them — else (None, None)."""
+def usable_model():
+    """The active PersonalModel when it was trained on at least PERSONAL_MIN_LISTENERS listeners, else None."""
     model = active_model()
-    if model is None or model.n_listeners < settings.PERSONAL_MIN_LISTENERS:
+    return model if model is not None and model.n_listeners >= settings.PERSONAL_MIN_LISTENERS else None
+
+
+def scores_for(user_id, version, model):
+    """(``model``, scores per index position scaled to at most 1) when ``model`` (from usable_model) knows this
+    listener, else (None, None)."""
+    if model is None:
         return None, None
     data = model_data(model)
     row = None if data is None else data.user_row(user_id)

@@ -16,7 +16,7 @@ from recommender import storage
 from recommender.ranking import visible_track_ids
 from recommender.selectors import resolve_version
 
-from . import collaborative
+from . import collaborative, freshness
 from .catalog_vectors import catalog_vectors, one_blas_thread
 from .interactions import Reason, load_interactions
 from .taste import find_tastes, interleave
@@ -162,22 +162,32 @@ def popular_from(version, limit, excluded=(), allowed_ids=None):
 
 def for_you(user, limit=20, version=None):
     """The listener's PersonalList: hybrid when the collaborative model knows enough listeners and this one,
-    content-based otherwise, the most popular tracks before they have any signal. Raises NoActiveIndex."""
+    content-based otherwise, the most popular tracks before they have any signal. Raises NoActiveIndex.
+
+    The ranking is cached per listener until their signals, the index version or the model change (freshness);
+    names, credits and visibility are read on every request, so a track hidden since is dropped at once.
+    """
     version = resolve_version(version)
-    interactions = load_interactions(user)
-    with one_blas_thread():
-        model, scores = collaborative.scores_for(user.pk, version) if interactions else (None, None)
-        if not interactions:
-            ranked, tastes = popular_from(version, limit, interactions.excluded, visible_track_ids), 0
-            method = "popular"
-        else:
-            weight = model.blend_weight if model is not None else 0.0
-            ranked, tastes = recommend_from(interactions, limit, version, scores, weight, visible_track_ids)
-            method = "hybrid" if model is not None else "content"
-            if not ranked:  # none of their tracks is in the index (yet)
-                ranked, method = popular_from(version, limit, interactions.excluded, visible_track_ids), "popular"
+    model = collaborative.usable_model()
+    method, ranked, tastes, used_model = freshness.cached_ranking(
+        user.pk, version.pk, model.pk if model else None, limit, lambda: _rank(user, limit, version, model))
     # Names and credits for the chosen items only: reading them for every candidate cost ~20 ms (profiled).
     refs = track_refs([item.track_id for item in ranked])
     items = [PersonalItem(refs[item.track_id], rank, round(item.score, 6), item.reason)
-             for rank, item in enumerate(ranked, start=1) if item.track_id in refs]
-    return PersonalList(method, items, tastes, version, model)
+             for rank, item in enumerate(ranked, start=1)
+             if item.track_id in refs and not refs[item.track_id].hidden]
+    return PersonalList(method, items, tastes, version, model if used_model else None)
+
+
+def _rank(user, limit, version, model):
+    """(method, Ranked list, number of tastes, whether the collaborative model was used), from the database."""
+    interactions = load_interactions(user)
+    with one_blas_thread():
+        model, scores = collaborative.scores_for(user.pk, version, model) if interactions else (None, None)
+        if not interactions:
+            return "popular", popular_from(version, limit, interactions.excluded, visible_track_ids), 0, False
+        weight = model.blend_weight if model is not None else 0.0
+        ranked, tastes = recommend_from(interactions, limit, version, scores, weight, visible_track_ids)
+        if not ranked:  # none of their tracks is in the index (yet)
+            return "popular", popular_from(version, limit, interactions.excluded, visible_track_ids), tastes, False
+        return ("hybrid" if model is not None else "content"), ranked, tastes, model is not None

@@ -18,6 +18,7 @@ from django.utils import timezone
 from catalog.models import Track
 from catalog.search import search_tracks
 
+from .freshness import signals_changed
 from .history import HistoryFormatError, read_upload
 from .models import HistoryImport, Play
 
@@ -94,6 +95,7 @@ def run_import(history_import_id):
             summary["new_plays"] = Play.objects.filter(history_import=history_import).count()
             _set(history_import, status=HistoryImport.Status.DONE, progress=1.0, summary=summary,
                  finished_at=timezone.now(), message="")
+            signals_changed(history_import.user_id)
     except HistoryFormatError as error:
         _set(history_import, status=HistoryImport.Status.FAILED, message=str(error), finished_at=timezone.now())
     except Exception as error:

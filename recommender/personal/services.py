@@ -7,6 +7,7 @@ from django.db import transaction
 
 from catalog.models import Artist, Genre, Track
 
+from .freshness import signals_changed
 from .models import HistoryImport, Play, Reaction, TastePick
 
 MAX_PICKS = 20
@@ -18,12 +19,13 @@ class PickError(ValueError):
 
 def set_reaction(user, track, value):
     """Like (``"like"``) or dislike (``"dislike"``) a track, or undo (``None``); returns the stored label or None."""
+    if value is not None and value not in Reaction.VALUES:
+        raise ValueError(f"reaction must be 'like' or 'dislike', got {value!r}")
     if value is None:
         Reaction.objects.filter(user=user, track=track).delete()
-        return None
-    if value not in Reaction.VALUES:
-        raise ValueError(f"reaction must be 'like' or 'dislike', got {value!r}")
-    Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.VALUES[value]})
+    else:
+        Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.VALUES[value]})
+    signals_changed(user.pk)
     return value
 
 
@@ -48,6 +50,7 @@ def save_picks(user, genre_ids=(), artist_ids=(), track_ids=()):
                                   + [TastePick(user=user, artist=artist) for artist in artists])
     for track in tracks:
         Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.LIKE})
+    signals_changed(user.pk)
     return {"genres": len(genres), "artists": len(artists), "tracks": len(tracks)}
 
 
@@ -79,4 +82,5 @@ def delete_data(user):
         "picks": TastePick.objects.filter(user=user).delete()[0],
     }
     counts["imports"] = HistoryImport.objects.filter(user=user).delete()[0]
+    signals_changed(user.pk)
     return counts

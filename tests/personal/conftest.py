@@ -1,6 +1,7 @@
 import random
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from recommender import storage
@@ -23,6 +24,7 @@ def _fresh_caches(settings, tmp_path):
     settings.PERSONAL_UPLOAD_DIR = tmp_path / "uploads"
     storage.forget_version_data()
     collaborative.forget_model_data()
+    cache.clear()  # cached For you rankings (locmem in tests) must not outlive a test's rolled-back rows
     yield
     storage.forget_version_data()
     collaborative.forget_model_data()

@@ -6,13 +6,15 @@ from django.utils import timezone
 from catalog.models import Genre
 from recommender.personal.foryou import for_you
 from recommender.personal.models import Play, Reaction
+from recommender.personal.services import set_reaction
 
 pytestmark = pytest.mark.django_db
 
 
 def like(user, *tracks, value=Reaction.LIKE):
+    """React the way the app does (through the service, which also marks the listener's cached list stale)."""
     for track in tracks:
-        Reaction.objects.create(user=user, track=track, value=value)
+        set_reaction(user, track, "like" if value == Reaction.LIKE else "dislike")
 
 
 def styles_of(items, tracks):

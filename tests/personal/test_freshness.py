@@ -1,0 +1,94 @@
+"""A listener's For you list is cached until their signals change: every change shows in the very next list."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from catalog.models import Track
+from recommender.personal.foryou import for_you
+from recommender.personal.services import set_reaction
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(client, limit=30):
+    data = client.get(f"/api/me/recommendations/?limit={limit}").json()
+    return data["method"], [item["spotify_id"] for item in data["results"]]
+
+
+def react(client, track, reaction):
+    response = client.put(f"/api/me/reactions/{track.spotify_id}/", {"reaction": reaction},
+                          content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+def test_a_repeated_request_is_served_from_the_cache_with_fewer_queries(client, listener, tracks, index,
+                                                                         django_assert_max_num_queries):
+    client.force_login(listener)
+    react(client, tracks["jazz"][0], "like")
+    first = shown(client)
+    with django_assert_max_num_queries(6):  # session, user, version, model, names and credits: no signals read
+        assert shown(client) == first
+
+
+def test_a_like_and_an_unlike_change_the_next_list_at_once(client, listener, tracks, index):
+    client.force_login(listener)
+    react(client, tracks["jazz"][0], "like")
+    method, before = shown(client)
+    assert method == "content" and tracks["jazz"][1].spotify_id in before
+
+    react(client, tracks["jazz"][1], "like")
+    assert tracks["jazz"][1].spotify_id not in shown(client)[1]  # a liked track is never recommended
+    react(client, tracks["jazz"][1], None)
+    assert shown(client)[1] == before
+
+
+def test_a_dislike_removes_the_track_from_the_next_list(client, listener, tracks, index):
+    client.force_login(listener)
+    react(client, tracks["metal"][0], "like")
+    target = tracks["metal"][1]
+    assert target.spotify_id in shown(client)[1]
+    react(client, target, "dislike")
+    assert target.spotify_id not in shown(client)[1]
+
+
+def test_a_history_import_changes_the_next_list(client, listener, tracks, index):
+    client.force_login(listener)
+    assert shown(client)[0] == "popular"
+    jazz = tracks["jazz"][0]
+    rows = [{"endTime": "2024-03-01 20:15", "artistName": "Jazz Artist 0", "trackName": jazz.name,
+             "msPlayed": 200000}]
+    response = client.post("/api/me/imports/", {"file": SimpleUploadedFile("StreamingHistory_music_0.json",
+                                                                           json.dumps(rows).encode())})
+    assert response.status_code == 201 and response.json()["status"] == "done"
+    method, after = shown(client)
+    assert method == "content" and jazz.spotify_id not in after
+
+
+def test_deleting_my_data_takes_me_back_to_popular_tracks_at_once(client, listener, tracks, index):
+    client.force_login(listener)
+    react(client, tracks["pop"][0], "like")
+    assert shown(client)[0] == "content"
+    assert client.delete("/api/me/data/").status_code == 200
+    assert shown(client)[0] == "popular"
+
+
+def test_cached_lists_are_per_listener(client, listener, other, tracks, index):
+    client.force_login(listener)
+    react(client, tracks["jazz"][0], "like")
+    mine = shown(client, limit=10)[1]
+    client.force_login(other)
+    react(client, tracks["metal"][0], "like")
+    theirs = shown(client, limit=10)[1]
+
+    metal = {track.spotify_id for track in tracks["metal"]}
+    assert not set(mine) & metal and set(theirs) <= metal | {t.spotify_id for t in tracks["pop"]}
+    assert theirs != mine
+
+
+def test_a_track_hidden_after_the_list_was_cached_is_dropped_at_once(listener, tracks, index):
+    set_reaction(listener, tracks["jazz"][0], "like")
+    first = [item.track.id for item in for_you(listener, limit=10).items]
+    Track.objects.filter(pk=first[0]).update(hidden=True)
+    assert first[0] not in [item.track.id for item in for_you(listener, limit=10).items]
