@@ -115,8 +115,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          # An unreachable Redis fails a cache call within seconds instead of hanging on TCP.
+    # Redis down: answered as cache misses (songrec/cache.py); an unreachable Redis fails a call within seconds.
+    CACHES = {"default": {"BACKEND": "songrec.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": CELERY_BROKER_TIMEOUT, "socket_timeout": 5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
