@@ -107,8 +107,10 @@ def test_two_real_workers_build_the_shards_and_survive_one_dying_mid_shard(two_w
     version, shards = tasks.start_distributed_rebuild(IndexParams.from_settings(k=4), shard_rows=5)
     assert len(shards) == 6
 
+    # The finishing shard marks the version ready, then activates it: wait through both.
     deadline = time.monotonic() + 120
-    while IndexVersion.objects.get(pk=version.pk).status == Status.BUILDING and time.monotonic() < deadline:
+    while (IndexVersion.objects.get(pk=version.pk).status in (Status.BUILDING, Status.READY)
+           and time.monotonic() < deadline):
         time.sleep(0.5)
     version.refresh_from_db()
     worker_logs = "\n".join(log.read_text() for log in logs)
