@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 NOT_CONFIGURED = "Spotify crawling is not configured: set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET."
-# OAuth error codes that mean the credentials themselves are wrong; retrying will not help.
 MAX_PAGES = 20  # of one album's tracks or one playlist; guards against a `next` link that never ends
+# OAuth error codes that mean the credentials themselves are wrong; retrying will not help.
 BAD_CREDENTIALS = {"invalid_client", "unauthorized_client", "invalid_grant", "invalid_request"}
 
 
