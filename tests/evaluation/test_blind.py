@@ -4,16 +4,19 @@ than chance which system made a list and which rank an item had.
 The attacker sees, per task and evaluator, the ``tasks/next/`` JSON, the rating page's HTML and the submit
 responses, in the order they arrived. It is told the truth for the first half of those observations (as if it had
 peeked at the admin), learns the best lookup from each observable number to the system, and then guesses the
-second half. Guesses are scored with a one-sided exact binomial test against chance (1/4 for the system, 1/k for
-the rank): the test fails if any guesser's hit count has p < 1e-4, i.e. if it is very unlikely to be luck.
+second half. Guesses are scored with a one-sided exact test against chance (binomial with 1/4 for the system; for
+the rank, the distribution of a random shuffle's matches, each task counted once): the test fails if any guesser's
+hit count has p < 1e-4, i.e. if it is very unlikely to be luck.
 With the ids of the issue (task ids in system order, item ids in rank order) every guesser hits 100%.
 """
 
+import itertools
 import random
 import re
 import uuid
 from collections import Counter, defaultdict
 
+import numpy as np
 import pytest
 from rest_framework.test import APIClient
 from scipy.stats import binomtest
@@ -147,12 +150,32 @@ def guessing_ranks_is_no_better_than_chance(observations):
         "reversed": lambda obs: list(range(K, 0, -1)),
     }
     for name, guess in guessers.items():
-        hits = total = 0
+        # Both evaluators see a task's items in its one stored order: each task's order is one draw, counted once
+        # per task (counting it per evaluator doubled every hit and made chance look like a leak now and then).
+        hits_by_task = {}
         for observation in observations:
             guessed = guess(observation)
-            hits += sum(g == truth for g, truth in zip(guessed, observation["ranks"], strict=True))
-            total += K
-        assert no_better_than_chance(hits, total, 1 / K), (name, hits, total)
+            hits = sum(g == truth for g, truth in zip(guessed, observation["ranks"], strict=True))
+            hits_by_task.setdefault(task_key(observation), []).append(hits)
+        hits = sum(max(seen) for seen in hits_by_task.values())
+        assert matches_are_no_better_than_chance(hits, len(hits_by_task)), (name, hits, len(hits_by_task) * K)
+
+
+def task_key(observation):
+    return observation["json"]["seed"]["spotify_id"], observation["system"]
+
+
+def matches_are_no_better_than_chance(hits, lists):
+    """One-sided exact test: how likely ``hits`` or more positions of ``lists`` uniformly shuffled lists of K items
+    land on a guessed order, from the distribution of a random permutation's matches with a fixed one."""
+    one_list = np.zeros(K + 1)
+    for permutation in itertools.permutations(range(K)):
+        one_list[sum(position == index for index, position in enumerate(permutation))] += 1
+    one_list /= one_list.sum()
+    total = np.ones(1)
+    for _ in range(lists):
+        total = np.convolve(total, one_list)
+    return total[hits:].sum() >= ALPHA
 
 
 def ranks_of(numbers):
