@@ -1,10 +1,12 @@
 """Profiles cached per catalog revision in the shared cache, so pages and the API never compute one inline.
 
 Keys: ``explore:profile:<revision>:<genre or *>`` for each computed revision, and ``explore:profile:latest:…``
-for the newest profile computed, served (marked stale) while the current revision's is being computed.
+for the newest profile computed, served (marked stale) while the current revision's is being computed. The genre is
+percent-encoded ("dance%20pop"): a key with spaces or control characters is not portable between cache backends.
 """
 
 import logging
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -19,12 +21,16 @@ QUEUED_TIMEOUT = 15 * 60  # one queued computation per revision at a time
 ALL = "*"
 
 
+def genre_part(genre):
+    return quote(genre, safe="") if genre else ALL
+
+
 def profile_key(revision, genre=None):
-    return f"explore:profile:{revision}:{genre or ALL}"
+    return f"explore:profile:{revision}:{genre_part(genre)}"
 
 
 def latest_key(genre=None):
-    return f"explore:profile:latest:{genre or ALL}"
+    return f"explore:profile:latest:{genre_part(genre)}"
 
 
 def store_profiles(frame=None):

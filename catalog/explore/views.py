@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from . import charts
 from .selectors import UnknownGenre, genre_names, parse_genre, profile_for
-from .store import REVISION_TIMEOUT
+from .store import REVISION_TIMEOUT, genre_part
 
 
 def chart_context(profile):
@@ -31,7 +31,7 @@ def chart_context(profile):
 def rendered_charts(profile):
     """The charts' HTML, rendered once per computed profile: ~1,000 SVG elements take far longer to render than
     the page may (< 100 ms), so the markup is cached beside the profile."""
-    key = f"explore:html:{profile['revision']}:{profile['genre'] or '*'}:{profile.get('computed_at', '')}"
+    key = f"explore:html:{profile['revision']}:{genre_part(profile['genre'])}:{profile.get('computed_at', '')}"
     html = cache.get(key)
     if html is None:
         html = render_to_string("explore/_profile_charts.html", chart_context(profile))

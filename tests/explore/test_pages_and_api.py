@@ -62,3 +62,10 @@ def test_the_page_draws_histograms_and_heatmaps_without_inline_script_or_style(c
     assert "<script>" not in html and ' style="' not in html.split("<main>")[1]
     jazz = client.get("/explore/?genre=jazz").content.decode()
     assert "Explore the catalog: jazz" in jazz and '<option value="jazz" selected>' in jazz
+
+
+def test_a_genre_with_spaces_in_its_name_is_explored_like_any_other(client, catalog):
+    TrackFactory(genres=["dance pop"])
+    store_profiles()
+    assert "Explore the catalog: dance pop" in client.get("/explore/?genre=dance+pop").content.decode()
+    assert client.get("/api/explore/profile/?genre=dance%20pop").json()["tracks"] == 1

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from catalog.explore.profile import compute_profile, load_frame
-from catalog.explore.store import store_profiles
+from catalog.explore.store import cached_profile, store_profiles
 from catalog.models import CatalogRevision, Track
 from tests.factories import ArtistFactory, TrackFactory
 
@@ -66,3 +66,10 @@ def test_profiles_are_cached_per_catalog_revision_whole_and_per_genre(catalog):
     revision = CatalogRevision.current()
     assert cache.get(f"explore:profile:{revision}:*")["tracks"] == 11
     assert cache.get(f"explore:profile:{revision}:jazz")["tracks"] == 5
+
+
+def test_a_genre_with_spaces_gets_a_portable_cache_key(catalog):
+    TrackFactory(genres=["dance pop"])
+    store_profiles()
+    assert cache.get(f"explore:profile:{CatalogRevision.current()}:dance%20pop")["tracks"] == 1
+    assert cached_profile("dance pop") == (cache.get("explore:profile:latest:dance%20pop"), False)
