@@ -4,11 +4,14 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from catalog.models import Track
 from recommender import storage
 from recommender.params import IndexParams
 from recommender.personal.foryou import for_you
+from recommender.personal.freshness import signals_changed
+from recommender.personal.models import Play
 from recommender.personal.services import set_reaction
 from recommender.services import rebuild_index
 from recommender.visible_rows import visible_rows
@@ -36,6 +39,19 @@ def test_a_repeated_request_is_served_from_the_cache_with_fewer_queries(client, 
     first = shown(client)
     with django_assert_max_num_queries(6):  # session, user, version, model, names and credits: no signals read
         assert shown(client) == first
+
+
+def test_a_computed_list_reads_the_listeners_signals_in_one_query(client, listener, other, tracks, index,
+                                                                  django_assert_max_num_queries):
+    for_you(other, limit=30)  # this process has read the visible rows of this version and catalog revision
+    client.force_login(listener)
+    react(client, tracks["jazz"][0], "like")
+    Play.objects.create(user=listener, track=tracks["metal"][0], played_at=timezone.now(), ms_played=90000)
+    signals_changed(listener.pk)
+    # session, user, version, model, likes + plays + picks, catalog revision, names and credits
+    with django_assert_max_num_queries(7):
+        method, shown_ids = shown(client)
+    assert method == "content" and shown_ids
 
 
 def test_a_like_and_an_unlike_change_the_next_list_at_once(client, listener, tracks, index):
