@@ -1,10 +1,13 @@
 """Benchmark "For you" at 10,000 listeners: model training time, latency p50/p95 and offline nDCG@10 per method.
 
 Usage: DATABASE_URL=... nice python bench/bench_personal.py [--listeners 10000] [--requests 300] [--seed 7]
-       [--reuse] [--profile]
+       [--reuse] [--profile] [--lock /tmp/songrec-bench.lock]
 ``--listeners 1000`` sets up in a minute or two for iteration (the reported figures come from 10,000);
 ``--reuse`` skips the setup and training and times the listeners and model already stored by an earlier run;
-``--profile`` adds the functions that took the most time inside ``for_you`` (cProfile, cumulative).
+``--profile`` adds the functions that took the most time inside ``for_you`` (cProfile, cumulative);
+``--lock FILE`` holds an exclusive flock on FILE only while training and timing, not during the set-up (which
+takes ~15 min at 10,000 listeners and times nothing that is reported as a goal), instead of ``flock FILE`` around
+the whole run.
 Needs the catalog imported and an active index (bench/bench_import.py, then bench/bench_recommend.py or
 ``manage.py rebuild_index``). It EMPTIES the listeners' tables (likes, plays, picks, imports) and the
 bench-listener users, then creates synthetic listeners with 50–500 interactions each, drawn from the real
@@ -20,7 +23,10 @@ import or a new model) and warm (the same listeners again: the cached ranking, n
 """
 
 import argparse
+import contextlib
 import cProfile
+import fcntl
+import logging
 import os
 import pstats
 import random
@@ -125,19 +131,40 @@ def store(listeners, data, rng):
     return users, reactions, plays
 
 
-def set_up_and_train(options, data, lead_artists):
-    """Create the synthetic listeners, train the model as the nightly task does and print the figures."""
-    from django.conf import settings
+@contextlib.contextmanager
+def bench_lock(path):
+    """Hold an exclusive flock on ``path`` (the same lock ``flock(1)`` takes), or nothing when ``path`` is None."""
+    if path is None:
+        yield
+        return
+    with open(path, "a") as handle:
+        print(f"waiting for {path}… load {load()}", flush=True)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        print(f"holding {path}; load {load()}", flush=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
-    from recommender.personal.training import train_personal_model
 
+def set_up(options, data, lead_artists):
+    """Create the synthetic listeners (untimed as a goal: the set-up is not part of the benchmark)."""
     rng = np.random.default_rng(options.seed)
     started = time.perf_counter()
     listeners = synthetic_listeners(data, lead_artists, options.listeners, rng)
     users, reactions, plays = store(listeners, data, rng)
     sizes = [len(likes) + len(dislikes) + len(played) for likes, dislikes, played in listeners]
     print(f"{len(users):,} listeners, {min(sizes)}–{max(sizes)} items each (mean {statistics.mean(sizes):.0f}): "
-          f"{reactions:,} likes/dislikes, {plays:,} plays, stored in {time.perf_counter() - started:.1f} s")
+          f"{reactions:,} likes/dislikes, {plays:,} plays, stored in {time.perf_counter() - started:.1f} s; "
+          f"load {load()}", flush=True)
+    return users
+
+
+def train():
+    """Train the model as the nightly task does and print the figures."""
+    from django.conf import settings
+
+    from recommender.personal.training import train_personal_model
 
     print(f"training (threads={settings.PERSONAL_ALS_THREADS}, evaluating {settings.PERSONAL_EVAL_MAX_LISTENERS} "
           f"listeners)… load {load()}")
@@ -154,7 +181,6 @@ def set_up_and_train(options, data, lead_artists):
         if values:
             print(f"  {method:<16} {values['precision_at_10']:>9.4f} {values['recall_at_10']:>8.4f} "
                   f"{values['ndcg_at_10']:>7.4f}   ×{values['ndcg_at_10'] / base if base else float('nan'):.2f}")
-    return users
 
 
 def main():
@@ -164,19 +190,19 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="time the listeners and model already stored")
     parser.add_argument("--profile", action="store_true", help="print where for_you spends its time")
+    parser.add_argument("--lock", help="flock this file only while training and timing")
     options = parser.parse_args()
 
     import django
 
     django.setup()
     from django.conf import settings
-    from django.test import Client
 
     from catalog.models import TrackArtist
     from recommender import selectors, storage
-    from recommender.personal.foryou import for_you
 
     settings.DEBUG = False
+    logging.getLogger("axes").setLevel(logging.WARNING)  # a line per force_login would bury the figures
     version = selectors.active_version()
     if version is None:
         sys.exit("no active index: import the dataset and run manage.py rebuild_index first")
@@ -193,7 +219,19 @@ def main():
             sys.exit("--reuse: no bench listeners stored yet; run once without it")
         print(f"reusing {len(users):,} stored listeners and the active model")
     else:
-        users = set_up_and_train(options, data, lead_artists)
+        users = set_up(options, data, lead_artists)
+    with bench_lock(options.lock):
+        if not options.reuse:
+            train()
+        time_requests(options, users, data)
+
+
+def time_requests(options, users, data):
+    """Time for_you and the API, cold then warm, on a sample of ``users``, and print the figures."""
+    from django.test import Client
+
+    from recommender.personal.foryou import for_you
+
     sample = random.Random(options.seed).sample(users, min(options.requests + 1, len(users)))
     for_you(sample[0], limit=20)  # warm: memory-map the index and the model
     profiler = cProfile.Profile() if options.profile else None

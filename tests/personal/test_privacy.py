@@ -3,6 +3,8 @@ import json
 import pytest
 from django.utils import timezone
 
+from recommender.personal.foryou import for_you
+from recommender.personal.interactions import load_interactions
 from recommender.personal.models import HistoryImport, Play, Reaction, TastePick
 from tests.factories import UserFactory
 
@@ -61,3 +63,23 @@ def test_anonymous_visitors_get_nothing(client, history):
     assert client.get("/me/export/").status_code == 302
     assert client.delete("/api/me/data/").status_code in (401, 403)
     assert Reaction.objects.count() == 3
+
+
+def test_one_listeners_likes_plays_and_picks_never_reach_anothers_profile(listener, other, tracks, history):
+    Play.objects.create(user=other, track=tracks["pop"][2], played_at=timezone.now(), ms_played=90000)
+
+    theirs = load_interactions(other)
+    assert set(theirs.positives) == set(theirs.excluded) == {tracks["pop"][1].pk, tracks["pop"][2].pk}
+    assert not theirs.negatives
+    assert {reason.kind for reason in theirs.reasons.values()} == {"liked", "played"}
+
+    mine = load_interactions(listener)
+    assert tracks["pop"][1].pk not in mine.excluded and tracks["pop"][2].pk not in mine.excluded
+    assert mine.negatives == {tracks["metal"][0].pk}
+
+
+def test_reasons_name_only_the_listeners_own_tracks(listener, other, tracks, history, index):
+    own = {track.name for track in (tracks["pop"][1], tracks["pop"][2])}
+    Play.objects.create(user=other, track=tracks["pop"][2], played_at=timezone.now(), ms_played=90000)
+    for item in for_you(other, limit=20).items:
+        assert item.reason.label in own
