@@ -6,18 +6,19 @@ rows for euclidean — gives ``nlist`` centroids; each row joins the list of its
 only with the rows of the ``nprobe`` lists whose centroids are nearest to it (about nprobe / nlist of the
 catalog instead of all of it). Rows are taken in blocks sorted by their list, so the block's rows that probe
 one list are a single BLAS product against it, whose scores feed bounded heaps as in the exact kernel
-(topk_tiles.push). The kept candidates are then re-scored in float64 and sorted exactly like the exact
-kernel's (topk_tiles.rescore): every score is exact and the order among found neighbours is the exact order;
-what can differ is membership — a true neighbour in a list that wasn't probed is missed and the next one
-moves up.
+(topk_tiles.push). The kept candidates are then re-scored in float64 and sorted like the exact kernel's
+(by exact key, ties by lower position; ``candidate_keys``): every score is exact and the order among found
+neighbours is the exact order; what can differ is membership — a true neighbour in a list that wasn't probed is
+missed and the next one moves up.
 
-``measure_recall`` says how much: on a random sample of rows it computes the exact lists (every row against
-the sample, folded to distinct songs like the stored lists) and counts how many of each stored list's entries
-score at least as well as the exact list's last one (so members of a tie group count alike).
+``measure_recall`` says how much: for a random sample of rows it computes the exact lists (each sampled row
+against every row, folded to distinct songs like the stored lists) and counts how many of each stored list's
+entries score at least as well as the exact list's last one (so members of a tie group count alike).
 
 Memory: one metric at a time, its heaps (n × width × 8 bytes) become its lists; the probes (n × nprobe int32).
 """
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -116,7 +117,9 @@ def ivf_top(weighted, normalized, norms, metric, width, *, nlist=0, nprobe=32, n
 
 def _probes(space, lists, nprobe, euclidean, workers, seed):
     """int32 n × nprobe: each row's nearest k-means centroids, nearest first (faiss k-means and flat search)."""
-    import faiss  # only approximate builds load it
+    # Only approximate builds load faiss; its loader logs each CPU-specific build it tries at INFO.
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+    import faiss
 
     faiss.omp_set_num_threads(workers)
     n, dimensions = space.shape

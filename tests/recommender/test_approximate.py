@@ -91,6 +91,14 @@ def test_the_recall_measured_is_recorded_on_the_version_and_in_mlflow(big_catalo
         assert run.data.metrics[f"{metric}_recall_at_k"] == pytest.approx(recall)
 
 
+def test_the_index_page_says_the_active_lists_are_approximate_and_shows_their_recall(big_catalog, settings, client):
+    settings.RECOMMENDER_APPROXIMATE_MIN_RECALL = 0.5
+    version = services.rebuild_index(approximate_params()).version
+    page = client.get("/index/").content.decode()
+    assert "approximate</strong> lists, nprobe 12" in page
+    assert "recall_at_k" in page and f"{version.metrics['cosine']['recall_at_k']:.3f}" in page
+
+
 def test_searching_every_list_gives_the_exact_lists(big_catalog):
     version = services.rebuild_index(approximate_params(nlist=8, nprobe=8)).version
     assert version.metrics["cosine"]["recall_at_k"] == version.metrics["euclidean"]["recall_at_k"] == 1.0
