@@ -1,5 +1,7 @@
 """Approximate (IVF) index builds: valid lists, recall measured and recorded, refused when too low."""
 
+from io import StringIO
+
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
@@ -109,6 +111,14 @@ def test_searching_every_list_gives_the_exact_lists(big_catalog):
         for track_id, (neighbours, scores) in exact_lists.items():
             assert approximate_lists[track_id][0].tolist() == neighbours.tolist()
             np.testing.assert_allclose(approximate_lists[track_id][1], scores, rtol=1e-6)
+
+
+def test_the_command_builds_approximate_lists_and_says_their_recall(big_catalog):
+    out = StringIO()
+    call_command("rebuild_index", "--approximate", "--k", "10", "--nlist", "8", "--nprobe", "8", "--no-progress",
+                 stdout=out)
+    assert "approximate, recall@10 cosine 1.0000 / euclidean 1.0000" in out.getvalue()
+    assert IndexVersion.objects.get(status=Status.ACTIVE).params["nprobe"] == 8
 
 
 def test_a_build_under_the_minimum_recall_is_refused_and_the_active_version_stays(big_catalog, settings):
