@@ -2,6 +2,7 @@
 
 Usage: python bench/bench_1m.py [CSV] [--tracks 1000000] [--sample 5000] [--k 50] [--nlist 4096] [--nprobe 32,64,128]
                                 [--full]
+       DATABASE_URL=… python bench/bench_1m.py [CSV] --build [--tracks 1000000] [--nprobe 48] [--nlist 0]
 
 The synthetic catalog: each track takes a real track's genre labels (drawn with replacement, so genre
 frequencies and combinations follow the real catalog) and its audio features plus Gaussian noise of 5% of each
@@ -16,6 +17,12 @@ Then, in a child process (its peak RSS is the index's):
 * approximate: faiss ``IndexIVFFlat`` (inner product on unit rows, L2 on weighted rows), trained on 100k rows;
   the same sample is searched and its recall@k measured against the exact lists; the full search time is
   extrapolated from the sample.
+
+``--build`` instead times the real build path with approximate lists (``rebuild_index --approximate``: every
+stage after reading the catalog — features, neighbours, recall, quality, files, storing 2 × N lists in
+``DATABASE_URL``'s PostgreSQL, MLflow — services.build_from_table) in a child process: wall and CPU seconds per
+stage and in all, peak RSS, and the recall@k per metric the build measured and recorded. The version it makes
+is deleted afterwards; its files and MLflow run go to a temporary directory.
 """
 
 import argparse
@@ -28,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import joblib
 import numpy as np
 from synthetic import dataset_path
 
@@ -132,17 +140,80 @@ def child(directory, k, sample, nlist, nprobe, full):
     print(json.dumps(report))
 
 
+def build_child(directory):
+    """The approximate rebuild path on the pickled table, in this fresh process (so its peak RSS is the build's)."""
+    os.environ["RECOMMENDER_INDEX_DIR"] = str(Path(directory) / "index")
+    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{Path(directory) / 'mlflow.db'}"
+    os.environ["MLFLOW_ARTIFACT_ROOT"] = str(Path(directory) / "mlartifacts")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from recommender import services, storage
+    from recommender.errors import RecallTooLow
+    from recommender.models import IndexVersion
+    from recommender.progress import ProgressReporter
+
+    table, params = joblib.load(Path(directory) / "table.joblib")
+    report_start_rss = round(peak_rss_mb())
+    version = services.start_build(params, 0)
+    report = {"tracks": len(table), "nlist": params.nlist, "nprobe": params.nprobe,
+              "rss_mb_before_build": report_start_rss}
+    started, cpu = time.perf_counter(), cpu_seconds()
+    stage_cpu, stage_peak, current = {}, {}, [None, cpu]
+
+    def progress(stage, _fraction):
+        if stage != current[0]:
+            if current[0] is not None:
+                stage_cpu[current[0]] = round(cpu_seconds() - current[1], 1)
+                stage_peak[current[0]] = round(peak_rss_mb())
+            current[:] = [stage, cpu_seconds()]
+
+    reporter = ProgressReporter(version, progress)
+    try:
+        services.build_from_table(version, table, params, reporter)
+        report["outcome"] = "ready"
+    except RecallTooLow as error:
+        reporter.finish()
+        report["outcome"] = f"refused: {error}"
+    report["wall_seconds"] = round(time.perf_counter() - started, 1)
+    report["cpu_seconds"] = round(cpu_seconds() - cpu, 1)
+    report["peak_rss_mb"] = round(peak_rss_mb(), 0)
+    version.refresh_from_db()
+    report["stage_wall_seconds"] = {stage: round(seconds, 1) for stage, seconds in reporter.seconds.items()}
+    report["stage_cpu_seconds"] = stage_cpu
+    report["peak_rss_mb_by_end_of_stage"] = stage_peak
+    report["metrics"] = version.metrics
+    # Same-run reference: the recall stage runs the sample's rows exactly against every row; the exact build
+    # does all N rows, each block pair once for both sides (÷2).
+    sample = min(len(table), settings.RECOMMENDER_APPROXIMATE_RECALL_ROWS)
+    exact = reporter.seconds.get("recall", 0) * len(table) / sample / 2
+    report["exact_neighbours_extrapolated_seconds"] = round(exact, 0)
+    report["ratio_neighbours_approximate_to_exact"] = round(reporter.seconds.get("neighbours", 0) / exact, 4) \
+        if exact else None
+    storage.delete_neighbor_lists(version.pk)
+    IndexVersion.objects.filter(pk=version.pk).delete()
+    print(json.dumps(report))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("csv", nargs="?")
     parser.add_argument("--tracks", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=5000)
     parser.add_argument("--k", type=int, default=50)
-    parser.add_argument("--nlist", type=int, default=4096)
-    parser.add_argument("--nprobe", default="32,64,128", help="comma-separated nprobe values to measure")
+    parser.add_argument("--nlist", type=int,
+                        help="k-means lists (default 4096; with --build RECOMMENDER_APPROXIMATE_NLIST)")
+    parser.add_argument("--nprobe", help="comma-separated nprobe values to measure (default 32,64,128; with --build "
+                                         "one value, default RECOMMENDER_APPROXIMATE_NPROBE)")
     parser.add_argument("--full", action="store_true", help="run the whole exact build (long)")
+    parser.add_argument("--build", action="store_true", help="time the approximate rebuild path (see above)")
+    parser.add_argument("--build-child", help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.build_child:
+        return build_child(options.build_child)
     if options.child:
         return child(options.child, options.k, options.sample, options.nlist,
                      [int(value) for value in options.nprobe.split(",")], options.full)
@@ -158,17 +229,27 @@ def main():
     real = table_from_records(read_tracks(path).records.values())
     started = time.perf_counter()
     table = synthetic_table(real, options.tracks)
-    matrices = fit_features(table, IndexParams.from_settings(k=options.k))
-    print(f"synthetic catalog: {len(table):,} tracks drawn from {len(real):,} real ones ({path.name}); "
-          f"{matrices.weighted.shape[1]} dimensions; generated and fitted in {time.perf_counter() - started:.0f} s")
     with tempfile.TemporaryDirectory() as directory:
-        np.save(Path(directory) / "weighted.npy", matrices.weighted)
-        del matrices, table
+        if options.build:
+            params = IndexParams.from_settings(k=options.k, approximate=True, nlist=options.nlist,
+                                               nprobe=int(options.nprobe) if options.nprobe else None)
+            print(f"synthetic catalog: {len(table):,} tracks drawn from {len(real):,} real ones ({path.name}), "
+                  f"generated in {time.perf_counter() - started:.0f} s")
+            joblib.dump((table, params), Path(directory) / "table.joblib")
+            del table
+            command = [sys.executable, __file__, "--build-child", directory]
+        else:
+            matrices = fit_features(table, IndexParams.from_settings(k=options.k))
+            print(f"synthetic catalog: {len(table):,} tracks drawn from {len(real):,} real ones ({path.name}); "
+                  f"{matrices.weighted.shape[1]} dimensions; generated and fitted in "
+                  f"{time.perf_counter() - started:.0f} s")
+            np.save(Path(directory) / "weighted.npy", matrices.weighted)
+            del matrices, table
+            command = [sys.executable, __file__, "--child", directory, "--k", str(options.k), "--sample",
+                       str(options.sample), "--nlist", str(options.nlist or 4096), "--nprobe",
+                       options.nprobe or "32,64,128", *(["--full"] if options.full else [])]
         load = os.getloadavg()
-        command = [sys.executable, __file__, "--child", directory, "--k", str(options.k), "--sample",
-                   str(options.sample), "--nlist", str(options.nlist), "--nprobe", options.nprobe,
-                   *(["--full"] if options.full else [])]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
     report = json.loads(output.strip().splitlines()[-1])
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; after: "
           f"{' '.join(f'{value:.2f}' for value in os.getloadavg())}")

@@ -49,6 +49,9 @@ def shard_ranges(n, shard_rows=None):
 def prepare_build(params=None, shard_rows=None):
     """Start a version and write its vectors; return (version, [(start, stop), …]) for the shards."""
     params = (params or IndexParams.from_settings()).validated()
+    if params.approximate:
+        raise RebuildError("a distributed rebuild is exact only: build approximate lists in one process "
+                           "(rebuild_index --approximate), or unset RECOMMENDER_APPROXIMATE")
     if indexable_tracks().count() < 2:
         raise RebuildError("the catalog has fewer than 2 visible tracks with all audio features; "
                            "import tracks first (manage.py import_tracks)")

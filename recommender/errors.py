@@ -39,3 +39,7 @@ class RebuildInProgress(RecommenderError):
 
 class RebuildError(RecommenderError):
     """A rebuild can't run with these inputs (empty catalog, bad parameters)."""
+
+
+class RecallTooLow(RebuildError):
+    """An approximate build's measured recall is under the minimum: it is refused and the active version stays."""

@@ -124,17 +124,21 @@ def _refit_reason(active, params):
 def update_index(*, activate=True, progress=None):
     """A new version from the active one and the catalog's changes, keeping its pipeline; activated.
 
-    Raises IncrementalUnavailable when there is no active version with extended lists, RebuildInProgress
+    Raises IncrementalUnavailable when there is no active exact version with extended lists (refresh_index then
+    rebuilds fully: an approximate version is never updated), RebuildInProgress
     while another build runs; any other error marks the new version failed and leaves the active one serving.
     """
     active = IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
     if active is None:
         raise IncrementalUnavailable("no active index version to update")
+    params = IndexParams.from_dict(active.params).validated()
+    if params.approximate:
+        raise IncrementalUnavailable(f"index version {active.pk} is approximate; updates merge into exact lists "
+                                     f"only")
     data = storage.version_data(active.pk)
     lists = extended.read_extended_lists(data.directory)
     if lists is None:
         raise IncrementalUnavailable(f"index version {active.pk} has no extended neighbour lists")
-    params = IndexParams.from_dict(active.params).validated()
     lock = BuildLock()
     if not lock.acquire():
         raise RebuildInProgress(IndexVersion.objects.filter(status=IndexVersion.Status.BUILDING).first())

@@ -1,4 +1,5 @@
-"""Parameters of an index build: k and the feature weights, validated, with settings as defaults."""
+"""Parameters of an index build: k, the feature weights and exact or approximate neighbours, validated, with
+settings as defaults."""
 
 import math
 from dataclasses import asdict, dataclass, field, replace
@@ -10,6 +11,7 @@ from catalog.models import AUDIO_FEATURES
 from .errors import RebuildError
 
 MAX_K = 200
+MAX_PROBES = 4096
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,11 @@ class IndexParams:
     # Weights of single audio features inside the audio block; absent features weigh 1.
     feature_weights: dict = field(default_factory=dict)
     genre_max_terms: int = 256
+    # Approximate neighbours (recommender/approximate.py): k-means lists (0: about one per 256 tracks) and how
+    # many of them each track searches. Both are 0 in an exact build.
+    approximate: bool = False
+    nlist: int = 0
+    nprobe: int = 0
 
     @classmethod
     def from_settings(cls, **overrides):
@@ -32,6 +39,9 @@ class IndexParams:
             popularity_weight=settings.RECOMMENDER_POPULARITY_WEIGHT,
             feature_weights=dict(settings.RECOMMENDER_FEATURE_WEIGHTS),
             genre_max_terms=settings.RECOMMENDER_GENRE_MAX_TERMS,
+            approximate=settings.RECOMMENDER_APPROXIMATE,
+            nlist=settings.RECOMMENDER_APPROXIMATE_NLIST,
+            nprobe=settings.RECOMMENDER_APPROXIMATE_NPROBE,
         )
         changes = {key: value for key, value in overrides.items() if value is not None}
         if "feature_weights" in changes:
@@ -45,7 +55,7 @@ class IndexParams:
 
     def validated(self):
         """Return self with feature weights completed, or raise RebuildError naming the bad value."""
-        if isinstance(self.k, bool) or not isinstance(self.k, int) or not 1 <= self.k <= MAX_K:
+        if not _whole(self.k) or not 1 <= self.k <= MAX_K:
             raise RebuildError(f"k must be a whole number between 1 and {MAX_K}, got {self.k!r}")
         for name in ("audio_weight", "genre_weight", "popularity_weight"):
             _check_weight(name, getattr(self, name))
@@ -62,7 +72,13 @@ class IndexParams:
             raise RebuildError("every audio feature weight is 0; set audio_weight to 0 instead")
         if not 1 <= self.genre_max_terms <= 10_000:
             raise RebuildError(f"genre_max_terms must be between 1 and 10000, got {self.genre_max_terms}")
-        return replace(self, feature_weights=weights)
+        if not self.approximate:
+            return replace(self, feature_weights=weights, approximate=False, nlist=0, nprobe=0)
+        if not _whole(self.nprobe) or not 1 <= self.nprobe <= MAX_PROBES:
+            raise RebuildError(f"nprobe must be a whole number between 1 and {MAX_PROBES}, got {self.nprobe!r}")
+        if not _whole(self.nlist) or self.nlist < 0:
+            raise RebuildError(f"nlist must be a whole number ≥ 0 (0: one list per 256 tracks), got {self.nlist!r}")
+        return replace(self, feature_weights=weights, approximate=True)
 
     def as_dict(self):
         return asdict(self)
@@ -77,3 +93,7 @@ class IndexParams:
 def _check_weight(name, value):
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         raise RebuildError(f"{name} must be a number ≥ 0, got {value!r}")
+
+
+def _whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from catalog.models import CatalogRevision
 
-from . import extended, storage
+from . import approximate, extended, storage
 from .build_lock import BuildLock
-from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecommenderError
+from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecallTooLow, RecommenderError
 from .features import fit_features, indexable_tracks, load_catalog
 from .index import METRICS, all_top_k, distinct_songs
 from .models import IndexVersion
@@ -102,16 +102,31 @@ def _build(version, params, reporter):
     table = load_catalog()
     if len(table) < 2:
         raise RebuildError("the catalog has fewer than 2 tracks to index")
+    build_from_table(version, table, params, reporter)
+
+
+def build_from_table(version, table, params, reporter):
+    """Every stage after reading the catalog, up to a ready version (bench/bench_1m.py times this)."""
     reporter.stage("features")
     matrices = fit_features(table, params)
     reporter.stage("neighbours")
-    # Cosine on the weighted rows ranks exactly as on their normalised copies (the kernel divides by norms).
-    # More than k are computed and kept in the version's files: k distinct songs (never the track's own) must
-    # remain once releases are folded, and incremental updates can take tracks out.
-    extended_lists = all_top_k(matrices.weighted, extended.extended_width(params.k), METRICS,
-                               n_jobs=settings.RECOMMENDER_INDEX_THREADS or None,
-                               progress=lambda done, total: reporter.update(done / total))
-    neighbors, metrics, directory = measure_and_write(version, table, matrices, extended_lists, params.k, reporter)
+    width = extended.extended_width(params.k)
+    threads = settings.RECOMMENDER_INDEX_THREADS or None
+    # More than k are computed: k distinct songs (never the track's own) must remain once releases are folded.
+    if params.approximate:
+        neighbors = approximate.approximate_lists(
+            matrices.weighted, matrices.normalized, table.songs, params.k, width, METRICS, nlist=params.nlist,
+            nprobe=params.nprobe, n_jobs=threads, progress=reporter.update)
+        extended_lists, measured = None, check_recall(version, table, matrices, neighbors, params, reporter)
+    else:
+        # Cosine on the weighted rows ranks exactly as on their normalised copies (the kernel divides by norms).
+        # The extended lists are kept in the version's files for incremental updates to take tracks out of.
+        extended_lists = all_top_k(matrices.weighted, width, METRICS, n_jobs=threads,
+                                   progress=lambda done, total: reporter.update(done / total))
+        neighbors = {metric: distinct_songs(result, table.songs, params.k) for metric, result in extended_lists.items()}
+        measured = {}
+    metrics, directory = measure_and_write(version, table, matrices, neighbors, extended_lists, reporter)
+    metrics = {metric: {**values, **measured.get(metric, {})} for metric, values in metrics.items()}
     del extended_lists
     store_neighbor_lists(version, table.track_ids, neighbors, reporter)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
@@ -120,16 +135,38 @@ def _build(version, params, reporter):
     mark_ready(version, params, metrics, reporter, directory)
 
 
-def measure_and_write(version, table, matrices, extended_lists, k, reporter):
-    """The "quality" and "files" stages; returns (each track's first k distinct songs per metric, quality metrics,
-    directory)."""
-    neighbors = {metric: distinct_songs(result, table.songs, k) for metric, result in extended_lists.items()}
+def check_recall(version, table, matrices, neighbors, params, reporter):
+    """The "recall" stage of an approximate build: recall@k of every metric's lists on a random sample of tracks
+    against exact ones, recorded on the version; RecallTooLow when one is under RECOMMENDER_APPROXIMATE_MIN_RECALL.
+    Returns {metric: {"recall_at_k", "ivf_lists"}} for the version's metrics."""
+    reporter.stage("recall")
+    rows = approximate.sample_rows(len(table), settings.RECOMMENDER_APPROXIMATE_RECALL_ROWS, seed=version.pk)
+    recall = approximate.measure_recall(matrices.weighted, matrices.normalized, table.songs, neighbors, params.k,
+                                        extended.extended_width(params.k), rows,
+                                        n_jobs=settings.RECOMMENDER_INDEX_THREADS or None)
+    lists = approximate.list_count(len(table), params.nlist)
+    measured = {metric: {"recall_at_k": value, "ivf_lists": lists} for metric, value in recall.items()}
+    IndexVersion.objects.filter(pk=version.pk).update(metrics=measured)
+    minimum = settings.RECOMMENDER_APPROXIMATE_MIN_RECALL
+    low = {metric: value for metric, value in recall.items() if value < minimum}
+    if low:
+        found = ", ".join(f"{metric} {value:.4f}" for metric, value in low.items())
+        raise RecallTooLow(f"approximate lists' recall@{params.k} on {len(rows)} sampled tracks is below "
+                           f"RECOMMENDER_APPROXIMATE_MIN_RECALL ({minimum}): {found}; raise nprobe (now "
+                           f"{params.nprobe}); the active version stays")
+    return measured
+
+
+def measure_and_write(version, table, matrices, neighbors, extended_lists, reporter):
+    """The "quality" and "files" stages: quality metrics of each track's first k distinct songs per metric, and
+    the version's files (with the extended lists, when given); returns (quality metrics, directory)."""
     reporter.stage("quality")
     metrics = {metric: list_quality(result, table, matrices.normalized) for metric, result in neighbors.items()}
     reporter.stage("files")
     directory = storage.write_version_files(version.pk, table, matrices)
-    extended.write_extended_lists(directory, table.track_ids, extended_lists)
-    return neighbors, metrics, directory
+    if extended_lists is not None:
+        extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    return metrics, directory
 
 
 def store_neighbor_lists(version, track_ids, neighbors, reporter):

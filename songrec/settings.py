@@ -249,6 +249,14 @@ RECOMMENDER_REFIT_DAYS = env.int("RECOMMENDER_REFIT_DAYS", default=7)
 RECOMMENDER_REFIT_DRIFT = env.float("RECOMMENDER_REFIT_DRIFT", default=0.1)
 # Row blocks per Celery shard of a distributed rebuild (rebuild_index --shards / recommender.tasks).
 RECOMMENDER_SHARD_ROWS = env.int("RECOMMENDER_SHARD_ROWS", default=20_000)
+# Approximate neighbour lists (rebuild_index --approximate; README "Scale"): off, the build is exact. k-means
+# lists (0: one per ~256 tracks) and lists searched per track; the recall@k measured on a sample of this many
+# tracks must reach the minimum, or the build is refused (the active version stays).
+RECOMMENDER_APPROXIMATE = env.bool("RECOMMENDER_APPROXIMATE", default=False)
+RECOMMENDER_APPROXIMATE_NLIST = env.int("RECOMMENDER_APPROXIMATE_NLIST", default=0)
+RECOMMENDER_APPROXIMATE_NPROBE = env.int("RECOMMENDER_APPROXIMATE_NPROBE", default=48)
+RECOMMENDER_APPROXIMATE_MIN_RECALL = env.float("RECOMMENDER_APPROXIMATE_MIN_RECALL", default=0.99)
+RECOMMENDER_APPROXIMATE_RECALL_ROWS = env.int("RECOMMENDER_APPROXIMATE_RECALL_ROWS", default=1000)
 
 # --- listeners (recommender.personal) ------------------------------------------------
 # Uploads of Spotify account-data exports: the largest file accepted, and the zip limits (total uncompressed

@@ -40,13 +40,23 @@ class Command(BaseCommand):
         parser.add_argument("--distributed", action="store_true",
                             help="queue the rebuild as row shards for the Celery workers (a chord) and return")
         parser.add_argument("--shard-rows", type=int, help="rows per shard with --distributed")
+        exactness = parser.add_mutually_exclusive_group()
+        exactness.add_argument("--approximate", action="store_const", const=True, dest="approximate",
+                               help="approximate neighbour lists (k-means lists, faiss; recall measured, the "
+                                    "build refused under RECOMMENDER_APPROXIMATE_MIN_RECALL); default: "
+                                    "RECOMMENDER_APPROXIMATE")
+        exactness.add_argument("--exact", action="store_const", const=False, dest="approximate",
+                               help="exact neighbour lists even when RECOMMENDER_APPROXIMATE is set")
+        parser.add_argument("--nlist", type=int, help="k-means lists with --approximate (0: one per 256 tracks)")
+        parser.add_argument("--nprobe", type=int, help="lists each track searches with --approximate")
 
     def handle(self, *args, **options):
         try:
             params = IndexParams.from_settings(
                 k=options["k"], audio_weight=options["audio_weight"], genre_weight=options["genre_weight"],
                 popularity_weight=options["popularity_weight"],
-                feature_weights=dict(options["feature_weight"]) or None)
+                feature_weights=dict(options["feature_weight"]) or None, approximate=options["approximate"],
+                nlist=options["nlist"], nprobe=options["nprobe"])
         except RecommenderError as error:
             raise CommandError(str(error)) from None
         bar = None
@@ -107,6 +117,9 @@ class Command(BaseCommand):
         state += f" ({result.reason})" if result.reason else ""
         mlflow = f"MLflow run {version.mlflow_run_id}" if version.mlflow_run_id else version.message
         pruned = f"; pruned version(s) {', '.join(map(str, result.pruned))}" if result.pruned else ""
-        return (f"Index version {version.pk} {state}: {version.n_tracks:,} tracks, k={version.k}, "
+        recall = " / ".join(f"{metric} {values['recall_at_k']:.4f}" for metric, values in metrics.items()
+                            if "recall_at_k" in values)
+        recall = f"; approximate, recall@{version.k} {recall}" if recall else ""
+        return (f"Index version {version.pk} {state}: {version.n_tracks:,} tracks, k={version.k}{recall}, "
                 f"{version.dimensions} dimensions; top-k {timings.get('top_k', 0):.1f} s, total "
                 f"{timings.get('total', 0):.1f} s; genre precision@10 {precision}; {mlflow}{pruned}.")
