@@ -29,8 +29,9 @@ def file_name(metric, scores=False):
 def write_extended_lists(directory, track_ids, neighbors):
     """Save {metric: Neighbors} (positions into ``track_ids``, −1 = none) as track-id lists, atomically."""
     directory = Path(directory)
+    ids_or_none = np.append(np.asarray(track_ids, dtype=np.int64), -1)  # position −1 reads the −1 at the end
     for metric, result in neighbors.items():
-        ids = np.where(result.indices >= 0, track_ids[np.maximum(result.indices, 0)], -1).astype(np.int64)
+        ids = ids_or_none[result.indices]
         for scores, values in ((False, ids), (True, np.asarray(result.scores, dtype=np.float32))):
             temporary = directory / f".{file_name(metric, scores)}.tmp.npy"
             np.save(temporary, values)
@@ -38,10 +39,11 @@ def write_extended_lists(directory, track_ids, neighbors):
 
 
 def read_extended_lists(directory):
-    """{metric: (int64 track-id lists, float32 scores)} of a version, or None when it was built without them."""
+    """{metric: (int64 track-id lists, float32 scores)} of a version, memory-mapped read-only, or None when it
+    was built without them."""
     directory = Path(directory)
     names = [file_name(metric, scores) for metric in METRICS for scores in (False, True)]
     if not all((directory / name).is_file() for name in names):
         return None
-    return {metric: (np.load(directory / file_name(metric)), np.load(directory / file_name(metric, True)))
-            for metric in METRICS}
+    return {metric: (np.load(directory / file_name(metric), mmap_mode="r"),
+                     np.load(directory / file_name(metric, True), mmap_mode="r")) for metric in METRICS}

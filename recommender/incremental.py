@@ -60,18 +60,36 @@ def catalog_changes(data, table):
     """What differs between a version's tracks (VersionData) and the catalog now (TrackTable)."""
     old_positions = data.positions(table.track_ids)
     both = old_positions >= 0
-    old_attributes = np.asarray(data.attributes[old_positions[both]], dtype=np.float32)
+    old_attributes = np.asarray(data.attributes)[old_positions[both]]
     new_attributes = table.attributes[both].astype(np.float32)
     same = ((old_attributes == new_attributes) | (np.isnan(old_attributes) & np.isnan(new_attributes))).all(axis=1)
     genre_names = json.loads((data.directory / "genres.json").read_text())
-    old_genres = [sorted(genre_names[number] for number in data.genres_of(position))
-                  for position in old_positions[both].tolist()]
-    new_genres = [sorted(names) for names, present in zip(table.genres, both.tolist(), strict=True) if present]
-    same &= np.array([a == b for a, b in zip(old_genres, new_genres, strict=True)], dtype=bool)
+    same &= _same_genres(data.genre_indptr, data.genre_indices, old_positions[both],
+                         [table.genres[row] for row in np.flatnonzero(both).tolist()], genre_names)
     changed = table.track_ids[both][~same]
     added = np.union1d(table.track_ids[~both], changed)
     removed = np.union1d(np.setdiff1d(data.track_ids, table.track_ids, assume_unique=True), changed)
     return CatalogChanges(added.astype(np.int64), removed.astype(np.int64), len(changed))
+
+
+def _same_genres(indptr, indices, rows, genres, genre_names):
+    """Per old row ``rows[i]`` (its genre numbers in CSR ``indptr``/``indices`` into ``genre_names``): whether it
+    has the same set of genres as the names ``genres[i]``. Compared as sorted numbers, whole arrays at a time."""
+    numbers = {name: number for number, name in enumerate(genre_names)}
+    new_counts = np.fromiter((len(names) for names in genres), dtype=np.int64, count=len(genres))
+    new_flat = np.fromiter((numbers.get(name, -1) for names in genres for name in names), dtype=np.int64,
+                           count=int(new_counts.sum()))
+    old_counts = indptr[rows + 1] - indptr[rows]
+    old_flat = indices[np.repeat(indptr[rows] - np.cumsum(old_counts) + old_counts, old_counts)
+                       + np.arange(int(old_counts.sum()))].astype(np.int64)
+    same = new_counts == old_counts
+    owners = np.repeat(np.arange(len(rows)), new_counts)[np.repeat(same, new_counts)]
+    new_flat, old_flat = new_flat[np.repeat(same, new_counts)], old_flat[np.repeat(same, old_counts)]
+    # Owners ascend on both sides: sorting by (owner, number) lines the two sets of each owner up.
+    new_flat = new_flat[np.lexsort((new_flat, owners))]
+    old_flat = old_flat[np.lexsort((old_flat, owners))]
+    same[owners[new_flat != old_flat]] = False
+    return same
 
 
 def lineage(version):
@@ -128,6 +146,7 @@ def update_index(*, activate=True, progress=None):
     Raises IncrementalUnavailable when there is no active version with extended lists, RebuildInProgress
     while another build runs; any other error marks the new version failed and leaves the active one serving.
     """
+    started = time.perf_counter()
     active = IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
     if active is None:
         raise IncrementalUnavailable("no active index version to update")
@@ -150,7 +169,7 @@ def update_index(*, activate=True, progress=None):
             raise
         if activate:
             version = services.activate_version(version)
-        _measure_and_log(version, params, *built)
+        _measure_and_log(version, params, *built, until_activation=time.perf_counter() - started)
         return services.RebuildResult(version, activated=activate, pruned=services.prune_versions(),
                                       reason=f"incremental update of index version {active.pk}")
     finally:
@@ -186,9 +205,11 @@ def _update(version, active, data, lists, params, reporter):
     return table, matrices.normalized, neighbors, directory
 
 
-def _measure_and_log(version, params, table, normalized, neighbors, directory):
-    """The quality metrics and MLflow run of a version already serving; their seconds join its timings."""
+def _measure_and_log(version, params, table, normalized, neighbors, directory, until_activation):
+    """The quality metrics and MLflow run of a version already serving; their seconds join its timings, with
+    the seconds from the start of the update to the switch (``until_activation``)."""
     timings = dict(version.timings)
+    timings["until_activation"] = round(until_activation, 3)
     started = time.perf_counter()
     version.metrics = {metric: list_quality(result, table, normalized) for metric, result in neighbors.items()}
     timings["quality_after_activation"] = round(time.perf_counter() - started, 3)
