@@ -36,6 +36,8 @@ def scan_tile(product, queries, query_offset, column_start, inverse_norms, half_
                                                thresholds[1, column_start:column_stop])
     tile_inverse_norms = inverse_norms[column_start:column_stop]
     tile_half_squared = half_squared[column_start:column_stop]
+    flags = np.empty(SCAN_RUN, dtype=np.bool_)
+    capacity = pair_queries.shape[1]
     for r in range(n_rows):
         row = queries[r]
         q = query_offset + r
@@ -49,38 +51,32 @@ def scan_tile(product, queries, query_offset, column_start, inverse_norms, half_
                 value = values[c]
                 cosine = value * inverse_row * tile_inverse_norms[c]
                 euclidean = value - half_row - tile_half_squared[c]
-                hit |= ((cosine >= cosine_floor) | (cosine >= cosine_thresholds[c])
+                flag = ((cosine >= cosine_floor) | (cosine >= cosine_thresholds[c])
                         | (euclidean >= euclidean_floor) | (euclidean >= euclidean_thresholds[c]))
-            if hit:
-                _scan_run(product, r, row, q, run_start, run_stop, column_start, inverse_row, half_row,
-                          inverse_norms, half_squared, heap_scores, heap_items, heap_sizes, heap_floor, thresholds,
-                          pair_queries, pair_columns, pair_counts)
-
-
-@njit(nogil=True, cache=True)
-def _scan_run(product, r, row, q, run_start, run_stop, column_start, inverse_row, half_row, inverse_norms,
-              half_squared, heap_scores, heap_items, heap_sizes, heap_floor, thresholds, pair_queries, pair_columns,
-              pair_counts):
-    capacity = pair_queries.shape[1]
-    for c in range(run_start, run_stop):
-        column = column_start + c
-        if column == row:
-            continue
-        value = product[r, c]
-        for metric in range(2):
-            if metric == topk_tiles.COSINE:
-                score = value * inverse_row * inverse_norms[column]
-            else:
-                score = value - half_row - half_squared[column]
-            if score >= heap_floor[metric, q]:
-                topk_tiles.push(heap_scores[metric], heap_items[metric], heap_sizes[metric], heap_floor[metric],
-                                q, score, column)
-            if score >= thresholds[metric, column]:
-                count = pair_counts[metric]
-                if count < capacity:
-                    pair_queries[metric, count] = row
-                    pair_columns[metric, count] = column
-                pair_counts[metric] = count + 1
+                flags[c - run_start] = flag
+                hit |= flag
+            if not hit:
+                continue
+            # Only the flagged entries, in column order, scored exactly as the vector test did.
+            for c in range(run_start, run_stop):
+                column = column_start + c
+                if not flags[c - run_start] or column == row:
+                    continue
+                value = values[c]
+                for metric in range(2):
+                    if metric == topk_tiles.COSINE:
+                        score = value * inverse_row * inverse_norms[column]
+                    else:
+                        score = value - half_row - half_squared[column]
+                    if score >= heap_floor[metric, q]:
+                        topk_tiles.push(heap_scores[metric], heap_items[metric], heap_sizes[metric],
+                                        heap_floor[metric], q, score, column)
+                    if score >= thresholds[metric, column]:
+                        count = pair_counts[metric]
+                        if count < capacity:
+                            pair_queries[metric, count] = row
+                            pair_columns[metric, count] = column
+                        pair_counts[metric] = count + 1
 
 
 @njit(nogil=True, cache=True)
