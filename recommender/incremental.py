@@ -189,13 +189,17 @@ def _update(version, active, data, lists, params, reporter):
     reporter.stage("neighbours")
     extended_lists, neighbors = merged_lists(data, lists, table.track_ids, matrices.weighted, changes, params.k,
                                              table.songs)
-    reporter.stage("files")
-    directory = storage.write_version_files(version.pk, table, matrices)
-    extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    reporter.stage("storing")
     history = lineage(active)
     history["changed_since_fit"] += len(changes.added) + len(changes.removed) - changes.changed
-    (directory / LINEAGE_FILE).write_text(json.dumps(history))
-    services.store_neighbor_lists(version, table.track_ids, neighbors, reporter)
+    # PostgreSQL takes the lists in (a writer thread streams them) while the files are written on this side;
+    # nothing in the block may query the database.
+    with storage.neighbor_lists_streaming(version.pk, table.track_ids, neighbors):
+        started = time.perf_counter()
+        directory = storage.write_version_files(version.pk, table, matrices)
+        extended.write_extended_lists(directory, table.track_ids, extended_lists)
+        (directory / LINEAGE_FILE).write_text(json.dumps(history))
+        reporter.seconds["files_while_storing"] = round(time.perf_counter() - started, 3)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
     version.dimensions = int(matrices.weighted.shape[1])
     version.message = (f"incremental update of version {active.pk}: {len(changes.added)} tracks added or changed, "

@@ -144,6 +144,23 @@ def test_a_failed_update_leaves_the_active_version_serving(catalog, monkeypatch)
     assert not NeighborList.objects.filter(version=failed).exists()
 
 
+def test_files_failing_while_the_lists_stream_in_leave_no_lists_and_the_active_version_serving(catalog, monkeypatch):
+    first = build(k=4).version
+    add_tracks(2, "rock", 0.8)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(storage, "write_version_files", broken)
+    with pytest.raises(OSError, match="disk full"):
+        incremental.update_index()
+    assert selectors.active_version() == first
+    failed = IndexVersion.objects.exclude(pk=first.pk).get()
+    assert failed.status == Status.FAILED and "disk full" in failed.message
+    assert not NeighborList.objects.filter(version=failed).exists()
+    assert NeighborList.objects.filter(version=first).count() == 2 * first.n_tracks
+
+
 def test_ties_wider_than_the_float32_margin_are_ranked_by_track_id_in_builds_and_updates(catalog):
     # 24 releases of one recording under different titles: identical vectors, one exact tie for every other track.
     artist = ArtistFactory(name="the copies")
