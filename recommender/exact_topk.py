@@ -12,7 +12,11 @@ in float64. The result is the exact ranking by the float64 key of ``topk_tiles._
 position, whatever path computed it.
 """
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+from numba import njit
 from threadpoolctl import threadpool_limits
 
 from . import topk_tiles
@@ -54,7 +58,11 @@ def uncertain(last_keys, floors, full, errors, metric):
 
 def exact_top_k(matrix, rows, metric, k, norms=None):
     """(indices int32, scores float32, keys float64), each len(rows) × k: the exact best ``k`` other rows of
-    each of ``rows`` by the float64 key, ties by lower position; padded with −1/NaN when fewer exist."""
+    each of ``rows`` by the float64 key, ties by lower position; padded with −1/NaN when fewer exist.
+
+    Chunks of rows run on worker threads: one single-threaded BLAS product each, then a compiled pass
+    (``_exact_rows``) that finds the k-th float32-derived score, keeps every column within twice the rounding
+    bound of it and ranks those by exact key."""
     number = topk_tiles.COSINE if metric == "cosine" else topk_tiles.EUCLIDEAN
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
     rows = np.asarray(rows, dtype=np.int64)
@@ -66,26 +74,81 @@ def exact_top_k(matrix, rows, metric, k, norms=None):
     indices = np.full((len(rows), k), -1, dtype=np.int32)
     keys = np.full((len(rows), k), np.nan, dtype=np.float64)
     found = min(k, n - 1)
-    for start in range(0, len(rows) if found > 0 else 0, CHUNK_ROWS):
+    starts = range(0, len(rows) if found > 0 else 0, CHUNK_ROWS)
+    local = threading.local()
+
+    def run(start):
         chunk = rows[start:start + CHUNK_ROWS]
-        with threadpool_limits(limits=1, user_api="blas"):
-            approximate = (matrix[chunk] @ matrix.T).astype(np.float64)
-        if metric == "cosine":
-            approximate *= inverse[chunk, None] * inverse[None, :]
-        else:
-            approximate -= half[chunk, None] + half[None, :]
-        approximate[np.arange(len(chunk)), chunk] = -np.inf
-        kth = -np.partition(-approximate, found - 1, axis=1)[:, found - 1]
-        for offset, row in enumerate(chunk.tolist()):
-            # Everything of the exact top k scores at least kth − error in float32, so at least kth − 2·error.
-            candidates = np.flatnonzero(approximate[offset] >= kth[offset] - 2 * errors[row])
-            candidates = candidates[candidates != row]
-            candidate_keys = topk_tiles.pair_keys(matrix, norms, np.full(len(candidates), row, dtype=np.int64),
-                                                  matrix, norms, candidates.astype(np.int64), number)
-            order = np.lexsort((candidates, candidate_keys))[:found]
-            indices[start + offset, :len(order)] = candidates[order]
-            keys[start + offset, :len(order)] = candidate_keys[order]
+        if not hasattr(local, "product"):
+            local.product = np.empty((CHUNK_ROWS, n), dtype=np.float32)
+            local.candidates = np.empty(n, dtype=np.int64)
+        product = local.product[:len(chunk)]
+        np.matmul(matrix[chunk], matrix.T, out=product)
+        _exact_rows(product, chunk, matrix, norms, inverse, half, errors, number, local.candidates,
+                    indices[start:start + len(chunk), :found], keys[start:start + len(chunk), :found])
+
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(min(2, len(starts)) or 1) as pool:
+        list(pool.map(run, starts))
     return indices, scores_of(keys, metric), keys
+
+
+@njit(nogil=True, cache=True)
+def _exact_rows(product, rows, matrix, norms, inverse, half, errors, metric, candidates, out_indices, out_keys):
+    """For each rows[r] (its float32 products with every row in ``product[r]``): the exact best
+    ``out_indices.shape[1]`` others, ties by lower position, into out_indices/out_keys."""
+    n, found = product.shape[1], out_indices.shape[1]
+    heap = np.empty(found, dtype=np.float64)
+    for r in range(rows.shape[0]):
+        row = rows[r]
+        # The found-th best float64 score derived from the float32 product: a min-heap of the best so far.
+        size = 0
+        for column in range(n):
+            if column == row:
+                continue
+            score = _approximate(product[r, column], row, column, inverse, half, metric)
+            if size < found:
+                position = size
+                size += 1
+                while position > 0 and heap[(position - 1) // 2] > score:
+                    heap[position] = heap[(position - 1) // 2]
+                    position = (position - 1) // 2
+                heap[position] = score
+            elif score > heap[0]:
+                position = 0
+                while True:
+                    child = 2 * position + 1
+                    if child >= found:
+                        break
+                    if child + 1 < found and heap[child + 1] < heap[child]:
+                        child += 1
+                    if heap[child] < score:
+                        heap[position] = heap[child]
+                        position = child
+                    else:
+                        break
+                heap[position] = score
+        # Everything of the exact top k scores at least kth − error in float32, so at least kth − 2·error.
+        limit = heap[0] - 2 * errors[row]
+        count = 0
+        for column in range(n):
+            if column != row and _approximate(product[r, column], row, column, inverse, half, metric) >= limit:
+                candidates[count] = column
+                count += 1
+        keys = np.empty(count, dtype=np.float64)
+        for i in range(count):
+            keys[i] = topk_tiles._exact(matrix, row, norms[row], matrix, candidates[i], norms[candidates[i]],
+                                        metric)[0]
+        order = np.argsort(keys, kind="mergesort")  # stable: candidates ascend, so ties keep the lower position
+        for j in range(found):
+            out_indices[r, j] = candidates[order[j]]
+            out_keys[r, j] = keys[order[j]]
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _approximate(value, row, column, inverse, half, metric):
+    if metric == topk_tiles.COSINE:
+        return np.float64(value) * (inverse[row] * inverse[column])
+    return np.float64(value) - (half[row] + half[column])
 
 
 def certify(space, result, rows=None):

@@ -1,6 +1,7 @@
 """Extended neighbour lists: more than k neighbours per track, kept beside a version's vectors for updates.
 
-A version's ``extended_<metric>.npy`` (int64 track ids, n × width, −1 padded) holds each track's best
+A version's ``extended_<metric>.npy`` (track ids, n × width, −1 padded; int32 while every id fits, which halves
+what an update writes and reads, int64 otherwise and in versions written before) holds each track's best
 neighbours as an exact *prefix*, and ``extended_<metric>_scores.npy`` (float32) their scores: every track
 missing from a row's list ranks behind the row's last entry (ties broken by lower track id), unless the list
 already holds every other track. Incremental updates rely on that invariant: taking out hidden tracks leaves
@@ -29,8 +30,11 @@ def file_name(metric, scores=False):
 def write_extended_lists(directory, track_ids, neighbors):
     """Save {metric: Neighbors} (positions into ``track_ids``, −1 = none) as track-id lists, atomically."""
     directory = Path(directory)
+    track_ids = np.asarray(track_ids, dtype=np.int64)
+    narrow = track_ids.max(initial=0) <= np.iinfo(np.int32).max
+    ids_or_none = np.append(track_ids, -1).astype(np.int32 if narrow else np.int64)  # position −1 reads the −1
     for metric, result in neighbors.items():
-        ids = np.where(result.indices >= 0, track_ids[np.maximum(result.indices, 0)], -1).astype(np.int64)
+        ids = ids_or_none[result.indices]
         for scores, values in ((False, ids), (True, np.asarray(result.scores, dtype=np.float32))):
             temporary = directory / f".{file_name(metric, scores)}.tmp.npy"
             np.save(temporary, values)
@@ -38,10 +42,11 @@ def write_extended_lists(directory, track_ids, neighbors):
 
 
 def read_extended_lists(directory):
-    """{metric: (int64 track-id lists, float32 scores)} of a version, or None when it was built without them."""
+    """{metric: (track-id lists, int32 or int64; float32 scores)} of a version, memory-mapped read-only, or None
+    when it was built without them."""
     directory = Path(directory)
     names = [file_name(metric, scores) for metric in METRICS for scores in (False, True)]
     if not all((directory / name).is_file() for name in names):
         return None
-    return {metric: (np.load(directory / file_name(metric)), np.load(directory / file_name(metric, True)))
-            for metric in METRICS}
+    return {metric: (np.load(directory / file_name(metric), mmap_mode="r"),
+                     np.load(directory / file_name(metric, True), mmap_mode="r")) for metric in METRICS}

@@ -140,26 +140,27 @@ def indexable_tracks():
 
 
 def load_catalog():
-    """Read every indexable track, its genres and lead artist from the database into a TrackTable."""
+    """Read every indexable track, its genres and lead artist from the database into a TrackTable.
+
+    The querysets say what is read; their SQL is fetched with plain cursors (one round of rows each), which
+    is several times faster than the ORM building tuples row by row at catalog size."""
     snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         if snapshot:
             # One snapshot for the three reads, so genres and artists match the tracks read.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        rows = list(indexable_tracks().order_by("id").values_list("id", *ATTRIBUTES, "song_key")
-                    .iterator(chunk_size=20_000))
-        genres, artists = {}, {}
-        genre_rows = (TrackGenre.objects.filter(track__in=indexable_tracks()).order_by("track_id", "genre__name")
-                      .values_list("track_id", "genre__name"))
-        for track_id, name in genre_rows.iterator(chunk_size=20_000):
-            genres.setdefault(track_id, []).append(name)
-        artist_rows = (TrackArtist.objects.filter(track__in=indexable_tracks()).order_by("track_id", "position")
-                       .values_list("track_id", "artist_id"))
-        for track_id, artist_id in artist_rows.iterator(chunk_size=20_000):
-            artists.setdefault(track_id, artist_id)
+        rows = _fetch(indexable_tracks().order_by("id").values_list("id", *ATTRIBUTES, "song_key"))
+        genre_rows = _fetch(TrackGenre.objects.filter(track__in=indexable_tracks())
+                            .order_by("track_id", "genre__name").values_list("track_id", "genre__name"))
+        artist_rows = _fetch(TrackArtist.objects.filter(track__in=indexable_tracks())
+                             .order_by("track_id", "-position").values_list("track_id", "artist_id"))
     track_ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     attributes = np.array([row[1:-1] for row in rows], dtype=np.float64).reshape(len(rows), len(ATTRIBUTES))
+    genres = {}
+    for track_id, name in genre_rows:
+        genres.setdefault(track_id, []).append(name)
+    artists = dict(artist_rows)  # by descending position: the first-credited artist is written last
     return TrackTable(
         track_ids=track_ids,
         attributes=attributes,
@@ -167,6 +168,14 @@ def load_catalog():
         primary_artists=np.array([artists.get(track_id, -1) for track_id in track_ids.tolist()], dtype=np.int64),
         songs=song_numbers(song_of(row[0], row[-1]) for row in rows),
     )
+
+
+def _fetch(queryset):
+    """A values_list queryset's rows as plain tuples, without the ORM's per-row conversion."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def song_numbers(songs):

@@ -12,6 +12,7 @@ the catalog changed since it, and an incremental update otherwise.
 """
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,18 +60,36 @@ def catalog_changes(data, table):
     """What differs between a version's tracks (VersionData) and the catalog now (TrackTable)."""
     old_positions = data.positions(table.track_ids)
     both = old_positions >= 0
-    old_attributes = np.asarray(data.attributes[old_positions[both]], dtype=np.float32)
+    old_attributes = np.asarray(data.attributes)[old_positions[both]]
     new_attributes = table.attributes[both].astype(np.float32)
     same = ((old_attributes == new_attributes) | (np.isnan(old_attributes) & np.isnan(new_attributes))).all(axis=1)
     genre_names = json.loads((data.directory / "genres.json").read_text())
-    old_genres = [sorted(genre_names[number] for number in data.genres_of(position))
-                  for position in old_positions[both].tolist()]
-    new_genres = [sorted(names) for names, present in zip(table.genres, both.tolist(), strict=True) if present]
-    same &= np.array([a == b for a, b in zip(old_genres, new_genres, strict=True)], dtype=bool)
+    same &= _same_genres(data.genre_indptr, data.genre_indices, old_positions[both],
+                         [table.genres[row] for row in np.flatnonzero(both).tolist()], genre_names)
     changed = table.track_ids[both][~same]
     added = np.union1d(table.track_ids[~both], changed)
     removed = np.union1d(np.setdiff1d(data.track_ids, table.track_ids, assume_unique=True), changed)
     return CatalogChanges(added.astype(np.int64), removed.astype(np.int64), len(changed))
+
+
+def _same_genres(indptr, indices, rows, genres, genre_names):
+    """Per old row ``rows[i]`` (its genre numbers in CSR ``indptr``/``indices`` into ``genre_names``): whether it
+    has the same set of genres as the names ``genres[i]``. Compared as sorted numbers, whole arrays at a time."""
+    numbers = {name: number for number, name in enumerate(genre_names)}
+    new_counts = np.fromiter((len(names) for names in genres), dtype=np.int64, count=len(genres))
+    new_flat = np.fromiter((numbers.get(name, -1) for names in genres for name in names), dtype=np.int64,
+                           count=int(new_counts.sum()))
+    old_counts = indptr[rows + 1] - indptr[rows]
+    old_flat = indices[np.repeat(indptr[rows] - np.cumsum(old_counts) + old_counts, old_counts)
+                       + np.arange(int(old_counts.sum()))].astype(np.int64)
+    same = new_counts == old_counts
+    owners = np.repeat(np.arange(len(rows)), new_counts)[np.repeat(same, new_counts)]
+    new_flat, old_flat = new_flat[np.repeat(same, new_counts)], old_flat[np.repeat(same, old_counts)]
+    # Owners ascend on both sides: sorting by (owner, number) lines the two sets of each owner up.
+    new_flat = new_flat[np.lexsort((new_flat, owners))]
+    old_flat = old_flat[np.lexsort((old_flat, owners))]
+    same[owners[new_flat != old_flat]] = False
+    return same
 
 
 def lineage(version):
@@ -128,6 +147,7 @@ def update_index(*, activate=True, progress=None):
     rebuilds fully: an approximate version is never updated), RebuildInProgress
     while another build runs; any other error marks the new version failed and leaves the active one serving.
     """
+    started = time.perf_counter()
     active = IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
     if active is None:
         raise IncrementalUnavailable("no active index version to update")
@@ -153,7 +173,7 @@ def update_index(*, activate=True, progress=None):
             raise
         if activate:
             version = services.activate_version(version)
-        _measure_and_log(version, params, *built)
+        _measure_and_log(version, params, *built, until_activation=time.perf_counter() - started)
         return services.RebuildResult(version, activated=activate, pruned=services.prune_versions(),
                                       reason=f"incremental update of index version {active.pk}")
     finally:
@@ -173,13 +193,17 @@ def _update(version, active, data, lists, params, reporter):
     reporter.stage("neighbours")
     extended_lists, neighbors = merged_lists(data, lists, table.track_ids, matrices.weighted, changes, params.k,
                                              table.songs)
-    reporter.stage("files")
-    directory = storage.write_version_files(version.pk, table, matrices)
-    extended.write_extended_lists(directory, table.track_ids, extended_lists)
+    reporter.stage("storing")
     history = lineage(active)
     history["changed_since_fit"] += len(changes.added) + len(changes.removed) - changes.changed
-    (directory / LINEAGE_FILE).write_text(json.dumps(history))
-    services.store_neighbor_lists(version, table.track_ids, neighbors, reporter)
+    # PostgreSQL takes the lists in (a writer thread streams them) while the files are written on this side;
+    # nothing in the block may query the database.
+    with storage.neighbor_lists_streaming(version.pk, table.track_ids, neighbors):
+        started = time.perf_counter()
+        directory = storage.write_version_files(version.pk, table, matrices)
+        extended.write_extended_lists(directory, table.track_ids, extended_lists)
+        (directory / LINEAGE_FILE).write_text(json.dumps(history))
+        reporter.seconds["files_while_storing"] = round(time.perf_counter() - started, 3)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
     version.dimensions = int(matrices.weighted.shape[1])
     version.message = (f"incremental update of version {active.pk}: {len(changes.added)} tracks added or changed, "
@@ -189,9 +213,11 @@ def _update(version, active, data, lists, params, reporter):
     return table, matrices.normalized, neighbors, directory
 
 
-def _measure_and_log(version, params, table, normalized, neighbors, directory):
-    """The quality metrics and MLflow run of a version already serving; their seconds join its timings."""
+def _measure_and_log(version, params, table, normalized, neighbors, directory, until_activation):
+    """The quality metrics and MLflow run of a version already serving; their seconds join its timings, with
+    the seconds from the start of the update to the switch (``until_activation``)."""
     timings = dict(version.timings)
+    timings["until_activation"] = round(until_activation, 3)
     started = time.perf_counter()
     version.metrics = {metric: list_quality(result, table, normalized) for metric, result in neighbors.items()}
     timings["quality_after_activation"] = round(time.perf_counter() - started, 3)
@@ -250,10 +276,10 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
     songs = np.arange(n, dtype=np.int64) if songs is None else np.asarray(songs, dtype=np.int64)
     matrix = np.ascontiguousarray(weighted, dtype=np.float32)
     norms = topk_tiles.row_norms(matrix)
-    added = np.flatnonzero(np.isin(track_ids, changes.added))
-    kept = np.setdiff1d(np.arange(n), added)
+    is_added = np.isin(track_ids, changes.added)
+    added, kept = np.flatnonzero(is_added), np.flatnonzero(~is_added)
     old_rows = data.positions(track_ids[kept])
-    old_matrix = np.ascontiguousarray(data.weighted)
+    old_matrix = np.asarray(data.weighted)
     old_norms = topk_tiles.row_norms(old_matrix)
     # Positions by track id (the last slot answers the −1 padding): new ones, −1 for tracks taken out or changed.
     top = int(max(track_ids.max(initial=0), data.track_ids.max(initial=0))) + 1
@@ -265,8 +291,8 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
     boundaries = {}
     thresholds = np.full((len(METRICS), n), np.inf, dtype=np.float32)
     for metric in METRICS:
-        keys, _ids = boundaries[metric] = _boundaries(old_matrix, old_norms, old_positions, old_rows,
-                                                      lists[metric][0], metric, len(data))
+        keys, _ids = boundaries[metric] = merging.boundaries(old_matrix, old_norms, old_rows, np.asarray(
+            lists[metric][0]), old_positions, METRIC_NUMBERS[metric], len(data))
         # A new track can only enter an old list by ranking ahead of its last entry: in float32, allow the error.
         lowest = exact_topk.similarities(keys, metric) - exact_topk.score_errors(norms, metric, matrix.shape[1])[kept]
         thresholds[METRIC_NUMBERS[metric], kept] = np.nextafter(
@@ -275,29 +301,20 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
     extended_lists, folded = {}, {}
     for metric in METRICS:
         number = METRIC_NUMBERS[metric]
-        out = np.empty((n, width), dtype=np.int64)  # every row is written below
+        out = np.empty((n, width), dtype=np.int32)  # every row is written below
         out_scores = np.empty((n, width), dtype=np.float32)
+        lengths = np.empty(n, dtype=np.int64)
         out[added], out_scores[added] = _best_of_heaps(matrix, norms, added, heaps, metric, width)
+        lengths[added] = (out[added] >= 0).sum(axis=1)
         queries, columns = pairs[number]
-        keys = topk_tiles.pair_keys(matrix, norms, columns, matrix, norms, queries, number)
-        owners = np.searchsorted(kept, columns)
-        boundary_keys, boundary_ids = boundaries[metric][0][owners], boundaries[metric][1][owners]
-        ahead = np.isnan(boundary_keys) | (keys < boundary_keys) | (
-            (keys == boundary_keys) & (track_ids[queries] <= boundary_ids))
-        queries, keys, owners = queries[ahead], keys[ahead], owners[ahead]
-        order = np.lexsort((queries, keys, owners))
-        pointers = np.searchsorted(owners[order], np.arange(len(kept) + 1))
-        merged = np.empty((len(kept), width), dtype=np.int64)
-        merged_scores = np.empty((len(kept), width), dtype=np.float32)
-        merging.merge_rows(matrix, norms, number, kept.astype(np.int64), *lists[metric], old_rows, new_positions,
-                           pointers, queries[order], keys[order], exact_topk.scores_of(keys[order], metric), merged,
-                           merged_scores)
-        out[kept], out_scores[kept] = merged, merged_scores
+        order = np.argsort(columns, kind="stable")
+        pointers = np.searchsorted(np.searchsorted(kept, columns[order]), np.arange(len(kept) + 1))
+        _merge_in_halves(matrix, norms, number, kept, old_rows, lists[metric], new_positions, track_ids,
+                         boundaries[metric], pointers, queries[order], (out, out_scores, lengths))
         first = _first_songs(out, out_scores, songs, np.arange(n), k)
         # A prefix cut short of the full width must still yield k distinct songs, or a full rebuild (which folds
         # releases over the whole width) could list songs it doesn't know: recompute those rows exactly.
-        short = np.flatnonzero(((out >= 0).sum(axis=1) < width)
-                               & ((first.indices >= 0).sum(axis=1) < first.indices.shape[1]))
+        short = np.flatnonzero((lengths < width) & (first.indices[:, -1] < 0)) if first.indices.shape[1] else []
         if len(short):
             out[short], out_scores[short], _keys = exact_topk.exact_top_k(matrix, short, metric, width, norms)
             again = _first_songs(out[short], out_scores[short], songs, short, k)
@@ -305,6 +322,22 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
         extended_lists[metric] = Neighbors(metric, out, out_scores)
         folded[metric] = first
     return extended_lists, folded
+
+
+def _merge_in_halves(matrix, norms, number, rows, old_rows, old_lists, new_positions, track_ids, boundaries, pointers,
+                     candidates, outputs):
+    """merging.merge_lists over two halves of ``rows`` on two threads (the compiled merge releases the GIL)."""
+    old_ids, old_scores = (np.asarray(array) for array in old_lists)
+    keys, ids = boundaries
+
+    def merge(start, stop):
+        merging.merge_lists(matrix, norms, number, rows[start:stop], old_rows[start:stop], old_ids, old_scores,
+                            new_positions, track_ids, keys[start:stop], ids[start:stop], pointers[start:stop + 1],
+                            candidates, *outputs)
+
+    middle = len(rows) // 2
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(merge, (0, middle), (middle, len(rows))))
 
 
 def _first_songs(indices, scores, songs, rows, k):
@@ -332,10 +365,16 @@ def _scan(matrix, norms, queries, thresholds, kk):
         buffers = [(np.empty((2, capacity), dtype=np.int64), np.empty((2, capacity), dtype=np.int64),
                     np.zeros(2, dtype=np.int64)) for _block in blocks]
 
-        def run(number, heaps=heaps, blocks=blocks, buffers=buffers):
+        local = threading.local()
+
+        def run(number, heaps=heaps, blocks=blocks, buffers=buffers, local=local):
             left, rows = matrix[blocks[number]], blocks[number]
+            if not hasattr(local, "tile"):  # one product buffer per thread, not a fresh allocation per tile
+                local.tile = np.empty(SCAN_QUERIES * SCAN_COLUMNS, dtype=np.float32)
             for column_start in range(0, n, SCAN_COLUMNS):
-                product = left @ matrix[column_start:column_start + SCAN_COLUMNS].T
+                columns = matrix[column_start:column_start + SCAN_COLUMNS]
+                product = local.tile[:len(left) * len(columns)].reshape(len(left), len(columns))
+                np.matmul(left, columns.T, out=product)
                 merging.scan_tile(product, rows, number * SCAN_QUERIES, column_start, inverse_norms, half_squared,
                                   *heaps, thresholds, *buffers[number])
 
@@ -374,14 +413,3 @@ def _best_of_heaps(matrix, norms, rows, heaps, metric, width):
         best[doubtful], best_scores[doubtful], _keys = exact_topk.exact_top_k(matrix, rows[doubtful], metric, width,
                                                                             norms)
     return best, best_scores
-
-
-def _boundaries(matrix, norms, old_positions, rows, lists, metric, old_count):
-    """Per row (old positions ``rows`` of the track-id ``lists``), the exact key and track id of its list's last
-    entry (key NaN when the list held every other track)."""
-    lengths = (lists[rows] >= 0).sum(axis=1)
-    last_ids = np.where(lengths > 0, lists[rows, np.maximum(lengths - 1, 0)], -1)
-    keys = topk_tiles.pair_keys(matrix, norms, rows.astype(np.int64), matrix, norms, old_positions[last_ids],
-                                METRIC_NUMBERS[metric])
-    keys[lengths >= old_count - 1] = np.nan
-    return keys, last_ids

@@ -12,13 +12,15 @@ import json
 import shutil
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
 import joblib
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from psycopg.copy import QueuedLibpqWriter
 
 from .errors import IndexFilesMissing
 from .features import ATTRIBUTES
@@ -182,27 +184,82 @@ def write_neighbor_lists(version_id, metric, track_ids, neighbors, progress=None
     total = len(owners)
     for start in range(0, total, COPY_CHUNK_ROWS):
         stop = min(total, start + COPY_CHUNK_ROWS)
-        rows = ((version_id, metric, int(owners[i]), ids[i, :lengths[i]].tobytes(),
-                 scores[i, :lengths[i]].tobytes()) for i in range(start, stop))
         if connection.vendor == "postgresql":
-            _copy_rows(rows)
+            _copy_rows(COPY_HEADER + copy_data(version_id, metric, owners[start:stop], ids[start:stop],
+                                               scores[start:stop], lengths[start:stop]) + COPY_TRAILER)
         else:
             NeighborList.objects.bulk_create(
-                [NeighborList(version_id=v, metric=m, track_id=t, neighbor_ids=n, scores=s) for v, m, t, n, s in rows],
-                batch_size=2000)
+                [NeighborList(version_id=version_id, metric=metric, track_id=int(owners[i]),
+                              neighbor_ids=ids[i, :lengths[i]].tobytes(), scores=scores[i, :lengths[i]].tobytes())
+                 for i in range(start, stop)], batch_size=2000)
         if progress is not None:
             progress(stop, total)
 
 
-def _copy_rows(rows):
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension length
+COPY_TRAILER = b"\xff\xff"
+
+
+def copy_data(version_id, metric, owners, ids, scores, lengths):
+    """The rows (version, metric, owner, ids[i, :lengths[i]], scores[i, :lengths[i]]) in PostgreSQL's binary
+    COPY format (without its header and trailer), laid out by numpy: the rows of each list length are one
+    structured array, not a Python loop. The two bytea fields hold the arrays' native bytes, as
+    ``read_neighbor_list`` reads them."""
+    name = metric.encode()
+    parts = []
+    for length in np.unique(lengths).tolist():
+        rows = np.flatnonzero(lengths == length)
+        layout = np.dtype([("fields", ">i2"), ("version_size", ">i4"), ("version", ">i8"), ("metric_size", ">i4"),
+                           ("metric", f"S{len(name)}"), ("track_size", ">i4"), ("track", ">i8"),
+                           ("ids_size", ">i4"), ("ids", "=i8", (length,)), ("scores_size", ">i4"),
+                           ("scores", "=f4", (length,))])
+        block = np.empty(len(rows), dtype=layout)
+        block["fields"], block["version_size"], block["version"] = 5, 8, version_id
+        block["metric_size"], block["metric"], block["track_size"] = len(name), name, 8
+        block["track"] = owners[rows]
+        block["ids_size"], block["ids"] = 8 * length, ids[rows, :length]
+        block["scores_size"], block["scores"] = 4 * length, scores[rows, :length]
+        parts.append(block.tobytes())
+    return b"".join(parts)
+
+
+@contextmanager
+def neighbor_lists_streaming(version_id, track_ids, neighbors):
+    """Store every track's lists of every metric ({metric: Neighbors}, as ``write_neighbor_lists``) while the
+    body of the ``with`` runs: on PostgreSQL one COPY whose data a psycopg writer thread streams, so the server
+    takes the rows in while this process does other work. The body must not query the database (the
+    connection is busy until the block ends). Elsewhere the lists are written before the body runs."""
+    if connection.vendor != "postgresql":
+        for metric, result in neighbors.items():
+            write_neighbor_lists(version_id, metric, track_ids, result)
+        yield
+        return
+    # In a transaction (a savepoint inside another): if the body fails, the COPY is cancelled and rolled back
+    # without leaving an enclosing transaction aborted.
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.cursor.copy(_copy_statement(), writer=QueuedLibpqWriter(cursor.cursor)) as copy:
+            copy.write(COPY_HEADER)
+            for metric, result in neighbors.items():
+                ids = np.append(track_ids, -1)[result.indices]
+                lengths = valid_counts(result)
+                for start in range(0, len(track_ids), COPY_CHUNK_ROWS):
+                    rows = slice(start, start + COPY_CHUNK_ROWS)
+                    copy.write(copy_data(version_id, metric, track_ids[rows], ids[rows], result.scores[rows],
+                                         lengths[rows]))
+            copy.write(COPY_TRAILER)
+            yield
+
+
+def _copy_statement():
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("version_id", "metric", "track_id", "neighbor_ids", "scores"))
-    statement = f"COPY {quote(NeighborList._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+    return f"COPY {quote(NeighborList._meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+
+
+def _copy_rows(data):
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(statement) as copy:
-            copy.set_types(["int8", "text", "int8", "bytea", "bytea"])
-            for row in rows:
-                copy.write_row(row)
+        with cursor.cursor.copy(_copy_statement()) as copy:
+            copy.write(data)
 
 
 def read_neighbor_list(version_id, metric, track_id):

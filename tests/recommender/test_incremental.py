@@ -128,20 +128,25 @@ def test_an_update_without_an_active_version_is_refused(catalog):
     assert not IndexVersion.objects.exists()
 
 
-def test_a_failed_update_leaves_the_active_version_serving(catalog, monkeypatch):
+@pytest.mark.parametrize("step", [
+    (incremental, "merged_lists"),  # before anything is stored
+    (storage, "write_version_files"),  # while the neighbour lists stream into the database
+], ids=["computing", "writing files"])
+def test_a_failed_update_leaves_no_lists_and_the_active_version_serving(catalog, monkeypatch, step):
     first = build(k=4).version
     add_tracks(2, "rock", 0.8)
 
     def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+        raise OSError("disk full")
 
-    monkeypatch.setattr(incremental, "merged_lists", broken)
-    with pytest.raises(RuntimeError, match="disk full"):
+    monkeypatch.setattr(*step, broken)
+    with pytest.raises(OSError, match="disk full"):
         incremental.update_index()
     assert selectors.active_version() == first
     failed = IndexVersion.objects.exclude(pk=first.pk).get()
     assert failed.status == Status.FAILED and "disk full" in failed.message
     assert not NeighborList.objects.filter(version=failed).exists()
+    assert NeighborList.objects.filter(version=first).count() == 2 * first.n_tracks
 
 
 def test_ties_wider_than_the_float32_margin_are_ranked_by_track_id_in_builds_and_updates(catalog):
