@@ -18,21 +18,22 @@ def visible_track_ids(track_ids):
 
 
 def ranked_positions(key, count):
-    """Positions of the ``count`` largest finite keys, best first, ties by position (i.e. by track id)."""
-    finite = np.flatnonzero(np.isfinite(key))
-    count = min(count, len(finite))
+    """Positions of the ``count`` largest finite keys, best first, ties by position (i.e. by track id).
+
+    Keys are -inf (never picked) or finite; NaN is treated as -inf.
+    """
+    count = min(count, len(key))
     if count == 0:
         return np.empty(0, dtype=np.int64)
-    values = key[finite]
-    if count < len(finite):
-        chosen = np.argpartition(-values, count - 1)[:count]
-        # argpartition cuts ties at the boundary arbitrarily; take every tie so the tie-break below decides.
-        cutoff = values[chosen].min()
-        chosen = np.flatnonzero(values >= cutoff)
-    else:
-        chosen = np.arange(len(finite))
-    order = np.lexsort((finite[chosen], -values[chosen]))
-    return finite[chosen][order][:count]
+    # Partitioned on the whole array (-inf and NaN sort last) rather than on a copy of its finite part: one pass
+    # over the version's ~90k keys instead of four (issue 14).
+    chosen = np.argpartition(-key, count - 1)[:count]
+    # argpartition cuts ties at the boundary arbitrarily; take every tie so the tie-break below decides. When
+    # fewer than ``count`` keys are finite, the cutoff is -inf and every finite key is taken.
+    cutoff = key[chosen].min()
+    chosen = np.flatnonzero(key >= cutoff) if np.isfinite(cutoff) else np.flatnonzero(np.isfinite(key))
+    order = np.lexsort((chosen, -key[chosen]))
+    return chosen[order][:count]
 
 
 def best_visible(key, track_ids, count, songs=None, skip_songs=()):
