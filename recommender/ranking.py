@@ -7,6 +7,7 @@ checked against the database, because a track hidden (or deleted) after the buil
 import numpy as np
 
 from catalog.models import Track
+from catalog.refs import track_refs
 from catalog.songs import first_of_each_song
 
 
@@ -36,17 +37,23 @@ def ranked_positions(key, count):
     return chosen[order][:count]
 
 
-def best_visible(key, track_ids, count, songs=None, skip_songs=()):
+def best_visible(key, track_ids, count, songs=None, skip_songs=(), refs=None):
     """(positions, track ids) of the ``count`` best-keyed visible tracks; -inf keys are never picked.
 
     With ``songs`` (a song number per position) only the best release of each song is kept and the songs in
-    ``skip_songs`` (the seeds' own) are left out.
+    ``skip_songs`` (the seeds' own) are left out. With ``refs`` (a dict), the visibility check reads the
+    candidates as TrackRefs and adds them to it, for a caller that shows the tracks: one query instead of two.
     """
     want = max(2 * count + 16, 64)
     while True:
         positions = ranked_positions(key, want)
         ids = track_ids[positions]
-        visible = visible_track_ids(ids)
+        if refs is None:
+            visible = visible_track_ids(ids)
+        else:
+            found = track_refs(ids.tolist())
+            refs.update(found)
+            visible = {track_id for track_id, ref in found.items() if not ref.hidden}
         keep = np.fromiter((int(i) in visible for i in ids), dtype=bool, count=len(ids))
         kept = positions[keep]
         if songs is not None:
