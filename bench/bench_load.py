@@ -11,9 +11,10 @@ gc frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog wit
 requests each: a trivial endpoint (a static file served by WhiteNoise), then the mix — search API, track page,
 similar API, multi-seed recommendations, in equal shares — from N client threads with keep-alive
 connections. Prints requests/s, p50/p95/p99 per kind, the 1-minute load average, and the ratio of the mix's
-p50 to the trivial endpoint's, then each worker's memory (RSS, PSS: shared pages split between the processes
-sharing them, USS: its own pages only). The clients run on the same cores as the server: compare runs, not
-machines.
+p50 to the trivial endpoint's, the CPU per mix request of the workers, of the PostgreSQL backends connected to
+DATABASE_URL's database and of this client (and the requests/s that total allows on idle cores), then each
+worker's memory (RSS, PSS: shared pages split between the processes sharing them, USS: its own pages only). The
+clients run on the same cores as the server: compare runs, not machines.
 
 ``--profile`` runs no server: each kind's requests go through Django's test client in this process, with the
 SQL queries counted (``CaptureQueriesContext``) and the functions that take the most time listed (cProfile).
