@@ -11,9 +11,10 @@ gc frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog wit
 requests each: a trivial endpoint (a static file served by WhiteNoise), then the mix — search API, track page,
 similar API, multi-seed recommendations, in equal shares — from N client threads with keep-alive
 connections. Prints requests/s, p50/p95/p99 per kind, the 1-minute load average, and the ratio of the mix's
-p50 to the trivial endpoint's, then each worker's memory (RSS, PSS: shared pages split between the processes
-sharing them, USS: its own pages only). The clients run on the same cores as the server: compare runs, not
-machines.
+p50 to the trivial endpoint's, the CPU per mix request of the workers, of the PostgreSQL backends connected to
+DATABASE_URL's database and of this client (and the requests/s that total allows on idle cores), then each
+worker's memory (RSS, PSS: shared pages split between the processes sharing them, USS: its own pages only). The
+clients run on the same cores as the server: compare runs, not machines.
 
 ``--profile`` runs no server: each kind's requests go through Django's test client in this process, with the
 SQL queries counted (``CaptureQueriesContext``) and the functions that take the most time listed (cProfile).
@@ -148,7 +149,7 @@ def profile_in_process(requests, kinds, count):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    client = Client(headers=PROXY_HEADERS)  # with DEBUG=0, without the header every answer is a redirect
     for kind in kinds:
         paths = requests[kind][:count]
         for path in paths[:5]:  # first use of each code path (imports, memory maps) is not what is measured
@@ -157,7 +158,7 @@ def profile_in_process(requests, kinds, count):
             wall, cpu = time.perf_counter(), time.process_time()
             statuses = [client.get(path).status_code for path in paths]
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        bad = [status for status in statuses if status >= 400]
+        bad = [status for status in statuses if status != 200]
         print(f"{kind}: {len(paths)} requests, {1000 * cpu / len(paths):.1f} ms CPU and {1000 * wall / len(paths):.1f}"
               f" ms wall each, {len(queries) / len(paths):.1f} SQL queries each, {len(bad)} errors")
         profiler = cProfile.Profile(time.process_time)
@@ -177,10 +178,25 @@ def worker_pids(master_pid):
 
 
 def cpu_seconds(pids):
-    """User + system CPU seconds the processes have used so far (/proc/<pid>/stat)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    return sum(sum(int(value) for value in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
-               for pid in pids) / ticks
+    """User + system CPU seconds the processes have used so far (/proc/<pid>/stat); ended ones count 0."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            total += sum(int(value) for value in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+        except FileNotFoundError:
+            pass
+    return total / ticks
+
+
+def database_backends():
+    """Process ids of the PostgreSQL backends connected to this benchmark's database (the workers' connections)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                       "pg_backend_pid()")
+        pids = [row[0] for row in cursor.fetchall()]
+    return [pid for pid in pids if Path(f"/proc/{pid}/stat").exists()]  # a server on another host: none
 
 
 def memory_per_worker(master_pid):
@@ -254,14 +270,24 @@ def main():
         report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], options.clients, 10, 200))
         trivial_p50, trivial_rate = report("trivial (static file)", *run_clients(
             options.port, static, options.clients, options.seconds, options.max_requests))
-        workers = worker_pids(server.pid)
-        cpu = cpu_seconds(workers)
+        workers, backends = worker_pids(server.pid), database_backends()
+        cpu = {"workers": cpu_seconds(workers), "client": time.process_time()}
+        backend_cpu = {pid: cpu_seconds([pid]) for pid in backends}
         mix_results = run_clients(options.port, mix, options.clients, options.seconds, options.max_requests)
+        # Backends opened during the phase started from zero; the share of one closed during it is missed.
+        used = {"workers": cpu_seconds(workers) - cpu["workers"],
+                "PostgreSQL": sum(max(cpu_seconds([pid]) - backend_cpu.get(pid, 0), 0)
+                                  for pid in set(backends) | set(database_backends())),
+                "client": time.process_time() - cpu["client"]}
         mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *mix_results)
-        served = sum(len(values) for values in mix_results[0].values())
-        # The workers' own CPU per request does not depend on how many cores other jobs leave free (PostgreSQL's
-        # and the clients' share is not in it): 2 cores / this = the most the workers alone could serve.
-        print(f"  workers' CPU: {1000 * (cpu_seconds(workers) - cpu) / max(served, 1):.1f} ms per mix request")
+        served = max(sum(len(values) for values in mix_results[0].values()), 1)
+        # CPU per request does not depend on how many cores other jobs leave free: cores / total CPU per request
+        # is the most this machine could serve with nothing else running (the client's share is the benchmark's).
+        cores, total = os.cpu_count() or 1, sum(used.values())
+        print("  CPU per mix request: " + ", ".join(f"{name} {1000 * seconds / served:.1f} ms"
+                                                    for name, seconds in used.items())
+              + f"; total {1000 * total / served:.1f} ms → at most {served * cores / total:,.0f} req/s on "
+                f"{cores} idle cores ({served * cores / (total - used['client']):,.0f} with the client elsewhere)")
         print(f"mix vs trivial: p50 {mix_p50 / trivial_p50:.1f}×, throughput {mix_rate / trivial_rate:.2f}× "
               f"(goal: ≥ 200 req/s for the mix with p95 < 100 ms)")
         for pid, rss, pss, uss in memory_per_worker(server.pid):

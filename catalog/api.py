@@ -50,7 +50,7 @@ class TrackSerializer(serializers.ModelSerializer):
         return artist_refs(track.ordered_artists)
 
     def get_genres(self, track) -> list[str]:
-        return selectors.genre_names(track)
+        return track.genre_names
 
     def get_features(self, track) -> dict:
         return track.feature_values()

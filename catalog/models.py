@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.urls import reverse
+
+from songrec.links import object_url
 
 # The twelve Spotify audio features, in the order the dataset lists them.
 AUDIO_FEATURES = (
@@ -80,7 +81,7 @@ class Artist(TimestampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:artist", args=[self.pk])
+        return object_url("catalog:artist", self.pk)
 
 
 class Album(TimestampedModel):
@@ -172,7 +173,7 @@ class Track(TimestampedModel):
         return f"{self.artist_names} – {self.name}" if self.pk else self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:track", args=[self.spotify_id])
+        return object_url("catalog:track", self.spotify_id)
 
     @property
     def ordered_artists(self):
@@ -182,6 +183,11 @@ class Track(TimestampedModel):
     @property
     def artist_names(self):
         return ", ".join(artist.name for artist in self.ordered_artists)
+
+    @property
+    def genre_names(self):
+        """Genre names in alphabetical order (uses prefetched genres when present)."""
+        return [genre.name for genre in self.genres.all()]
 
     @property
     def has_all_features(self):

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from .models import Artist, Track
+from .refs import rows_of
 from .search import search_tracks
 from .songs import first_of_each_song, song_of
 
@@ -32,9 +33,9 @@ def browse_tracks(genre=None):
 
 
 def search_results(query, limit=20):
-    """Visible tracks matching query, best first, each with a ``search_score`` attribute."""
+    """Visible tracks matching query (``TrackRow``s), best first, each with a ``search_score`` attribute."""
     hits = search_tracks(query, limit=limit)
-    tracks = Track.objects.visible().with_credits().in_bulk([hit.track_id for hit in hits])
+    tracks = rows_of(Track.objects.visible().filter(pk__in=[hit.track_id for hit in hits])) if hits else {}
     results = []
     for hit in hits:
         track = tracks.get(hit.track_id)
@@ -51,6 +52,3 @@ def artists_with_track_counts():
 def artist_tracks(artist):
     return Track.objects.visible().with_credits().filter(artists=artist).distinct()
 
-
-def genre_names(track):
-    return [genre.name for genre in track.genres.all()]

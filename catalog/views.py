@@ -41,7 +41,7 @@ def track_detail(request, spotify_id):
         "features": feature_rows(track),
         "key_name": describe_key(track.key, track.mode),
         "duration": format_duration(track.duration_ms),
-        "genres": selectors.genre_names(track),
+        "genres": track.genre_names,
         "other_releases": list(other_releases(track)),
     }
     return render(request, "catalog/track_detail.html", context)

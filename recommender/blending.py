@@ -14,7 +14,7 @@ import numpy as np
 from django.conf import settings
 
 from catalog.models import Track
-from catalog.refs import refs_of, track_refs
+from catalog.refs import refs_of
 
 from . import storage
 from .baselines import popularity_key, random_key
@@ -48,10 +48,11 @@ class SeedRecommendations:
     filtered_size: int  # of those, passing the min_/max_ filters (hidden ones still counted)
 
 
-def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version=None):
+def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version=None, refs=None):
     """Blend up to MAX_SEEDS seeds (track pks) into ``limit`` Recommendations; see the module docstring.
 
-    Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError.
+    Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError. With ``refs``
+    (a dict), the recommended tracks' TrackRefs are added to it (see ranking.best_visible).
     """
     seed_ids = list(dict.fromkeys(int(i) for i in seed_track_ids))
     if not 1 <= len(seed_ids) <= MAX_SEEDS:
@@ -76,15 +77,18 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
         key, scores = popularity_key(data, seeds)
     else:
         raise ValueError(f"unknown system {system!r}")
-    key = np.array(key, dtype=np.float64)
+    key = np.array(key, dtype=np.float64)  # a copy: the baselines' keys may be the version's own arrays
     key[seeds] = -np.inf
-    passing = _passing_filters(data, constraints)
-    filtered_size = int(np.count_nonzero(passing)) - int(np.count_nonzero(passing[seeds]))
-    key[~passing] = -np.inf
+    if constraints.minimums or constraints.maximums:
+        passing = _passing_filters(data, constraints)
+        filtered_size = int(np.count_nonzero(passing)) - int(np.count_nonzero(passing[seeds]))
+        key[~passing] = -np.inf
+    else:  # every track passes: skip three passes over the version (issue 14)
+        filtered_size = len(data) - len(seeds)
     penalties = _target_penalties(data, constraints.targets)
     if penalties is not None:
         key -= settings.RECOMMENDER_TARGET_WEIGHT * penalties
-    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, data.songs[seeds])
+    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, data.songs[seeds], refs)
     ids = [int(i) for i in track_ids]
     return SeedRecommendations(
         version=version,
@@ -109,8 +113,8 @@ def blended_recommendations(system, seeds, limit, constraints=None, version=None
     """What the recommend page and the recommendations API show: ``recommend_for_seeds`` for seed tracks and
     (Recommendation, TrackRef) pairs for the recommended tracks that still exist. Raises like it.
     """
-    result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version)
-    tracks = track_refs([item.track_id for item in result.recommendations])
+    tracks = {}
+    result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version, refs=tracks)
     return result, [(item, tracks[item.track_id]) for item in result.recommendations if item.track_id in tracks]
 
 

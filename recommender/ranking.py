@@ -7,6 +7,7 @@ checked against the database, because a track hidden (or deleted) after the buil
 import numpy as np
 
 from catalog.models import Track
+from catalog.refs import track_refs
 from catalog.songs import first_of_each_song
 
 
@@ -18,34 +19,41 @@ def visible_track_ids(track_ids):
 
 
 def ranked_positions(key, count):
-    """Positions of the ``count`` largest finite keys, best first, ties by position (i.e. by track id)."""
-    finite = np.flatnonzero(np.isfinite(key))
-    count = min(count, len(finite))
+    """Positions of the ``count`` largest finite keys, best first, ties by position (i.e. by track id).
+
+    Keys are -inf (never picked) or finite; NaN is treated as -inf.
+    """
+    count = min(count, len(key))
     if count == 0:
         return np.empty(0, dtype=np.int64)
-    values = key[finite]
-    if count < len(finite):
-        chosen = np.argpartition(-values, count - 1)[:count]
-        # argpartition cuts ties at the boundary arbitrarily; take every tie so the tie-break below decides.
-        cutoff = values[chosen].min()
-        chosen = np.flatnonzero(values >= cutoff)
-    else:
-        chosen = np.arange(len(finite))
-    order = np.lexsort((finite[chosen], -values[chosen]))
-    return finite[chosen][order][:count]
+    # Partitioned on the whole array (-inf and NaN sort last) rather than on a copy of its finite part: one pass
+    # over the version's ~90k keys instead of four (issue 14).
+    chosen = np.argpartition(-key, count - 1)[:count]
+    # argpartition cuts ties at the boundary arbitrarily; take every tie so the tie-break below decides. When
+    # fewer than ``count`` keys are finite, the cutoff is -inf and every finite key is taken.
+    cutoff = key[chosen].min()
+    chosen = np.flatnonzero(key >= cutoff) if np.isfinite(cutoff) else np.flatnonzero(np.isfinite(key))
+    order = np.lexsort((chosen, -key[chosen]))
+    return chosen[order][:count]
 
 
-def best_visible(key, track_ids, count, songs=None, skip_songs=()):
+def best_visible(key, track_ids, count, songs=None, skip_songs=(), refs=None):
     """(positions, track ids) of the ``count`` best-keyed visible tracks; -inf keys are never picked.
 
     With ``songs`` (a song number per position) only the best release of each song is kept and the songs in
-    ``skip_songs`` (the seeds' own) are left out.
+    ``skip_songs`` (the seeds' own) are left out. With ``refs`` (a dict), the visibility check reads the
+    candidates as TrackRefs and adds them to it, for a caller that shows the tracks: one query instead of two.
     """
     want = max(2 * count + 16, 64)
     while True:
         positions = ranked_positions(key, want)
         ids = track_ids[positions]
-        visible = visible_track_ids(ids)
+        if refs is None:
+            visible = visible_track_ids(ids)
+        else:
+            found = track_refs(ids.tolist())
+            refs.update(found)
+            visible = {track_id for track_id, ref in found.items() if not ref.hidden}
         keep = np.fromiter((int(i) in visible for i in ids), dtype=bool, count=len(ids))
         kept = positions[keep]
         if songs is not None:

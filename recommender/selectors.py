@@ -1,8 +1,9 @@
 """Reads: the active index version and recommendations from it.
 
-``recommend`` is the contract other apps use (evaluation freezes its lists); ``similar_items`` adds what a
-page or the API shows beside each track (credits, cosine score) in as few queries as it can. Human scores come
-from evaluation, which the recommender does not import: the pages and the API join them in.
+``recommend`` is the contract other apps use (evaluation freezes its lists); ``similar_items`` (and
+``similar_lists``, several systems at once) adds what a page or the API shows beside each track (credits,
+cosine score) in as few queries as it can. Human scores come from evaluation, which the recommender does not
+import: the pages and the API join them in.
 """
 
 from dataclasses import dataclass
@@ -82,10 +83,16 @@ def _precomputed(version, system, seed_id, k):
 
 def _stored_list(version, metric, seed_id):
     """The seed's stored neighbours as [(track id, score)], best first (one release per song, never its own)."""
-    stored = storage.read_neighbor_list(version.pk, metric, seed_id)
-    if stored is None:
+    return _stored_lists(version, [metric], seed_id)[metric]
+
+
+def _stored_lists(version, metrics, seed_id):
+    """{metric: the seed's stored list, as _stored_list gives it} for several metrics, in one query."""
+    stored = storage.read_neighbor_lists(version.pk, metrics, seed_id) if metrics else {}
+    if len(stored) < len(set(metrics)):
         raise UnknownTrack(seed_id, version.pk)
-    return [(int(track_id), float(score)) for track_id, score in zip(*stored, strict=True)]
+    return {metric: [(int(track_id), float(score)) for track_id, score in zip(ids, scores, strict=True)]
+            for metric, (ids, scores) in stored.items()}
 
 
 def exact_neighbors(version, metric, seed_id, k, stored=()):
@@ -159,16 +166,27 @@ def similar_items(system, seed_track, k, version=None):
 
     Raises like ``recommend``; the precomputed systems take 2 queries (list, tracks with credits).
     """
+    return similar_lists([system], seed_track, k, version)[0]
+
+
+def similar_lists(systems, seed_track, k, version=None):
+    """``similar_items`` of one seed for several systems, sharing the queries: the precomputed systems' stored
+    lists in one and the tracks of every list in one (a track page shows cosine and euclidean side by side)."""
     version = resolve_version(version)
     seed_id = int(getattr(seed_track, "pk", seed_track))
-    if system in PRECOMPUTED:
-        candidates = _stored_list(version, system, seed_id)
-    else:
-        candidates = [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
+    stored = _stored_lists(version, [system for system in systems if system in PRECOMPUTED], seed_id)
+    candidates = [stored[system] if system in PRECOMPUTED else
+                  [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
+                  for system in systems]
     # Only the head of a stored list is looked up (a few hidden tracks fit in the slack); the rest only when
     # more than that were hidden or deleted since the build.
     head = 2 * k + 8
-    refs = track_refs([seed_id] + [track_id for track_id, _ in candidates[:head]])
+    refs = track_refs([seed_id] + [track_id for listed in candidates for track_id, _ in listed[:head]])
+    return [_similar_list(system, seed_id, seed_track, k, version, listed, refs, head)
+            for system, listed in zip(systems, candidates, strict=True)]
+
+
+def _similar_list(system, seed_id, seed_track, k, version, candidates, refs, head):
     while True:
         # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
         kept = [(track_id, score) for track_id, score in candidates[:head]

@@ -264,12 +264,16 @@ def _copy_rows(data):
 
 def read_neighbor_list(version_id, metric, track_id):
     """(neighbour track ids int64, scores float32) of one track, or None when it has no list."""
-    rows = list(NeighborList.objects.filter(version_id=version_id, metric=metric, track_id=track_id)
-                .values_list("neighbor_ids", "scores")[:1])  # no ORDER BY: the unique index finds the row
-    if not rows:
-        return None
-    row = rows[0]
-    return np.frombuffer(bytes(row[0]), dtype=np.int64), np.frombuffer(bytes(row[1]), dtype=np.float32)
+    return read_neighbor_lists(version_id, [metric], track_id).get(metric)
+
+
+def read_neighbor_lists(version_id, metrics, track_id):
+    """{metric: (neighbour track ids int64, scores float32)} of one track's lists, in one query; a metric for
+    which the track has no list is absent."""
+    rows = (NeighborList.objects.filter(version_id=version_id, metric__in=list(metrics), track_id=track_id)
+            .order_by().values_list("metric", "neighbor_ids", "scores"))  # the unique index finds the rows
+    return {metric: (np.frombuffer(bytes(ids), dtype=np.int64), np.frombuffer(bytes(scores), dtype=np.float32))
+            for metric, ids, scores in rows}
 
 
 def delete_neighbor_lists(version_id):

@@ -41,7 +41,7 @@ def similar_panel(context, track):
     k = requested_k(context.get("request"), version.k)
     panel.update(version=version, k=k, k_choices=[choice for choice in K_CHOICES if choice <= version.k])
     try:
-        lists = [selectors.similar_items(metric, track, k, version) for metric in PRECOMPUTED]
+        lists = selectors.similar_lists(PRECOMPUTED, track, k, version)
         with_human_scores(*lists)
         panel["columns"] = [{"metric": metric, "title": TITLES[metric], "items": listed.items}
                             for metric, listed in zip(PRECOMPUTED, lists, strict=True)]

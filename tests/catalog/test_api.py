@@ -106,3 +106,19 @@ def test_the_listing_shows_each_song_once_by_its_most_popular_release(client, db
     genre = client.get("/api/tracks/", {"genre": "j-pop"}).json()
     assert [track["spotify_id"] for track in genre["results"]][:1] == ["album00000000000000000"]
     assert genre["count"] == 2
+
+
+def test_a_search_result_is_the_track_as_retrieve_shows_it_plus_its_score(client, db):
+    """Search results are read as plain rows, not models (issue 14): same fields, values and order."""
+    artists = [ArtistFactory(name="Zed"), ArtistFactory(name="Abba")]  # credit order, not alphabetical
+    TrackFactory(spotify_id="row0000000000000000001", name="Plain Rows", artists=artists,
+                 genres=["synth-pop", "disco", "acoustic"], explicit=True, popularity=55)
+    TrackFactory(spotify_id="row0000000000000000002", name="Plain Rows Too", album=None, artists=[],
+                 popularity=None, danceability=None)
+    for spotify_id in ("row0000000000000000001", "row0000000000000000002"):
+        retrieved = client.get(f"/api/tracks/{spotify_id}/").json()
+        found = next(result for result in client.get("/api/tracks/", {"q": "plain rows"}).json()["results"]
+                     if result["spotify_id"] == spotify_id)
+        assert 0 < found.pop("score") <= 100
+        assert found == retrieved
+    assert retrieved["album"] is None and retrieved["artists"] == [] and retrieved["popularity"] is None

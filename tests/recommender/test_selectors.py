@@ -173,3 +173,13 @@ def test_euclidean_blends_by_mean_distance(active, catalog):
     first = data.position(result.recommendations[0].track_id)
     expected = np.mean([np.linalg.norm(vectors[first] - vectors[data.position(s)]) for s in seeds])
     assert result.recommendations[0].score == pytest.approx(expected, abs=1e-4)
+
+
+def test_similar_lists_of_several_systems_are_each_systems_own_list_in_fewer_queries(
+        active, catalog, django_assert_max_num_queries):
+    seed = catalog["rock"][0]
+    alone = [selectors.similar_items(system, seed, 5, active) for system in ("cosine", "euclidean", "popularity")]
+    with django_assert_max_num_queries(2):  # the stored lists, then every list's tracks
+        together = selectors.similar_lists(["cosine", "euclidean"], seed, 5, active)
+    assert together == alone[:2]
+    assert selectors.similar_lists(["cosine", "euclidean", "popularity"], seed, 5, active) == alone

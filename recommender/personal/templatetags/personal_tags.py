@@ -1,6 +1,7 @@
 """``{% reaction_buttons track %}``: one-click like / dislike (and undo) beside any track, for signed-in listeners."""
 
 from django import template
+from django.template.loader import render_to_string
 
 from ..models import Reaction
 
@@ -17,11 +18,14 @@ def _reactions(request):
     return cached
 
 
-@register.inclusion_tag("personal/_reaction_buttons.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def reaction_buttons(context, track):
+    """The buttons for a signed-in listener; nothing, without rendering a template, for anyone else (a track page
+    calls this for each of its ~21 tracks, and an inclusion tag costs a context copy and a render each)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"show": False}
-    return {"show": True, "track": track, "current": _reactions(request).get(track.pk),
-            "csrf_token": context.get("csrf_token")}
+        return ""
+    return render_to_string("personal/_reaction_buttons.html", {
+        "track": track, "current": _reactions(request).get(track.pk),
+        "csrf_token": context.get("csrf_token")})
