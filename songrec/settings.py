@@ -86,12 +86,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Prepared statements: psycopg prepares a statement once a connection has run it 5 times, so PostgreSQL parses
-    # and plans each hot read once per connection instead of on every request (planning was most of its CPU on a
-    # track page: 2.8 → 1.4 ms per page, issue 14). Needs server-side parameter binding. Turn it off
-    # (DATABASE_PREPARED_STATEMENTS=0) behind a pooler in transaction mode, which can't keep prepared statements.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker, result backend and shared cache when configured.

@@ -3,11 +3,9 @@
 import numpy as np
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse, set_script_prefix
 
 from recommender.ranking import ranked_positions
-from recommender.selectors import active_version
 from songrec.links import object_url
 
 
@@ -54,15 +52,3 @@ def test_the_redis_cache_reuses_one_client_per_server():
     assert cache._cache.get_client(write=True) is client
     assert cache.get("hot-path-test") == 1
     cache.delete("hot-path-test")
-
-
-@pytest.mark.django_db
-def test_a_statement_run_again_and_again_is_prepared_once_per_connection():
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
-    for _ in range(6):
-        active_version()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any("recommender_indexversion" in statement for statement in prepared)
