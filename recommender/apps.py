@@ -5,4 +5,12 @@ class RecommenderConfig(AppConfig):
     name = "recommender"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .active_version import index_versions_changed
         from .clusters import admin, tasks  # noqa: F401  (registers the task and admin; discovery finds neither)
+        from .models import IndexVersion
+
+        for signal in (post_save, post_delete):
+            signal.connect(lambda **kwargs: index_versions_changed(), sender=IndexVersion, weak=False,
+                           dispatch_uid=f"index_versions_changed_{signal is post_save}")

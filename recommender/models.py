@@ -8,6 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+class IndexVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Updates like ``save``: the processes' cached active version is read again (active_version.py)."""
+        from .active_version import index_versions_changed
+
+        index_versions_changed()
+        return super().update(**kwargs)
+
+
 class IndexVersion(models.Model):
     """One build of the recommendation index: its parameters, quality metrics, timings and files.
 
@@ -38,6 +47,8 @@ class IndexVersion(models.Model):
     heartbeat_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IndexVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -17,6 +17,7 @@ from catalog.models import CatalogRevision
 from catalog.refs import TrackRef, track_refs
 
 from . import storage
+from .active_version import active_version as _active_version
 from .baselines import popularity_key, random_key
 from .build_lock import builder_alive
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
@@ -34,8 +35,9 @@ class Recommendation:
 
 
 def active_version():
-    """The active IndexVersion, or None before the first build."""
-    return IndexVersion.objects.filter(status=IndexVersion.Status.ACTIVE).first()
+    """The active IndexVersion, or None before the first build (read once per process until a version
+    changes: see active_version.py)."""
+    return _active_version()
 
 
 def resolve_version(version=None):

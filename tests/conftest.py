@@ -83,6 +83,16 @@ def _fresh_search_index():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_active_version():
+    """The active index version is cached per process; ids repeat between tests whose tables are flushed."""
+    from recommender.active_version import forget_active_version
+
+    forget_active_version()
+    yield
+    forget_active_version()
+
+
+@pytest.fixture(autouse=True)
 def _celery_tasks_run_in_process(request, settings):
     """Tests talk to Redis (REDIS_URL) but no worker listens there; tasks run in-process unless a test starts one."""
     if request.node.get_closest_marker("celery_worker") is None:
