@@ -55,6 +55,18 @@ def test_the_panel_shows_human_scores(active, catalog, monkeypatch):
     assert "3.8 <span class=\"muted\">(4)</span>" in html
 
 
+def test_the_panel_escapes_track_and_artist_names(active, catalog):
+    from catalog.models import Artist, Track
+
+    seed = catalog["rock"][0]
+    neighbour = selectors.similar_items("cosine", seed, 1).items[0].track
+    Track.objects.filter(pk=neighbour.id).update(name="Rock & <Roll>")
+    Artist.objects.filter(pk=neighbour.artists[0].id).update(name="<script>")
+    html = render_panel(seed)
+    assert "Rock &amp; &lt;Roll&gt;" in html and "&lt;script&gt;" in html
+    assert "<Roll>" not in html and "<script>" not in html
+
+
 def test_the_track_page_includes_the_panel(client, active, catalog):
     response = client.get(catalog["k-pop"][0].get_absolute_url())
     assert response.status_code == 200
