@@ -311,13 +311,13 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
         pointers = np.searchsorted(np.searchsorted(kept, columns[order]), np.arange(len(kept) + 1))
         _merge_in_halves(matrix, norms, number, kept, old_rows, lists[metric], new_positions, track_ids,
                          boundaries[metric], pointers, queries[order], (out, out_scores, lengths))
-        first = _first_songs(out, out_scores, songs, np.arange(n), k)
+        first = distinct_songs(Neighbors(metric, out, out_scores), songs, k)
         # A prefix cut short of the full width must still yield k distinct songs, or a full rebuild (which folds
         # releases over the whole width) could list songs it doesn't know: recompute those rows exactly.
         short = np.flatnonzero((lengths < width) & (first.indices[:, -1] < 0)) if first.indices.shape[1] else []
         if len(short):
             out[short], out_scores[short], _keys = exact_topk.exact_top_k(matrix, short, metric, width, norms)
-            again = _first_songs(out[short], out_scores[short], songs, short, k)
+            again = distinct_songs(Neighbors(metric, out[short], out_scores[short]), songs, k, rows=short)
             first.indices[short], first.scores[short] = again.indices, again.scores
         extended_lists[metric] = Neighbors(metric, out, out_scores)
         folded[metric] = first
@@ -338,15 +338,6 @@ def _merge_in_halves(matrix, norms, number, rows, old_rows, old_lists, new_posit
     middle = len(rows) // 2
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(merge, (0, middle), (middle, len(rows))))
-
-
-def _first_songs(indices, scores, songs, rows, k):
-    """index.distinct_songs of lists ``indices`` (owned by positions ``rows``), by merging.first_songs."""
-    k = min(k, indices.shape[1])
-    out = np.empty((len(indices), k), dtype=np.int32)
-    out_scores = np.empty((len(indices), k), dtype=np.float32)
-    merging.first_songs(indices, scores, songs, songs[rows], out, out_scores)
-    return Neighbors("", out, out_scores)
 
 
 def _scan(matrix, norms, queries, thresholds, kk):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import exact_topk, topk_tiles
+from . import exact_topk, merging, topk_tiles
 
 METRICS = ("cosine", "euclidean")
 METRIC_NUMBERS = {"cosine": topk_tiles.COSINE, "euclidean": topk_tiles.EUCLIDEAN}
@@ -249,39 +249,22 @@ def _run_locked(work, run, n_jobs, progress):
     return done
 
 
-def distinct_songs(neighbors, songs, k, chunk_rows=8192, rows=None):
+def distinct_songs(neighbors, songs, k, rows=None):
     """Each row's first ``k`` neighbours that are of a song not yet in the list nor the row's own song.
 
     ``neighbors`` holds more than ``k`` candidates per row (see ``candidates_for``); ``songs`` numbers each
     row's song (releases of one song share a number). Rows left with fewer than ``k`` distinct songs are
     padded with index -1 and score NaN; ``valid_counts`` gives the real length of each. Candidates -1 (the
     padding of a shorter list) are skipped. ``rows``: the positions of ``neighbors``' rows among all tracks, when
-    they are not all of them in order (a shard of a distributed build).
+    they are not all of them in order (a shard of a distributed build). One compiled pass (merging.first_songs).
     """
     n, kk = neighbors.indices.shape
     k = min(k, kk)
-    indices = np.full((n, k), -1, dtype=np.int32)
-    scores = np.full((n, k), np.nan, dtype=np.float32)
     songs = np.asarray(songs, dtype=np.int64)
-    for start in range(0, n, chunk_rows):
-        stop = min(n, start + chunk_rows)
-        candidates = neighbors.indices[start:stop]
-        candidate_songs = songs[candidates]
-        # First occurrence of each song along the row: a stable sort by song puts it first in its run.
-        order = np.argsort(candidate_songs, axis=1, kind="stable")
-        by_song = np.take_along_axis(candidate_songs, order, axis=1)
-        first_sorted = np.ones_like(by_song, dtype=bool)
-        first_sorted[:, 1:] = by_song[:, 1:] != by_song[:, :-1]
-        first = np.empty_like(first_sorted)
-        np.put_along_axis(first, order, first_sorted, axis=1)
-        own = songs[start:stop] if rows is None else songs[np.asarray(rows)[start:stop]]
-        keep = first & (candidate_songs != own[:, None]) & (candidates >= 0)
-        # Kept candidates first, in their original (best-first) order.
-        chosen = np.argsort(~keep, axis=1, kind="stable")[:, :k]
-        valid = np.take_along_axis(keep, chosen, axis=1)
-        indices[start:stop] = np.where(valid, np.take_along_axis(candidates, chosen, axis=1), -1)
-        scores[start:stop] = np.where(valid, np.take_along_axis(neighbors.scores[start:stop], chosen, axis=1),
-                                      np.nan)
+    own = songs[:n] if rows is None else songs[np.asarray(rows)]
+    indices = np.empty((n, k), dtype=np.int32)
+    scores = np.empty((n, k), dtype=np.float32)
+    merging.first_songs(neighbors.indices, neighbors.scores, songs, own, indices, scores)
     return Neighbors(neighbors.metric, indices, scores)
 
 

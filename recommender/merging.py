@@ -185,7 +185,7 @@ def _sort_by_key_then_position(positions, keys, scores, m, order):
 @njit(nogil=True, cache=True)
 def first_songs(indices, scores, songs, own_songs, out, out_scores):
     """Each row's first ``out.shape[1]`` entries of a song not yet listed nor the row's own (``own_songs[i]``),
-    skipping −1; −1/NaN pad. The same lists as index.distinct_songs, in one pass without sorting."""
+    skipping −1; −1/NaN pad, in one pass without sorting (index.distinct_songs calls it)."""
     k = out.shape[1]
     listed = np.full(songs.max() + 1 if songs.shape[0] else 1, -1, dtype=np.int64)
     for i in range(indices.shape[0]):
