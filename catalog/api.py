@@ -7,6 +7,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from songrec.direct_serializers import DirectRepresentation
 from songrec.request_params import InvalidQuery, parse_int
 
 from . import selectors
@@ -33,7 +34,9 @@ class AbsoluteUrlField(serializers.CharField):
         return value.get_absolute_url()
 
 
-class TrackSerializer(serializers.ModelSerializer):
+class TrackSerializer(DirectRepresentation, serializers.ModelSerializer):
+    """A Track, or a TrackRow (catalog.refs) as search results read them."""
+
     artists = serializers.SerializerMethodField()
     album = serializers.CharField(source="album.name", default=None)
     genres = serializers.SerializerMethodField()
@@ -55,12 +58,26 @@ class TrackSerializer(serializers.ModelSerializer):
     def get_features(self, track) -> dict:
         return track.feature_values()
 
+    def represent(self, track):
+        album = getattr(track, "album", None)
+        return {"spotify_id": track.spotify_id, "name": track.name, "artists": self.get_artists(track),
+                "album": None if album is None else album.name, "genres": self.get_genres(track),
+                "popularity": _int_or_none(track.popularity), "duration_ms": _int_or_none(track.duration_ms),
+                "explicit": track.explicit, "features": self.get_features(track), "url": track.get_absolute_url()}
+
+
+def _int_or_none(value):
+    return None if value is None else int(value)
+
 
 class SearchResultSerializer(TrackSerializer):
     score = serializers.FloatField(source="search_score")
 
     class Meta(TrackSerializer.Meta):
         fields = [*TrackSerializer.Meta.fields, "score"]
+
+    def represent(self, track):
+        return {**super().represent(track), "score": float(track.search_score)}
 
 
 class SearchResponseSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api import AbsoluteUrlField, ArtistRefSerializer, artist_refs
+from songrec.direct_serializers import DirectRepresentation, float_or_none
 
 from .models import IndexVersion
 
@@ -31,10 +32,16 @@ def track_ref_fields(source=""):
     }
 
 
+def track_ref_data(track):
+    """What ``track_ref_fields()`` write for a TrackRef, in their order."""
+    return {"spotify_id": track.spotify_id, "name": track.name, "artists": artist_refs(track.artists),
+            "url": track.get_absolute_url()}
+
+
 TrackRefSerializer = type("TrackRefSerializer", (serializers.Serializer,), track_ref_fields())
 
 
-class SimilarItemScoresSerializer(serializers.Serializer):
+class SimilarItemScoresSerializer(DirectRepresentation, serializers.Serializer):
     """A SimilarItem (recommender.selectors); ``context["metric"]`` says whether ``distance`` is present."""
 
     rank = serializers.IntegerField(help_text="from 1")
@@ -44,8 +51,12 @@ class SimilarItemScoresSerializer(serializers.Serializer):
     human_score = serializers.FloatField(allow_null=True, help_text="mean human rating; null when unrated")
     human_ratings = serializers.IntegerField(help_text="number of human ratings")
 
-    def to_representation(self, item):
-        data = super().to_representation(item)
+    def represent(self, item):
+        return {"rank": int(item.rank), "score": float(item.score), "cosine_score": float_or_none(item.cosine_score),
+                "distance": float(item.score), "human_score": float_or_none(item.human_score),
+                "human_ratings": int(item.human_ratings)}
+
+    def finish(self, data, item):
         data["score"] = round(data["score"], 6)
         if self.context.get("metric") == "euclidean":
             data["distance"] = data["score"]
@@ -54,7 +65,14 @@ class SimilarItemScoresSerializer(serializers.Serializer):
         return data
 
 
-SimilarItemSerializer = type("SimilarItemSerializer", (SimilarItemScoresSerializer,), track_ref_fields("track"))
+def _scores_and_track(scores_serializer):
+    def represent(self, item):
+        return {**scores_serializer.represent(self, item), **track_ref_data(item.track)}
+    return represent
+
+
+SimilarItemSerializer = type("SimilarItemSerializer", (SimilarItemScoresSerializer,),
+                             {**track_ref_fields("track"), "represent": _scores_and_track(SimilarItemScoresSerializer)})
 
 
 class SimilarResponseSerializer(serializers.Serializer):
@@ -74,7 +92,7 @@ class SeedInfoSerializer(serializers.Serializer):
     afterFilteringSize = serializers.IntegerField(help_text="of those, passing min_/max_ filters")
 
 
-class RecommendedItemScoresSerializer(serializers.Serializer):
+class RecommendedItemScoresSerializer(DirectRepresentation, serializers.Serializer):
     """A RecommendedTrack (below)."""
 
     rank = serializers.IntegerField()
@@ -82,16 +100,20 @@ class RecommendedItemScoresSerializer(serializers.Serializer):
     cosine_score = serializers.FloatField(help_text="mean cosine similarity to the seeds")
     target_penalty = serializers.FloatField(required=False, help_text="standard deviations from the targets")
 
-    def to_representation(self, item):
-        data = super().to_representation(item)
+    def represent(self, item):
+        return {"rank": int(item.rank), "score": float(item.score), "cosine_score": float_or_none(item.cosine_score),
+                "target_penalty": float_or_none(item.target_penalty)}
+
+    def finish(self, data, item):
         data["score"] = round(data["score"], 6)
         if item.target_penalty is None:
             del data["target_penalty"]
         return data
 
 
-RecommendedItemSerializer = type("RecommendedItemSerializer", (RecommendedItemScoresSerializer,),
-                                 track_ref_fields("track"))
+RecommendedItemSerializer = type(
+    "RecommendedItemSerializer", (RecommendedItemScoresSerializer,),
+    {**track_ref_fields("track"), "represent": _scores_and_track(RecommendedItemScoresSerializer)})
 
 
 @dataclass

@@ -52,3 +52,59 @@ def test_the_redis_cache_reuses_one_client_per_server():
     assert cache._cache.get_client(write=True) is client
     assert cache.get("hot-path-test") == 1
     cache.delete("hot-path-test")
+
+
+def direct_serializer_cases():
+    """(serializer, item) pairs covering every DirectRepresentation serializer, with None where fields allow it."""
+    from catalog.api import SearchResultSerializer, TrackSerializer
+    from catalog.refs import AlbumRef, ArtistRef, TrackRef, TrackRow
+    from recommender.selectors import SimilarItem
+    from recommender.serializers import RecommendedItemSerializer, RecommendedTrack, SimilarItemSerializer
+
+    artists = [ArtistRef(7, "Gen Hoshino", "1S2S00lgLYLGHWA44qGEUs"), ArtistRef(8, "아이유 ", None)]
+    ref = TrackRef(3, "5SuOikwiRyPMVoIQDJUgSV", "Comedy", False, artists)
+    bare = TrackRef(4, "0000000000000000000000", "夜に駆ける", False, [])
+    row = TrackRow(5, "6SuOikwiRyPMVoIQDJUgSV", "Love Is Gone", False, artists[:1], album=AlbumRef("Love Is Gone"),
+                   popularity=71, duration_ms=175000, explicit=True, features={"danceability": 0.5, "tempo": None},
+                   genre_names=["edm", "pop"])
+    row.search_score = 97.5
+    lone = TrackRow(6, "7SuOikwiRyPMVoIQDJUgSV", "Untitled", False, [], album=None, popularity=None,
+                    duration_ms=None, explicit=False, features={}, genre_names=[])
+    lone.search_score = 83
+    cases = []
+    for metric in ("cosine", "euclidean", "random"):
+        for item in (SimilarItem(ref, 1, 0.123456789, 0.98765432, 4.25, 3), SimilarItem(bare, 10, -2.5, None)):
+            cases.append((SimilarItemSerializer(context={"metric": metric}), item))
+    for item in (RecommendedTrack(ref, 1, 0.9876543219, 0.9876543219, None), RecommendedTrack(bare, 20, -1, 0.1, 2.5)):
+        cases.append((RecommendedItemSerializer(), item))
+    for track in (row, lone):
+        cases += [(TrackSerializer(), track), (SearchResultSerializer(), track)]
+    return cases
+
+
+def test_direct_serializers_write_exactly_what_drf_writes_field_by_field():
+    for serializer, item in direct_serializer_cases():
+        direct, generic = serializer.to_representation(item), serializer.generic_representation(item)
+        assert direct == generic, type(serializer).__name__
+        assert list(direct) == list(generic), type(serializer).__name__  # key order too
+
+
+@pytest.mark.django_db
+def test_the_track_serializer_writes_a_track_model_as_drf_does():
+    from catalog.api import TrackSerializer
+    from catalog.models import Track
+    from tests.factories import TrackFactory
+
+    with_album, without_album = TrackFactory(), TrackFactory(album=None, popularity=None)
+    for track in Track.objects.with_credits().filter(pk__in=[with_album.pk, without_album.pk]):
+        serializer = TrackSerializer()
+        assert serializer.to_representation(track) == serializer.generic_representation(track)
+
+
+def test_a_serializer_that_adds_fields_without_writing_them_is_refused():
+    from rest_framework import serializers
+
+    from recommender.serializers import RecommendedItemSerializer
+
+    with pytest.raises(TypeError, match="does not write"):
+        type("Extended", (RecommendedItemSerializer,), {"extra": serializers.IntegerField()})
