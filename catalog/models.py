@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 
 from songrec.links import object_url
+from songrec.process_cache import ProcessCachedRead
 
 # The twelve Spotify audio features, in the order the dataset lists them.
 AUDIO_FEATURES = (
@@ -238,10 +239,24 @@ class CatalogRevision(models.Model):
         return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
 
     @classmethod
+    def served(cls):
+        """``current()`` as the serving paths read it (search, visible rows): from the process until a bump
+        commits anywhere (songrec/process_cache.py), instead of a query per request. Builders use ``current()``."""
+        return _served_revision.get()
+
+    @classmethod
     def bump(cls):
         updated = cls.objects.filter(pk=1).update(number=F("number") + 1)
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
+        _served_revision.changed()
+
+    @classmethod
+    def forget_served(cls):
+        _served_revision.forget()
+
+
+_served_revision = ProcessCachedRead("catalog:revision-token", CatalogRevision.current)
 
 
 # The outbox's model lives in its own package; importing it here registers it with the catalog app.

@@ -179,7 +179,7 @@ _index = None
 def get_index():
     """Return this process's index, rebuilding it if the catalog changed since it was built."""
     global _index
-    revision = CatalogRevision.current()
+    revision = CatalogRevision.served()
     if _index is None or _index.revision != revision:
         with _lock:
             if _index is None or _index.revision != revision:

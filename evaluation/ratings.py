@@ -9,6 +9,7 @@ from django.utils import timezone
 from .errors import CampaignNotOpen, InvalidRating, NotYourTask
 from .evaluators import require_evaluator
 from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Assignment, Campaign, Rating, RatingChange, RatingTask
+from .scores import ratings_changed
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def _create_new(evaluator, entries, existing):
             existing[row.item_id] = row
             created += 1
         return created
+    ratings_changed()  # bulk_create sends no post_save: a seed may have its first rating now
     for row in rows:
         row._just_created = True
         existing[row.item_id] = row

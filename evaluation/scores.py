@@ -4,7 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count
 
+from songrec.process_cache import ProcessCachedRead, caching
+
 from .models import Rating
+
+RATED_SEEDS_TOKEN_KEY = "evaluation:rated-seeds-token"
 
 
 @dataclass(frozen=True)
@@ -22,10 +26,29 @@ def human_scores(seed_track_id, track_ids):
     track_ids = list(track_ids)
     if seed_track_id is None or not track_ids:
         return {}
+    # Most seeds were never rated: skip the query for them where the process can know that without one.
+    if caching() and seed_track_id not in _rated_seeds.get():
+        return {}
     rows = (Rating.objects.filter(item__task__seed_track_id=seed_track_id, item__track_id__in=track_ids)
             .order_by().values("item__track_id").annotate(mean=Avg("score"), count=Count("pk"))
             .values_list("item__track_id", "mean", "count"))
     return {track_id: HumanScore(float(mean), count) for track_id, mean, count in rows}
+
+
+def _read_rated_seeds():
+    return frozenset(Rating.objects.order_by().values_list("item__task__seed_track_id", flat=True).distinct())
+
+
+_rated_seeds = ProcessCachedRead(RATED_SEEDS_TOKEN_KEY, _read_rated_seeds)
+
+
+def ratings_changed():
+    """Called when ratings are created or deleted: processes read the set of rated seeds again on commit."""
+    _rated_seeds.changed()
+
+
+def forget_rated_seeds():
+    _rated_seeds.forget()
 
 
 def with_human_scores(similar, *more):

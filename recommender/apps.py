@@ -9,8 +9,13 @@ class RecommenderConfig(AppConfig):
 
         from .active_version import index_versions_changed
         from .clusters import admin, tasks  # noqa: F401  (registers the task and admin; discovery finds neither)
+        from .clusters.models import Cluster, Clustering
+        from .clusters.selectors import clusterings_changed
         from .models import IndexVersion
 
         for signal in (post_save, post_delete):
             signal.connect(lambda **kwargs: index_versions_changed(), sender=IndexVersion, weak=False,
                            dispatch_uid=f"index_versions_changed_{signal is post_save}")
+            for model in (Clustering, Cluster):
+                signal.connect(lambda **kwargs: clusterings_changed(), sender=model, weak=False,
+                               dispatch_uid=f"clusterings_changed_{model.__name__}_{signal is post_save}")

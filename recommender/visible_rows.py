@@ -45,7 +45,7 @@ class VisibleRows:
 def visible_rows(version_id):
     """The VisibleRows of a version at the current catalog revision (one query; more after a catalog write)."""
     data = storage.version_data(version_id)
-    revision = CatalogRevision.current()
+    revision = CatalogRevision.served()
     with _lock:
         cached = _cache.get(version_id)
     if cached is not None and cached.data is data and cached.revision == revision:

@@ -83,13 +83,20 @@ def _fresh_search_index():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_active_version():
-    """The active index version is cached per process; ids repeat between tests whose tables are flushed."""
+def _fresh_process_caches():
+    """The active index version, the rated seeds, the active clusters and the served catalog revision are cached
+    per process; ids repeat between tests whose tables are flushed."""
+    from catalog.models import CatalogRevision
+    from evaluation.scores import forget_rated_seeds
     from recommender.active_version import forget_active_version
+    from recommender.clusters.selectors import forget_active_clusters
 
-    forget_active_version()
+    forgets = (forget_active_version, forget_rated_seeds, forget_active_clusters, CatalogRevision.forget_served)
+    for forget in forgets:
+        forget()
     yield
-    forget_active_version()
+    for forget in forgets:
+        forget()
 
 
 @pytest.fixture(autouse=True)

@@ -10,5 +10,4 @@ register = template.Library()
 @register.inclusion_tag("clusters/track_panel.html")
 def cluster_panel(track):
     """The track's cluster in the active clustering (nothing when there is none or the track isn't in it)."""
-    member = selectors.membership(track) if not track.hidden else None
-    return {"track": track, "cluster": member.cluster if member is not None else None}
+    return {"track": track, "cluster": selectors.track_cluster(track) if not track.hidden else None}

@@ -103,3 +103,33 @@ def test_a_song_released_twice_is_found_once_as_its_most_popular_release(catalog
 @pytest.mark.parametrize("query", ["beatles", "qxzvbk wpfjd", "zzzzzzzz"])
 def test_a_query_without_a_good_match_finds_nothing(catalog, query):
     assert search_tracks(query) == []
+
+
+class TestServedFromTheProcess:
+    """As web workers search (Redis shared, outside a transaction): the catalog revision comes from the process
+    until a catalog write commits anywhere, so a search makes no query for it, and a hidden track leaves at once."""
+
+    pytestmark = pytest.mark.django_db(transaction=True)
+
+    @pytest.fixture(autouse=True)
+    def shared_cache(self, monkeypatch):
+        from django.core.cache import cache
+
+        from songrec import process_cache
+
+        monkeypatch.setattr(process_cache, "cache_is_shared", lambda: True)
+        cache.delete("catalog:revision-token")
+
+    def test_a_search_asks_the_database_nothing_until_the_catalog_changes(self, catalog, django_assert_num_queries):
+        assert titles(search_tracks("bohemian rhapsody"))[0] == "Bohemian Rhapsody"
+        with django_assert_num_queries(0):
+            search_tracks("bohemian rhapsody")
+
+    def test_a_track_hidden_in_the_admin_leaves_the_next_search(self, catalog):
+        from catalog.models import Track
+
+        assert "Halo" in titles(search_tracks("halo beyonce"))
+        track = Track.objects.get(name="Halo")
+        track.hidden = True
+        track.save()  # the catalog signal bumps the revision; its token is set once this commits
+        assert "Halo" not in titles(search_tracks("halo beyonce"))

@@ -1,7 +1,13 @@
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from recommender.clusters import selectors
 from recommender.clusters.models import ClusterMember
 from recommender.clusters.services import build_clusters
+from songrec import process_cache
+from tests.factories import TrackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +61,33 @@ def test_the_track_page_names_its_cluster(client, clustered, catalog):
     cluster = ClusterMember.objects.get(track=track).cluster
     html = client.get(track.get_absolute_url()).content.decode()
     assert cluster.label in html and f'data-track="{track.spotify_id}"' in html
+
+
+class TestTheTrackPageFromTheProcess:
+    """As web workers serve it (Redis shared, outside a transaction): the active clusters are read once per
+    process, and a new clustering is seen by the next page."""
+
+    pytestmark = pytest.mark.django_db(transaction=True)
+
+    @pytest.fixture(autouse=True)
+    def shared_cache(self, monkeypatch):
+        monkeypatch.setattr(process_cache, "cache_is_shared", lambda: True)
+        cache.delete(selectors.CLUSTERINGS_TOKEN_KEY)
+
+    def test_the_page_names_the_cluster_without_a_query_for_it(self, client, clustered, catalog):
+        track = catalog["pop"][0]
+        client.get(track.get_absolute_url())  # the process reads the active clusters once
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(track.get_absolute_url()).content.decode()
+        assert ClusterMember.objects.get(track=track).cluster.label in html
+        assert not [query for query in queries.captured_queries if "clustermember" in query["sql"]]
+
+    def test_a_new_clustering_is_seen_at_once(self, client, clustered, catalog):
+        track, unclustered = catalog["pop"][0], TrackFactory()
+        assert selectors.track_cluster(track) == ClusterMember.objects.get(track=track).cluster
+        assert selectors.track_cluster(unclustered) is None
+        build_clusters(force=True, k_values=[4], sample_size=60, map_sample=40)
+        cluster = ClusterMember.objects.get(track=track).cluster
+        assert cluster.clustering_id != clustered.pk
+        assert selectors.track_cluster(track) == cluster
+        assert cluster.label in client.get(track.get_absolute_url()).content.decode()

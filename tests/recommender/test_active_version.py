@@ -7,6 +7,7 @@ from django.db import transaction
 from recommender import active_version as cached
 from recommender import selectors, services, storage
 from recommender.models import IndexVersion
+from songrec import process_cache
 
 Status = IndexVersion.Status
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def shared_cache(monkeypatch):
     """Tests run in one process, so even a LocMemCache is shared by everything that reads and writes here."""
-    monkeypatch.setattr(cached, "cache_is_shared", lambda: True)
+    monkeypatch.setattr(process_cache, "cache_is_shared", lambda: True)
     cache.delete(cached.TOKEN_KEY)
 
 
