@@ -86,10 +86,14 @@ class SimilarTracksView(RecommenderAPIView):
     )
     def get(self, request, spotify_id):
         system = parse_system(request.query_params.get("metric"))
-        seed_id = _visible_track_id(spotify_id)
-        version = _version()
+        version = selectors.active_version()
+        # The seed's id and stored list in one query; a track that has none (unknown, hidden, not indexed, or a
+        # baseline asked for) is looked up on its own, so each case keeps its answer: 404, then 503, then 400.
+        found = selectors.visible_seed_lists(system, spotify_id, version) if version is not None else None
+        seed_id, stored = found if found is not None else (_visible_track_id(spotify_id), None)
+        version = version or _version()
         k = parse_int(request.query_params.get("k"), "k", DEFAULT_K, 1, version.k)
-        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version))
+        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version, stored))
         payload = {"seed": similar.seed, "metric": system, "k": k, "index_version": version.pk,
                    "score_label": SCORE_LABELS[system], "results": similar.items}
         return Response(serializers.SimilarResponseSerializer(payload, context={"metric": system}).data)

@@ -88,13 +88,27 @@ def _stored_list(version, metric, seed_id):
     return _stored_lists(version, [metric], seed_id)[metric]
 
 
-def _stored_lists(version, metrics, seed_id):
-    """{metric: the seed's stored list, as _stored_list gives it} for several metrics, in one query."""
-    stored = storage.read_neighbor_lists(version.pk, metrics, seed_id) if metrics else {}
+def _stored_lists(version, metrics, seed_id, stored=None):
+    """{metric: the seed's stored list, as _stored_list gives it} for several metrics, in one query (none when
+    ``stored``, the lists read_neighbor_lists gives, were read already)."""
+    if stored is None:
+        stored = storage.read_neighbor_lists(version.pk, metrics, seed_id) if metrics else {}
     if len(stored) < len(set(metrics)):
         raise UnknownTrack(seed_id, version.pk)
     return {metric: [(int(track_id), float(score)) for track_id, score in zip(ids, scores, strict=True)]
             for metric, (ids, scores) in stored.items()}
+
+
+def visible_seed_lists(system, spotify_id, version):
+    """(track id, stored lists) of a visible seed named by its Spotify id, for ``similar_items``'s ``stored``:
+    one query instead of a lookup of the id and then of its lists. None when the system has no stored lists or
+    the track has none in ``version`` or is hidden: the caller then looks the track up itself (and answers why)."""
+    if system not in PRECOMPUTED:
+        return None
+    found = storage.read_neighbor_lists_of(version.pk, [system], spotify_id)
+    if found is None or found[1]:
+        return None
+    return found[0], found[2]
 
 
 def exact_neighbors(version, metric, seed_id, k, stored=()):
@@ -163,20 +177,22 @@ class SimilarList:
     items: list  # of SimilarItem
 
 
-def similar_items(system, seed_track, k, version=None):
+def similar_items(system, seed_track, k, version=None, stored=None):
     """``recommend`` plus what pages and the API show: TrackRefs and cosine scores (human scores left empty).
 
-    Raises like ``recommend``; the precomputed systems take 2 queries (list, tracks with credits).
+    Raises like ``recommend``; the precomputed systems take 2 queries (list, tracks with credits), 1 with
+    ``stored`` (from ``visible_seed_lists``).
     """
-    return similar_lists([system], seed_track, k, version)[0]
+    return similar_lists([system], seed_track, k, version, stored)[0]
 
 
-def similar_lists(systems, seed_track, k, version=None):
+def similar_lists(systems, seed_track, k, version=None, stored=None):
     """``similar_items`` of one seed for several systems, sharing the queries: the precomputed systems' stored
-    lists in one and the tracks of every list in one (a track page shows cosine and euclidean side by side)."""
+    lists in one (none when ``stored`` has them) and the tracks of every list in one (a track page shows cosine
+    and euclidean side by side)."""
     version = resolve_version(version)
     seed_id = int(getattr(seed_track, "pk", seed_track))
-    stored = _stored_lists(version, [system for system in systems if system in PRECOMPUTED], seed_id)
+    stored = _stored_lists(version, [system for system in systems if system in PRECOMPUTED], seed_id, stored)
     candidates = [stored[system] if system in PRECOMPUTED else
                   [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
                   for system in systems]

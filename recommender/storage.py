@@ -20,7 +20,10 @@ import joblib
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from psycopg.copy import QueuedLibpqWriter
+
+from catalog.models import Track
 
 from .errors import IndexFilesMissing
 from .features import ATTRIBUTES
@@ -274,6 +277,22 @@ def read_neighbor_lists(version_id, metrics, track_id):
             .order_by().values_list("metric", "neighbor_ids", "scores"))  # the unique index finds the rows
     return {metric: (np.frombuffer(bytes(ids), dtype=np.int64), np.frombuffer(bytes(scores), dtype=np.float32))
             for metric, ids, scores in rows}
+
+
+def read_neighbor_lists_of(version_id, metrics, spotify_id):
+    """(track id, hidden, lists as read_neighbor_lists gives them) for a track named by its Spotify id, in one
+    query; None when it has no list in the version (unknown, or not indexed)."""
+    # track_id is a plain column (lists outlive deleted tracks): the track comes in through subqueries.
+    seed = Track.objects.filter(spotify_id=spotify_id).order_by().values("pk")[:1]
+    hidden = Track.objects.filter(pk=OuterRef("track_id")).order_by().values("hidden")[:1]
+    rows = list(NeighborList.objects.filter(version_id=version_id, metric__in=list(metrics), track_id=Subquery(seed))
+                .annotate(seed_hidden=Subquery(hidden)).order_by()
+                .values_list("track_id", "seed_hidden", "metric", "neighbor_ids", "scores"))
+    if not rows:
+        return None
+    return rows[0][0], rows[0][1], {
+        metric: (np.frombuffer(bytes(ids), dtype=np.int64), np.frombuffer(bytes(scores), dtype=np.float32))
+        for _, _, metric, ids, scores in rows}
 
 
 def delete_neighbor_lists(version_id):

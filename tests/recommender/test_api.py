@@ -187,3 +187,23 @@ def test_the_openapi_schema_documents_the_parameters(client, db):
     recommendation_params = {p["name"] for p in schema["paths"]["/api/recommendations/"]["get"]["parameters"]}
     assert {"seed_tracks", "limit", "metric", "min_tempo", "target_energy", "max_popularity"} <= recommendation_params
     assert "/api/index/versions/" in schema["paths"]
+
+
+def test_a_track_hidden_after_the_build_is_404_though_its_list_is_stored(client, active, catalog):
+    seed = catalog["rock"][0]
+    assert similar(client, seed).status_code == 200
+    Track.objects.filter(pk=seed.pk).update(hidden=True)
+    response = similar(client, seed)
+    assert response.status_code == 404 and "No track" in response.json()["detail"]
+
+
+def test_the_seed_and_its_stored_list_are_read_in_one_query(client, active, catalog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seed = catalog["rock"][0]
+    with CaptureQueriesContext(connection) as queries:
+        assert similar(client, seed, k=5).status_code == 200
+    reads = [query["sql"] for query in queries.captured_queries]
+    assert len([sql for sql in reads if "recommender_neighborlist" in sql]) == 1
+    assert not [sql for sql in reads if sql.startswith('SELECT "catalog_track"."id" AS "pk"')]  # no lookup of its own
