@@ -2,19 +2,21 @@
 
 Usage: python bench/bench_load.py [--clients 20] [--seconds 20] [--workers 4] [--threads 1] [--port 8800]
                                   [--max-requests 20000] [--only search,track,similar,recommend] [--no-preload]
-                                  [--no-gc-freeze]
+                                  [--no-gc-freeze] [--addresses 5000]
        python bench/bench_load.py --profile [--requests 200] [--only …]
 
-Starts gunicorn with songrec/gunicorn_conf.py (the app, search index and index files loaded before forking,
-gc frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog with an active index version
-(e.g. after bench_recommend.py or ``make data index``). Then, for T seconds or at most --max-requests
-requests each: a trivial endpoint (a static file served by WhiteNoise), then the mix — search API, track page,
-similar API, multi-seed recommendations, in equal shares — from N client threads with keep-alive
-connections. Prints requests/s, p50/p95/p99 per kind, the 1-minute load average, and the ratio of the mix's
-p50 to the trivial endpoint's, the CPU per mix request of the workers, of the PostgreSQL backends connected to
-DATABASE_URL's database and of this client (and the requests/s that total allows on idle cores), then each
-worker's memory (RSS, PSS: shared pages split between the processes sharing them, USS: its own pages only). The
-clients run on the same cores as the server: compare runs, not machines.
+Starts gunicorn with songrec/gunicorn_conf.py (the app, search index and index files loaded before forking, gc
+frozen) on 127.0.0.1:PORT against DATABASE_URL, which must hold a catalog with an active index version (e.g. after
+bench_recommend.py or ``make data index``). Then, for T seconds or at most --max-requests requests each: a trivial
+endpoint (a static file served by WhiteNoise), then the mix — search API, track page, similar API, multi-seed
+recommendations, in equal shares — from N client threads with keep-alive connections, each request forwarded for
+one of --addresses listeners (X-Forwarded-For, the server trusting one proxy), so the anonymous API throttle runs
+at its production rate for many listeners. Prints requests/s, p50/p95/p99 per kind, the 1-minute load average, and
+the ratio of the mix's p50 to the trivial endpoint's, the CPU per mix request of the workers, of the PostgreSQL
+backends connected to DATABASE_URL's database, of the Redis server (all of it) and of this client (and the
+requests/s that total allows on idle cores), then each worker's memory (RSS, PSS: shared pages split between the
+processes sharing them, USS: its own pages only). The clients run on the same cores as the server: compare runs,
+not machines.
 
 ``--profile`` runs no server: each kind's requests go through Django's test client in this process, with the
 SQL queries counted (``CaptureQueriesContext``) and the functions that take the most time listed (cProfile).
@@ -39,13 +41,24 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
-# Every client shares 127.0.0.1: the anonymous API throttle (300/minute) would answer 429 within a second. The
-# throttle still runs on every request (its cache round trip is part of what is measured), it just never refuses.
-os.environ.setdefault("API_THROTTLE_ANON", "10000000/minute")
 KINDS = ("search", "track", "similar", "recommend")
 # What a TLS-terminating proxy in front of gunicorn sends: without it DEBUG=0 answers every request with a
 # redirect to https (SECURE_SSL_REDIRECT), and that is all a load test would measure.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+def lift_the_anonymous_throttle():
+    """For runs where every request comes from one address (127.0.0.1): the anonymous API throttle (300/minute)
+    would answer 429 within a second. It still runs on every request, it just never refuses. Its sliding log then
+    holds every request of the last minute (thousands of timestamps, read and written whole on each request), a
+    cost no real client mix has: the server runs use --addresses instead."""
+    os.environ.setdefault("API_THROTTLE_ANON", "10000000/minute")
+
+
+def client_address(index):
+    """The ``index``-th listener's address, as the proxy in front of gunicorn forwards it (a documentation
+    prefix, RFC 3849: only a header value, never a destination)."""
+    return f"2001:db8::{index:x}"
 
 
 def workload(seed=0, size=3000):
@@ -79,8 +92,11 @@ def workload(seed=0, size=3000):
     return requests
 
 
-def run_clients(port, paths, clients, seconds, max_requests):
-    """Hit ``paths`` (list of (kind, path)) round-robin from ``clients`` threads; {kind: [latencies]}, errors."""
+def run_clients(port, paths, clients, seconds, max_requests, addresses=0):
+    """Hit ``paths`` (list of (kind, path)) round-robin from ``clients`` threads; {kind: [latencies]}, errors.
+
+    With ``addresses``, request i arrives as if forwarded for listener i mod ``addresses`` (X-Forwarded-For).
+    """
     latencies, errors, lock = {}, [], threading.Lock()
     deadline = time.monotonic() + seconds
     counter = iter(range(max_requests))
@@ -95,9 +111,11 @@ def run_clients(port, paths, clients, seconds, max_requests):
             if index is None:
                 break
             kind, path = paths[(offset + index) % len(paths)]
+            headers = PROXY_HEADERS if not addresses else {
+                **PROXY_HEADERS, "X-Forwarded-For": client_address(index % addresses)}
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=PROXY_HEADERS)
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:  # a redirect is not a page served either
@@ -211,8 +229,21 @@ def memory_per_worker(master_pid):
     return rows
 
 
-def start_server(port, workers, threads, preload, gc_freeze):
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
+def redis_cpu_seconds():
+    """User + system CPU seconds of the Redis server behind REDIS_URL (its whole server: other users count too)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return 0.0
+    import redis
+
+    info = redis.Redis.from_url(url).info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def start_server(port, workers, threads, preload, gc_freeze, addresses):
+    # Behind one proxy (TRUSTED_PROXY_COUNT=1) the throttle counts each forwarded listener at its own rate.
+    proxy = {"TRUSTED_PROXY_COUNT": "1"} if addresses else {}
+    env = {**os.environ, **proxy, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
            "GUNICORN_THREADS": str(threads), "GUNICORN_GC_FREEZE": "1" if gc_freeze else "0", "DEBUG": "0",
            "USE_X_FORWARDED_PROTO": "1", "GUNICORN_PRELOAD": "1" if preload else "0",
            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-" + "x" * 40),
@@ -248,7 +279,12 @@ def main():
     parser.add_argument("--no-preload", action="store_true", help="gunicorn without preloading (for comparison)")
     parser.add_argument("--profile", action="store_true", help="no server: profile each kind in process")
     parser.add_argument("--requests", type=int, default=200, help="per kind, with --profile")
+    parser.add_argument("--addresses", type=int, default=5000,
+                        help="listeners the requests are forwarded for, each throttled at the production rate "
+                             "(0: all from 127.0.0.1 with the anonymous throttle lifted, as before)")
     options = parser.parse_args()
+    if options.profile or not options.addresses:
+        lift_the_anonymous_throttle()
     kinds = [kind for kind in options.only.split(",") if kind in KINDS]
     requests = workload()
     if options.profile:
@@ -256,28 +292,32 @@ def main():
     mix = [(kind, path) for group in zip(*(requests[kind] for kind in kinds), strict=True)
            for kind, path in zip(kinds, group, strict=True)]
     static = [("static", path) for path in ["/static/recommender/index_status.js"] * 100]
-    print(f"load before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}; {options.clients} clients, "
+    print(f"load before: {' '.join(f'{value:.2f}' for value in os.getloadavg())}; {options.clients} clients"
+          f"{f' for {options.addresses:,} listeners' if options.addresses else ' (one address, throttle lifted)'}, "
           f"{options.workers} gunicorn workers × {options.threads} threads, {options.seconds:.0f} s per phase, "
           f"127.0.0.1:{options.port}")
     started = time.perf_counter()
     server = start_server(options.port, options.workers, options.threads, not options.no_preload,
-                          not options.no_gc_freeze)
+                          not options.no_gc_freeze, options.addresses)
     print(f"gunicorn up in {time.perf_counter() - started:.1f} s (preload: {not options.no_preload}, "
           f"gc.freeze: {not options.no_gc_freeze})")
     try:
         # The first request of each kind per worker (imports, caches) is not what the phases below measure; its
         # max shows whether a worker still builds the search index on its first search (no preload: ~2 s).
-        report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], options.clients, 10, 200))
+        report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], options.clients, 10, 200,
+                                                            options.addresses))
         trivial_p50, trivial_rate = report("trivial (static file)", *run_clients(
-            options.port, static, options.clients, options.seconds, options.max_requests))
+            options.port, static, options.clients, options.seconds, options.max_requests, options.addresses))
         workers, backends = worker_pids(server.pid), database_backends()
-        cpu = {"workers": cpu_seconds(workers), "client": time.process_time()}
+        cpu = {"workers": cpu_seconds(workers), "Redis": redis_cpu_seconds(), "client": time.process_time()}
         backend_cpu = {pid: cpu_seconds([pid]) for pid in backends}
-        mix_results = run_clients(options.port, mix, options.clients, options.seconds, options.max_requests)
+        mix_results = run_clients(options.port, mix, options.clients, options.seconds, options.max_requests,
+                                  options.addresses)
         # Backends opened during the phase started from zero; the share of one closed during it is missed.
         used = {"workers": cpu_seconds(workers) - cpu["workers"],
                 "PostgreSQL": sum(max(cpu_seconds([pid]) - backend_cpu.get(pid, 0), 0)
                                   for pid in set(backends) | set(database_backends())),
+                "Redis": redis_cpu_seconds() - cpu["Redis"],
                 "client": time.process_time() - cpu["client"]}
         mix_p50, mix_rate = report(f"mix ({', '.join(kinds)})", *mix_results)
         served = max(sum(len(values) for values in mix_results[0].values()), 1)
