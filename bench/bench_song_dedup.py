@@ -5,8 +5,9 @@ Usage: DATABASE_URL=... python bench/bench_song_dedup.py [--seeds 3000] [--k 10]
 
 For ``--seeds`` random tracks and both metrics it reads each seed's stored list (the first k of what the index
 build stored: "offline") and asks the API, with Django's test client, for ``GET /api/tracks/{id}/similar/`` and
-``GET /api/recommendations/?seed_tracks={id}``, and prints per source the share of lists that show one song twice,
-that show the seed's own song (another release of it), and that come out shorter than k.
+``GET /api/recommendations/?seed_tracks={id}``, then as many 3-seed requests ``?seed_tracks={a},{b},{c}`` (three
+other random tracks each), and prints per source the share of lists that show one song twice, that show a seed's
+own song (another release of it), and that come out shorter than k.
 
 Needs the real catalog imported (``manage.py import_tracks``) and an active index whose files are on this machine;
 ``--rebuild`` builds one first (e.g. on the realdata tests' database kept with ``pytest --reuse-db``, whose index
@@ -29,15 +30,15 @@ METRICS = ("cosine", "euclidean")
 
 
 class Rates:
-    """Counts of lists with a repeated song, with the seed's own song, and shorter than k."""
+    """Counts of lists with a repeated song, with a seed's own song, and shorter than k."""
 
     def __init__(self, k):
         self.k, self.lists, self.twice, self.own, self.short = k, 0, 0, 0, 0
 
-    def add(self, seed_song, songs):
+    def add(self, seed_songs, songs):
         self.lists += 1
         self.twice += len(set(songs)) < len(songs)
-        self.own += seed_song in songs
+        self.own += not set(seed_songs).isdisjoint(songs)
         self.short += len(songs) < self.k
 
     def line(self, label):
@@ -84,7 +85,9 @@ def main():
     tracks = dict(Track.objects.visible().values_list("pk", "song_key"))
     song = {pk: song_of(pk, key) for pk, key in tracks.items()}
     spotify = dict(Track.objects.visible().values_list("spotify_id", "pk"))
-    seeds = random.Random(options.random_seed).sample(sorted(tracks), min(options.seeds, len(tracks)))
+    rng = random.Random(options.random_seed)
+    seeds = rng.sample(sorted(tracks), min(options.seeds, len(tracks)))
+    trios = [rng.sample(sorted(tracks), 3) for _ in seeds]
     spotify_of = {pk: spotify_id for spotify_id, pk in spotify.items()}
     print(f"{len(tracks)} visible tracks, {len(set(song.values()))} songs; index version {version.pk} (k {version.k});"
           f" {len(seeds)} random seeds, k {options.k}; load average {os.getloadavg()[0]:.1f}")
@@ -93,24 +96,29 @@ def main():
     for metric in options.metric or METRICS:
         stored = dict(NeighborList.objects.filter(version=version, metric=metric, track_id__in=seeds)
                       .values_list("track_id", "neighbor_ids"))
-        offline, similar, recommended = Rates(options.k), Rates(options.k), Rates(options.k)
+        offline, similar, recommended, blended = (Rates(options.k) for _ in range(4))
         started = time.perf_counter()
-        for done, seed in enumerate(seeds, start=1):
+        for done, (seed, trio) in enumerate(zip(seeds, trios, strict=True), start=1):
             ids = np.frombuffer(bytes(stored.get(seed, b"")), dtype=np.int64)[:options.k]
-            offline.add(song[seed], [song[int(i)] for i in ids if int(i) in song])
+            offline.add([song[seed]], [song[int(i)] for i in ids if int(i) in song])
             body = _get(client, f"/api/tracks/{spotify_of[seed]}/similar/", {"metric": metric, "k": options.k})
-            similar.add(song[seed], [song[spotify[item["spotify_id"]]] for item in body["results"]])
+            similar.add([song[seed]], [song[spotify[item["spotify_id"]]] for item in body["results"]])
             body = _get(client, "/api/recommendations/",
                         {"seed_tracks": spotify_of[seed], "metric": metric, "limit": options.k})
-            recommended.add(song[seed], [song[spotify[item["spotify_id"]]] for item in body["tracks"]])
+            recommended.add([song[seed]], [song[spotify[item["spotify_id"]]] for item in body["tracks"]])
+            body = _get(client, "/api/recommendations/",
+                        {"seed_tracks": ",".join(spotify_of[pk] for pk in trio), "metric": metric, "limit": options.k})
+            blended.add([song[pk] for pk in trio], [song[spotify[item["spotify_id"]]] for item in body["tracks"]])
             if done % 500 == 0 and done < len(seeds):
-                print(f"  … {done} seeds: API same song twice {similar.twice} / {recommended.twice}, own song back "
-                      f"{similar.own} / {recommended.own}, short {similar.short} / {recommended.short}", flush=True)
+                print(f"  … {done} seeds: API same song twice {similar.twice} / {recommended.twice} / {blended.twice}, "
+                      f"own song back {similar.own} / {recommended.own} / {blended.own}, "
+                      f"short {similar.short} / {recommended.short} / {blended.short}", flush=True)
         elapsed = time.perf_counter() - started
-        print(f"{metric} ({2 * len(seeds)} API requests in {elapsed:.0f} s):")
+        print(f"{metric} ({3 * len(seeds)} API requests in {elapsed:.0f} s):")
         print(offline.line("stored lists (offline), first k"))
         print(similar.line("GET /api/tracks/{id}/similar/"))
-        print(recommended.line("GET /api/recommendations/?seed_tracks="), flush=True)
+        print(recommended.line("GET /api/recommendations/?seed_tracks="))
+        print(blended.line("GET /api/recommendations/, 3 seeds"), flush=True)
 
 
 def _get(client, url, params):

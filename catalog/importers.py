@@ -215,6 +215,7 @@ class ReadResult:
     rows: int = 0
     duplicates: int = 0
     problems: list = field(default_factory=list)
+    empty_rows: list = field(default_factory=list)  # RowProblems of blank lines and all-empty rows, ignored
     layout: str = ""
 
 
@@ -239,6 +240,8 @@ def read_tracks(path):
                 line = last_line + 1
                 last_line = reader.line_num
                 if not any(value.strip() for value in values):
+                    # Not a track, so not a bad row either: counted and reported, never imported.
+                    result.empty_rows.append(RowProblem(line, "empty row"))
                     continue
                 result.rows += 1
                 unreadable = _unreadable(values)

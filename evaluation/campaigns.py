@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from catalog.models import Track
 from catalog.outbox import enqueue
-from catalog.songs import first_of_each_song
+from catalog.songs import first_of_each_song, song_keys, song_of
 from recommender import storage
 from recommender.errors import IndexFilesMissing, RecommenderError, UnknownTrack
 from recommender.selectors import cosine_similarities, recommend
@@ -158,16 +158,22 @@ def add_task(campaign, seed_track_id, system, items, listener=None):
     return task
 
 
+def catalog_songs(keys):
+    """A track id's song by the catalog's song keys ({track id: key or song}); a track not in them is its own."""
+    return lambda track_id: song_of(track_id, keys.get(track_id, ""))
+
+
 def freeze_list(system, seed_track, k, version):
     """The system's current top-k for the seed as FrozenItems, each with its cosine similarity to the seed."""
-    recommendations = [rec for rec in recommend(system, seed_track, k, version=version)
-                       if rec.track_id != seed_track.pk][:k]
+    # The index folded songs as they were at its build; songs merged since (the crawl's ISRC joins) are folded
+    # here, by the catalog's song keys, from a list long enough to still give k.
+    candidates = recommend(system, seed_track, 2 * k, version=version)
+    song = catalog_songs(song_keys([seed_track.pk, *(rec.track_id for rec in candidates)]))
+    recommendations = first_of_each_song([rec for rec in candidates if rec.track_id != seed_track.pk],
+                                         lambda rec: song(rec.track_id), limit=k, skip_songs={song(seed_track.pk)})
     cosines = cosine_similarities(seed_track.pk, [rec.track_id for rec in recommendations], version=version)
-    seen, frozen = set(), []
+    frozen = []
     for rec in recommendations:
-        if rec.track_id in seen:
-            continue
-        seen.add(rec.track_id)
         cosine = cosines.get(rec.track_id)
         frozen.append(FrozenItem(rec.track_id, len(frozen) + 1, float(rec.score),
                                  None if cosine is None else float(cosine)))
@@ -182,11 +188,11 @@ def seed_candidates(campaign):
         data = storage.version_data(campaign.index_version_id)
     except IndexFilesMissing as error:
         raise CampaignError(str(error)) from None
-    songs = dict(zip(data.track_ids.tolist(), data.songs.tolist(), strict=True))
-    candidates = sorted(songs)
+    candidates = sorted(data.track_ids.tolist())
     random.Random(campaign.random_seed).shuffle(candidates)
-    # One seed per song: two releases of a song as seeds would ask evaluators about the same thing twice.
-    return first_of_each_song(candidates, songs.get)
+    # One seed per song: two releases of a song as seeds would ask evaluators about the same thing twice. The
+    # catalog's song keys, not the build's, so songs merged since the build count once.
+    return first_of_each_song(candidates, catalog_songs(dict(Track.objects.values_list("pk", "song_key"))))
 
 
 def populate_campaign(campaign, progress=None):

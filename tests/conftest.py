@@ -1,5 +1,8 @@
 import csv
+import http.server
 import os
+import threading
+from functools import partial
 
 import pytest
 
@@ -36,6 +39,23 @@ def write_spotify_csv(tmp_path):
         return path
 
     return write
+
+
+class _QuietFileHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def file_server(tmp_path):
+    """Serve tmp_path over HTTP on 127.0.0.1 and yield its base URL."""
+    handler = partial(_QuietFileHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
 
 
 def pytest_collection_modifyitems(items):

@@ -1,26 +1,12 @@
+"""A dataset URL is downloaded once, verified against its pinned sha256 and imported; anything else is refused."""
+
 import hashlib
-import http.server
-import threading
-from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.models import Track
 from tests.conftest import spotify_row
-
-
-@pytest.fixture
-def file_server(tmp_path):
-    """Serve tmp_path over HTTP on 127.0.0.1 and yield its base URL."""
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def test_a_url_is_downloaded_verified_and_imported(db, write_spotify_csv, file_server, settings):

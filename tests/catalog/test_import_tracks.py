@@ -155,6 +155,32 @@ def test_rows_with_a_nul_byte_or_undecodable_bytes_are_reported_and_skipped(db, 
     assert "skipped line 5: contains bytes that are not UTF-8" in err
 
 
+def test_empty_rows_are_counted_reported_by_line_and_ignored(db, write_spotify_csv, capsys):
+    path = write_spotify_csv([spotify_row(f"id{n:020d}", name=f"Song {n}") for n in range(3)])
+    lines = path.read_bytes().split(b"\n")
+    # A blank line after the first track, a row of empty fields after the second, a blank line at the end.
+    lines[2:2] = [b""]
+    lines[4:4] = [b"," * (len(SPOTIFY_COLUMNS) - 1) + b"   "]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+    run_import(path)
+
+    out, err = capsys.readouterr()
+    assert "Imported 3 tracks from 3 rows" in out
+    assert "0 bad rows skipped, 3 empty rows ignored." in out
+    assert [line for line in err.splitlines() if "empty" in line] == [
+        "skipped line 3: empty row", "skipped line 5: empty row", "skipped line 7: empty row"]
+    assert Track.objects.count() == 3
+
+
+def test_a_file_of_only_empty_rows_fails_saying_so(db, write_spotify_csv):
+    path = write_spotify_csv([])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\n,,,\n")
+    with pytest.raises(CommandError, match=r"no valid rows to import \(0 bad rows, 2 empty rows\)"):
+        run_import(path)
+
+
 def test_missing_file_fails_clearly(db, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run_import(tmp_path / "nope.csv")

@@ -32,6 +32,16 @@ class RealCatalog:
     version: IndexVersion
 
 
+def real_dataset_path():
+    """The real dataset's path; fails the test when it is absent (skips with ``SONGREC_ALLOW_NO_DATASET=1``)."""
+    path = find_dataset()
+    if path is None:
+        if os.environ.get("SONGREC_ALLOW_NO_DATASET") == "1":
+            pytest.skip("the real dataset is absent and SONGREC_ALLOW_NO_DATASET=1")
+        pytest.fail("the real Spotify Tracks Dataset is not in ../shared/data (or $SONGREC_DATASET)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def real_var_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("realdata-var")
@@ -53,12 +63,7 @@ def _fresh_search_index():
 @pytest.fixture(scope="session")
 def real_catalog(django_db_setup, django_db_blocker, real_var_dir, mlflow_dir):
     """The whole real dataset imported into the test database and indexed (active version), once per session."""
-    path = find_dataset()
-    if path is None:
-        if os.environ.get("SONGREC_ALLOW_NO_DATASET") == "1":
-            pytest.skip("the real dataset is absent and SONGREC_ALLOW_NO_DATASET=1")
-        pytest.fail("the real Spotify Tracks Dataset is not in ../shared/data (or $SONGREC_DATASET)")
-
+    path = real_dataset_path()
     out, err = StringIO(), StringIO()
     # pytest-django's ``settings`` fixture is per test; a session fixture sets and restores them itself.
     session_settings = var_settings(real_var_dir, mlflow_dir)

@@ -1,15 +1,22 @@
 """The real Spotify Tracks Dataset imports into PostgreSQL, re-imports idempotently and is searchable."""
 
+import csv
+import gzip
+import io
+import re
+
 import pytest
 from django.core.management import call_command
 
 from catalog.models import Album, Artist, Genre, Track, TrackArtist, TrackGenre
 from catalog.search import search_tracks
 from catalog.songs import song_key
+from tests.realdata.conftest import real_dataset_path
 
 pytestmark = pytest.mark.django_db
 
 EMPTY_ROW_ID = "1kR4gIb7nGxHPI3D2ifs59"  # index 65900: empty artists, album and title
+NUL_ROW_ID, UNDECODABLE_ROW_ID = "nulbyte" + "0" * 15, "badbytes" + "0" * 14
 
 
 def catalog_counts():
@@ -38,6 +45,34 @@ def test_trailing_spaces_are_trimmed_from_names(real_catalog):
     assert Artist.objects.filter(name="Terra").count() == 1
     assert not Artist.objects.filter(name__regex=r"(^\s|\s$)").exists()
     assert not Track.objects.filter(name__regex=r"(^\s|\s$)").exists()
+
+
+def tainted(line, track_id, raw):
+    """A copy of a real CSV line under another track id, with raw bytes put in front of its artists."""
+    index, _track_id, rest = line.split(b",", 2)
+    return b",".join([index, track_id.encode(), raw + rest])
+
+
+def test_a_real_slice_with_a_nul_row_an_undecodable_row_and_a_blank_line_imports_the_rest(tmp_path, capsys):
+    with gzip.open(real_dataset_path(), "rb") as handle:
+        lines = [handle.readline() for _ in range(2001)]  # the header and the first 2,000 rows
+    real_ids = {row["track_id"] for row in csv.DictReader(io.StringIO(b"".join(lines).decode()))}
+    lines[1001:1001] = [tainted(lines[1000], NUL_ROW_ID, b"\x00")]
+    lines[1502:1502] = [tainted(lines[1500], UNDECODABLE_ROW_ID, b"\xff\xfe")]
+    lines[1801:1801] = [b"\n"]
+    sliced = tmp_path / "slice.csv"
+    sliced.write_bytes(b"".join(lines))
+
+    call_command("import_tracks", str(sliced), "--no-progress")
+
+    out, err = capsys.readouterr()
+    assert re.search(rf"Imported {len(real_ids)} tracks from 2002 rows .*, 2 bad rows skipped, 1 empty rows ignored",
+                     out)
+    assert "skipped line 1002: contains a NUL byte" in err
+    assert "skipped line 1503: contains bytes that are not UTF-8" in err
+    assert "skipped line 1802: empty row" in err
+    assert Track.objects.filter(spotify_id__in=real_ids).count() == len(real_ids)
+    assert not Track.objects.filter(spotify_id__in=[NUL_ROW_ID, UNDECODABLE_ROW_ID]).exists()
 
 
 def test_a_second_import_of_the_real_dataset_changes_nothing(real_catalog, capsys):

@@ -1,4 +1,7 @@
-"""On the real catalog k stays k: seeds whose stored list ran out of distinct songs still get k of them."""
+"""On the real catalog k stays k and each song is shown once: seeds whose stored list ran out of distinct songs
+still get k of them, and 3-seed lists never hold two releases of one song nor any seed's own song."""
+
+import random
 
 import pytest
 from django.db.models.functions import Length
@@ -30,3 +33,22 @@ def test_seeds_whose_stored_list_is_short_get_k_distinct_songs_through_the_api(r
         assert len(listed) == k
         assert len({songs[pk] for pk in listed.values()}) == k
         assert songs[seed.pk] not in {songs[pk] for pk in listed.values()}
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_three_seed_recommendations_show_each_song_once_and_none_of_the_seeds_songs(real_catalog, client, metric):
+    tracks = dict(Track.objects.visible().values_list("spotify_id", "pk"))
+    songs = song_keys(tracks.values())
+    rng = random.Random(f"three seeds {metric}")
+    pool = sorted(tracks)
+
+    for _ in range(300):
+        seeds = rng.sample(pool, 3)
+        response = client.get("/api/recommendations/", {"seed_tracks": ",".join(seeds), "metric": metric,
+                                                        "limit": 10})
+
+        assert response.status_code == 200
+        listed = [songs[tracks[item["spotify_id"]]] for item in response.json()["tracks"]]
+        assert len(listed) == 10
+        assert len(set(listed)) == 10, seeds
+        assert not {songs[tracks[seed]] for seed in seeds} & set(listed), seeds

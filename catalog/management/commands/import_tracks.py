@@ -33,12 +33,14 @@ class Command(BaseCommand):
         except DatasetError as error:
             raise CommandError(str(error)) from None
 
-        for problem in result.problems[:SHOWN_PROBLEMS]:
+        skipped = sorted([*result.problems, *result.empty_rows], key=lambda problem: problem.line)
+        for problem in skipped[:SHOWN_PROBLEMS]:
             self.stderr.write(f"skipped {problem}")
-        if len(result.problems) > SHOWN_PROBLEMS:
-            self.stderr.write(f"… and {len(result.problems) - SHOWN_PROBLEMS} more bad rows")
+        if len(skipped) > SHOWN_PROBLEMS:
+            self.stderr.write(f"… and {len(skipped) - SHOWN_PROBLEMS} more bad or empty rows")
         if not result.records:
-            raise CommandError(f"{source}: no valid rows to import ({len(result.problems)} bad rows)")
+            raise CommandError(f"{source}: no valid rows to import ({len(result.problems)} bad rows, "
+                               f"{len(result.empty_rows)} empty rows)")
 
         with progress_bar(self.stderr, total=len(result.records), unit="track", disable=no_progress) as bar:
             summary = upsert_tracks(result.records.values(), batch_size=batch_size, progress=bar.update)
@@ -48,5 +50,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Imported {summary.total} tracks from {result.rows} rows ({result.layout}): "
             f"{summary.created} new, {summary.updated} updated, {result.duplicates} duplicate rows merged, "
-            f"{len(result.problems)} bad rows skipped."
+            f"{len(result.problems)} bad rows skipped, {len(result.empty_rows)} empty rows ignored."
         ))
