@@ -125,14 +125,16 @@ class TrackViewSet(viewsets.ReadOnlyModelViewSet):
         return Track.objects.visible().with_credits()
 
     def list(self, request, *args, **kwargs):
+        try:  # both checked in both modes: a bad one is a 400 even where that mode ignores it
+            limit = parse_int(request.query_params.get("limit"), "limit", default=20, low=1, high=50)
+            parse_int(request.query_params.get("page"), "page", low=1)  # search answers one page
+        except InvalidQuery as error:
+            raise ValidationError({error.field: [error.message]}) from None
         query = request.query_params.get("q")
         if query is None or not query.strip():
             return super().list(request, *args, **kwargs)
         try:
-            limit = parse_int(request.query_params.get("limit"), "limit", default=20, low=1, high=50)
             results = selectors.search_results(query, limit=limit)
-        except InvalidQuery as error:
-            raise ValidationError({error.field: [error.message]}) from None
         except QueryError as error:
             raise ValidationError({"q": [str(error)]}) from None
         payload = {"count": len(results), "next": None, "previous": None, "results": results}

@@ -134,6 +134,8 @@ class ItemRatingView(APIView):
 
     @extend_schema(
         summary="Rate one item of my task",
+        parameters=[OpenApiParameter("item", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH,
+                                     description="the item's number in the task's list, 1 to k")],
         request=inline_serializer("ItemRatingInput", {
             "score": serializers.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE),
             "comment": serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)}),

@@ -20,6 +20,11 @@ NOT_ALLOWED = "API tokens are only for evaluators and staff; ask an admin to add
 class EvaluatorTokenRequestSerializer(AuthTokenSerializer):
     """Username and password of an evaluator or a staff member."""
 
+    # DRF's own fields refuse blank values (and a username is trimmed first); these say so in the schema too.
+    username = serializers.RegexField(r"\S", label="Username", write_only=True)
+    password = serializers.CharField(label="Password", style={"input_type": "password"}, trim_whitespace=False,
+                                     write_only=True, min_length=1)
+
     def validate(self, attrs):
         user = authenticate(request=self.context.get("request"), username=attrs["username"],
                             password=attrs["password"])

@@ -3,8 +3,9 @@
 Views document their own success bodies and domain errors (409, 503); this hook adds what comes from the
 framework around them, for every operation alike, so the schema can't forget one: 400 (a bad parameter or body,
 or one refused by songrec/middleware.py), 401 (a bad token, or no credentials where they are required), 403,
-404 (unknown object, page past the end), 429 (throttled), lower bounds on ``page``, and no NUL in any string (a
-request with one gets a 400 or 404 from songrec/middleware.py before any view sees it). ``error_response`` is how
+404 (unknown object, page past the end), 429 (throttled), lower bounds on ``page``, empty optional numbers in the
+query (taken as absent), and no NUL in any string (a request with one gets a 400 or 404 from
+songrec/middleware.py before any view sees it). ``error_response`` is how
 a view documents its own error statuses with the same ``{"detail": message}`` body.
 """
 
@@ -62,6 +63,7 @@ def document_error_responses(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             _bound_page(operation)
+            _allow_empty_numbers(operation)
             _forbid_nul(operation.get("parameters", []))
             _forbid_nul(operation.get("requestBody", {}))
             responses = operation["responses"]
@@ -93,6 +95,16 @@ def _bound_page(operation):
     for parameter in operation.get("parameters", []):
         if parameter.get("name") == "page" and parameter.get("in") == "query":
             parameter.setdefault("schema", {"type": "integer"})["minimum"] = 1
+
+
+def _allow_empty_numbers(operation):
+    """An optional number in the query may be sent empty (``?limit=``) and means its default: the one parser
+    (songrec.request_params.parse_int, recommender.request_params) takes "" as absent because HTML forms send
+    empty fields. Strings keep their own rules, and numbers in paths and bodies may not be empty."""
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and not parameter.get("required") and \
+                parameter.get("schema", {}).get("type") in ("integer", "number"):
+            parameter["allowEmptyValue"] = True
 
 
 def _errors_as_text_too(responses):

@@ -106,9 +106,14 @@ CELERY_TIMEZONE = env.str("TIME_ZONE", default="UTC")
 # not be sent waits in the outbox (catalog/outbox/), which Beat and every starting worker dispatch.
 CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+# socket_timeout bounds each reply too: a broker that accepts the connection but never answers (a hung Redis, a
+# half-open proxy) would otherwise block a publish forever, and the result backend's reads for 120 s. Redis answers
+# in microseconds, and a worker's BRPOP waits 1 s, so the bound never cuts a healthy call short.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_TIMEOUT,
-                                   "max_retries": 0}
-CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TIMEOUT
+                                   "socket_timeout": CELERY_BROKER_TIMEOUT, "max_retries": 0}
+# The result backend (the same Redis) is called first: apply_async subscribes to the task's result channel, and on
+# an error reconnects once (an MGET) before giving up, so each of those two round trips gets half the budget.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TIMEOUT / 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0, "timeout": CELERY_BROKER_TIMEOUT}}
 CELERY_BEAT_SCHEDULE = {
     "dispatch-outbox": {"task": "catalog.outbox.dispatch_pending", "schedule": 60.0},

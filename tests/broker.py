@@ -1,6 +1,8 @@
-"""A Celery broker that is down: Celery pointed at a closed port on 127.0.0.1, and brought back on demand."""
+"""A Celery broker that is down: Celery pointed at a closed port on 127.0.0.1, or at one that accepts connections
+and never answers (a hung Redis), and brought back on demand."""
 
 import socket
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -24,6 +26,33 @@ def _point_celery_at(settings, url, eager=False):
     current_app._local.__dict__.pop("backend", None)
 
 
+def silent_listener():
+    """A port on 127.0.0.1 that accepts every connection and never sends a byte; returns (port, stop)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)  # so the thread notices stop() (closing a socket doesn't wake its accept)
+    accepted, stopping = [], threading.Event()
+
+    def accept():
+        while not stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            accepted.append(connection)  # held open, unread, until stop()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+
+    def stop():
+        stopping.set()
+        thread.join(timeout=5)
+        listener.close()
+        for connection in accepted:
+            connection.close()
+
+    return listener.getsockname()[1], stop
+
+
 @dataclass
 class Broker:
     settings: object
@@ -35,10 +64,8 @@ class Broker:
         _point_celery_at(self.settings, self.real_url or "memory://", eager=eager)
 
 
-@pytest.fixture
-def broker_down(settings):
+def _broker_at(settings, url):
     real_url = settings.REDIS_URL
-    url = f"redis://127.0.0.1:{closed_port()}/0"
     assert current_app.conf.broker_url  # Celery configured before we change its settings
     _point_celery_at(settings, url)
     assert current_app.conf.broker_url == url and not current_app.conf.task_always_eager
@@ -47,3 +74,18 @@ def broker_down(settings):
     if settings.CELERY_BROKER_URL == real_url and real_url:
         current_app.control.purge()  # what a test sent to the real Redis while no worker listens
     _point_celery_at(settings, url)  # dropped again once the settings fixture restores the originals
+
+
+@pytest.fixture
+def broker_down(settings):
+    yield from _broker_at(settings, f"redis://127.0.0.1:{closed_port()}/0")
+
+
+@pytest.fixture
+def broker_silent(settings):
+    """The broker accepts connections and never answers: only timeouts on each reply notice it."""
+    port, stop = silent_listener()
+    try:
+        yield from _broker_at(settings, f"redis://127.0.0.1:{port}/0")
+    finally:
+        stop()

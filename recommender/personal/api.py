@@ -51,7 +51,8 @@ def _asked_tracks(text):
 
 def export_response(user):
     """The listener's data as a JSON download (the page and the API serve the same file)."""
-    response = JsonResponse(services.export_data(user), json_dumps_params={"indent": 1})
+    data = serializers.MyDataExportSerializer(services.export_data(user)).data
+    response = JsonResponse(data, json_dumps_params={"indent": 1})
     response["Content-Disposition"] = 'attachment; filename="songrec-my-data.json"'
     return response
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Track
+from catalog.outbox import enqueue
 from catalog.search import search_tracks
 
 from .freshness import signals_changed
@@ -26,6 +27,9 @@ logger = logging.getLogger(__name__)
 ACCEPTED_SUFFIXES = (".json", ".zip")
 UNMATCHED_SHOWN = 100
 PROGRESS_EVERY = 200
+IMPORT_TASK = "recommender.personal.tasks.import_history"
+WAITING_FOR_BROKER = ("The task queue is unreachable right now, so this import waits; it starts on its own as soon as "
+                      "the queue is back. No need to upload again.")
 
 
 class UploadRefused(ValueError):
@@ -64,9 +68,10 @@ def receive_upload(user, uploaded):
     if uploaded.size <= settings.PERSONAL_INLINE_IMPORT_BYTES:
         run_import(history_import.pk)
     else:
-        from .tasks import import_history  # the task module imports this one
-
-        transaction.on_commit(lambda: import_history.delay(history_import.pk))
+        # Too long to run in the request: recorded in the outbox with the import, so a broker that is down only
+        # delays it (the listener is told; the import stays queued until the dispatcher sends it).
+        enqueue(IMPORT_TASK, [history_import.pk],
+                on_broker_down=lambda _error: _set(history_import, message=WAITING_FOR_BROKER))
     history_import.refresh_from_db()
     return history_import, False
 

@@ -63,27 +63,27 @@ class ExportedReactionSerializer(ReactionSerializer):
 
 
 class ExportedPlaySerializer(serializers.Serializer):
-    track = serializers.CharField(help_text="Spotify track id")
-    name = serializers.CharField()
+    track = serializers.CharField(source="track__spotify_id", help_text="Spotify track id")
+    name = serializers.CharField(source="track__name")
     played_at = serializers.DateTimeField()
     ms_played = serializers.IntegerField()
 
 
 class ExportedPickSerializer(serializers.Serializer):
-    genre = serializers.CharField(allow_null=True)
-    artist = serializers.CharField(allow_null=True)
+    genre = serializers.CharField(source="genre__name", allow_null=True)
+    artist = serializers.CharField(source="artist__name", allow_null=True)
 
 
 class ExportedImportSerializer(serializers.Serializer):
-    file = serializers.CharField()
+    file = serializers.CharField(source="filename")
     status = serializers.CharField()
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(source="created_at")
     summary = serializers.DictField()
 
 
 class MyDataExportSerializer(serializers.Serializer):
-    """The shape of the download ``services.export_data`` writes (rows straight from the database: a history can
-    hold millions of plays, too many to pass through a serializer one by one)."""
+    """The download of everything stored about a listener, written from ``services.export_data``'s rows (plays
+    streamed from the database in batches: a long history holds a few hundred thousand)."""
 
     user = serializers.CharField()
     reactions = ExportedReactionSerializer(many=True)

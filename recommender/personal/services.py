@@ -55,21 +55,18 @@ def save_picks(user, genre_ids=(), artist_ids=(), track_ids=()):
 
 
 def export_data(user):
-    """Everything songrec stores about the listener's taste, as a JSON-able dict."""
+    """Everything songrec stores about the listener's taste, in the shape MyDataExportSerializer writes out."""
     return {
         "user": user.get_username(),
         "reactions": [{"track": spotify_id, "name": name, "reaction": "like" if value == Reaction.LIKE else "dislike",
-                       "at": at.isoformat()} for spotify_id, name, value, at in
+                       "at": at} for spotify_id, name, value, at in
                       Reaction.objects.filter(user=user).order_by("id")
                       .values_list("track__spotify_id", "track__name", "value", "updated_at")],
-        "plays": [{"track": spotify_id, "name": name, "played_at": at.isoformat(), "ms_played": ms}
-                  for spotify_id, name, at, ms in Play.objects.filter(user=user).order_by("played_at", "id")
-                  .values_list("track__spotify_id", "track__name", "played_at", "ms_played").iterator(5000)],
-        "picks": [{"genre": genre, "artist": artist} for genre, artist in
-                  TastePick.objects.filter(user=user).values_list("genre__name", "artist__name")],
-        "imports": [{"file": filename, "status": status, "at": at.isoformat(), "summary": summary}
-                    for filename, status, at, summary in HistoryImport.objects.filter(user=user).order_by("id")
-                    .values_list("filename", "status", "created_at", "summary")],
+        "plays": Play.objects.filter(user=user).order_by("played_at", "id")
+                 .values("track__spotify_id", "track__name", "played_at", "ms_played").iterator(5000),
+        "picks": TastePick.objects.filter(user=user).values("genre__name", "artist__name"),
+        "imports": HistoryImport.objects.filter(user=user).order_by("id")
+                   .values("filename", "status", "created_at", "summary"),
     }
 
 

@@ -4,14 +4,14 @@ import logging
 
 from celery import shared_task
 
-from .imports import run_import
+from .imports import IMPORT_TASK, run_import
 from .training import train_personal_model
 
 logger = logging.getLogger(__name__)
 TRAIN_TASK = "recommender.personal.tasks.train_personal_model"
 
 
-@shared_task(name="recommender.personal.tasks.import_history", acks_late=True)
+@shared_task(name=IMPORT_TASK, acks_late=True)
 def import_history(history_import_id):
     """Import one uploaded history (a repeat after it finished does nothing)."""
     history_import = run_import(history_import_id)

@@ -1,14 +1,17 @@
-"""Redis down: closing and adding campaigns in the admin answer at once, and nothing they owe is lost.
+"""Redis down or silent: closing and adding campaigns in the admin answer at once, and nothing they owe is lost.
 
 The MLflow logging of a closed campaign and the filling of a new one are recorded in the outbox with the
 change itself; once the broker is back, the dispatcher sends them and they run.
 """
+
+import time
 
 import pytest
 
 from catalog.outbox import dispatch_pending
 from catalog.outbox.models import PendingTask
 from evaluation.models import Campaign
+from tests.broker import broker_silent  # noqa: F401  (a Celery broker that never answers)
 from tests.evaluation.test_generation import version  # noqa: F401  (fixture: a small real index)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,3 +54,14 @@ def test_a_campaign_added_in_the_admin_while_the_broker_is_down_is_filled_once_i
     broker_down.come_back()
     assert dispatch_pending() == 1
     assert campaign.tasks.count() == 4
+
+
+def test_closing_a_campaign_against_a_silent_broker_answers_within_seconds(
+        admin_client, campaign, broker_silent):  # noqa: F811
+    started = time.monotonic()
+    response = admin_client.post("/admin/evaluation/campaign/", {
+        "action": "close_campaigns", "_selected_action": [campaign.pk]}, follow=True)
+
+    assert response.status_code == 200 and time.monotonic() - started < 3.5  # CELERY_BROKER_TIMEOUT is 2 s
+    assert any("unreachable" in message for message in messages_of(response))
+    assert PendingTask.objects.get().dispatched_at is None

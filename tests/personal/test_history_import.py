@@ -5,7 +5,10 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from catalog.outbox import dispatch_pending
+from catalog.outbox.models import PendingTask
 from recommender.personal.models import HistoryImport, Play
+from tests.broker import broker_down  # noqa: F401  (a Celery broker on a closed port)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +174,27 @@ def test_big_uploads_are_imported_by_a_celery_task_with_progress_on_the_page(cli
     history_import.refresh_from_db()
     assert history_import.status == "done" and history_import.progress == 1.0
     assert client.get(f"/api/me/imports/{history_import.pk}/").json()["summary"]["matched_plays"] == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the upload commits, as in production, and then tries the broker
+def test_a_big_upload_while_the_broker_is_down_is_kept_and_imported_once_it_is_back(
+        client, listener, tracks, settings, broker_down):  # noqa: F811
+    settings.PERSONAL_INLINE_IMPORT_BYTES = 10  # everything counts as big here
+    client.force_login(listener)
+    response = upload(client, "StreamingHistory_music_0.json", json.dumps(basic_rows(tracks)).encode())
+
+    assert response.status_code == 201
+    assert response.json()["status"] == "queued" and "unreachable" in response.json()["message"]
+    history_import = HistoryImport.objects.get(user=listener)
+    pending = PendingTask.objects.get()
+    assert (pending.task_name, pending.args, pending.dispatched_at) == (
+        "recommender.personal.tasks.import_history", [history_import.pk], None)
+
+    broker_down.come_back()  # tasks run in-process from here, as a worker would
+    assert dispatch_pending() == 1
+    history_import.refresh_from_db()
+    assert history_import.status == "done" and history_import.message == ""
+    assert Play.objects.filter(user=listener).count() == 2
 
 
 def test_another_listeners_import_is_a_404(client, listener, other, tracks):

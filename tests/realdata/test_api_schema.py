@@ -1,8 +1,10 @@
 """The OpenAPI schema describes the API: schemathesis, every check, every operation, three kinds of client.
 
 Runs on the real catalog (imported and indexed once for tests/realdata) inside each test's rolled-back
-transaction: the API is called in-process through the WSGI application, on the test's own connection. The number
-of examples per operation is bounded and derandomised so CI runs the same cases in a few minutes.
+transaction: the API is called in-process through the WSGI application, on the test's own connection. Each operation
+gets schemathesis' coverage cases (every boundary just inside and just outside the schema, a missing required
+parameter, a wrong type) and fuzzed cases, valid and invalid; the number of fuzzed examples is bounded and
+derandomised so CI runs the same cases in a few minutes.
 """
 
 import copy
@@ -16,8 +18,10 @@ from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
+from schemathesis.generation import GenerationMode
 
 from catalog.crawl.models import CrawlRun
 from catalog.models import Track
@@ -27,7 +31,8 @@ from evaluation.evaluators import evaluator_group
 from evaluation.models import Assignment
 from tests.factories import UserFactory
 
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 15  # valid fuzzed cases
+INVALID_EXAMPLES_PER_OPERATION = 8  # invalid fuzzed cases; the coverage cases come on top
 ROLES = ("anonymous", "evaluator", "staff")
 # A 503 is an answer the API gives on purpose (no index yet, no broker, no Spotify credentials), never a crash:
 # it passes "not a server error" only where the operation documents it, with its body (the other checks see to it).
@@ -109,23 +114,49 @@ def _keep_the_test_connection():
 
 
 def test_every_operation_answers_as_its_schema_says(api_schema, every_role_headers):
-    """Generated cases (valid and invalid) for each operation, each sent as anonymous, evaluator and staff."""
+    """Coverage and fuzzed cases, valid and invalid, for each operation, each sent as anonymous, evaluator and staff.
+
+    Invalid cases must be refused with a 4xx (``negative_data_rejection``), valid ones accepted, and every answer
+    must be one the schema documents, with the documented body.
+    """
     failures = {}
     for result in api_schema.get_all_operations():
         operation = result.ok()
 
-        @hypothesis_settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-                             phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy())
         def answers_as_documented(case):
             for headers in every_role_headers:
                 case.call_and_validate(headers=headers)
 
         try:
-            answers_as_documented()
+            for case in coverage_cases(api_schema, operation):
+                answers_as_documented(case)
+            fuzz(operation.as_strategy(GenerationMode.POSITIVE), EXAMPLES_PER_OPERATION, answers_as_documented)
+            try:
+                fuzz(operation.as_strategy(GenerationMode.NEGATIVE), INVALID_EXAMPLES_PER_OPERATION,
+                     answers_as_documented)
+            except Unsatisfiable:
+                pass  # no input to break: no parameters or body, or strings that only NUL would break (no x00)
         except (Exception, BaseExceptionGroup) as error:  # schemathesis' FailureGroup is a BaseExceptionGroup
             failures[operation.label] = error
     assert not failures, "\n\n".join(f"{label}:\n{error}" for label, error in failures.items())
+
+
+def coverage_cases(schema, operation):
+    """schemathesis' coverage phase for one operation: deterministic boundary, missing and wrong-type cases."""
+    return schema.iter_coverage_cases(
+        operation, generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=schema.config.generation_for(operation=operation, phase="coverage"))
+
+
+def fuzz(strategy, examples, test):
+    """Run ``test`` on ``examples`` cases drawn from ``strategy``, the same ones on every run."""
+    @hypothesis_settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+                         phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(case=strategy)
+    def run(case):
+        test(case)
+
+    run()
 
 
 def test_real_answers_match_the_schema(api_schema, api_world, role_headers):

@@ -8,7 +8,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 PROJECT_PACKAGES = ("catalog", "recommender", "evaluation", "songrec")
 RESPONSE_CLASSES = {"Response", "JsonResponse"}
-BUILT_BY_HAND = (ast.Dict, ast.DictComp, ast.List, ast.ListComp)
 
 
 def api_view_modules(patterns=None, prefix=""):
@@ -26,15 +25,65 @@ def api_view_modules(patterns=None, prefix=""):
 
 
 def responses_built_by_hand(module):
-    """``Response({...})`` and the like: a body written as a literal rather than a serializer's ``.data``."""
-    found = []
-    for node in ast.walk(ast.parse(inspect.getsource(module))):
-        if not isinstance(node, ast.Call) or getattr(node.func, "id", None) not in RESPONSE_CLASSES:
+    return [f"{module.__name__}:{line}" for line in bodies_not_serialized(inspect.getsource(module))]
+
+
+def bodies_not_serialized(source):
+    """Lines of ``Response({...})``, ``JsonResponse(services.export_data(user))`` and the like: a body that is not
+    a serializer's ``.data`` — directly, through a local name assigned only from one, or returned by a function of
+    the module that only returns one."""
+    tree = ast.parse(source)
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    lines = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef):
             continue
-        bodies = node.args[:1] + [keyword.value for keyword in node.keywords if keyword.arg == "data"]
-        if any(isinstance(body, BUILT_BY_HAND) for body in bodies):
-            found.append(f"{module.__name__}:{node.lineno}")
-    return found
+        names = {}
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        names.setdefault(target.id, []).append(node.value)
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call) or getattr(node.func, "id", None) not in RESPONSE_CLASSES:
+                continue
+            bodies = node.args[:1] + [keyword.value for keyword in node.keywords if keyword.arg == "data"]
+            if not all(_serialized(body, names, functions) for body in bodies):
+                lines.append(node.lineno)
+    return lines
+
+
+def _serialized(body, names, functions):
+    if isinstance(body, ast.Attribute):
+        return body.attr == "data"
+    if isinstance(body, ast.Name) and body.id in names:
+        return all(_serialized(value, {}, {}) for value in names[body.id])
+    if isinstance(body, ast.Call) and getattr(body.func, "id", None) in functions:
+        returns = [node.value for node in ast.walk(functions[body.func.id]) if isinstance(node, ast.Return)]
+        return bool(returns) and all(_serialized(value, {}, {}) for value in returns)
+    return False
+
+
+def test_a_body_built_by_hand_or_handed_over_by_a_service_is_caught():
+    source = """
+def hand(request):
+    return Response({"a": 1})
+def service(request):
+    return JsonResponse(services.export_data(request.user))
+def named(request):
+    body = services.export_data(request.user)
+    return Response(body)
+def good(request):
+    data = Serializer(thing).data
+    return JsonResponse(data)
+def payload(thing):
+    return Serializer(thing).data
+def also_good(request):
+    return Response(payload(request.user), status=201)
+def no_body(request):
+    return Response(status=204)
+"""
+    assert bodies_not_serialized(source) == [3, 5, 8]
 
 
 def test_api_views_answer_through_serializers():
