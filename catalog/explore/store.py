@@ -70,7 +70,7 @@ def request_profile(revision=None):
     if not cache.add(f"explore:profile:queued:{revision}", 1, timeout=QUEUED_TIMEOUT):
         return False
     try:
-        build_profile.delay()
+        build_profile.apply_async(retry=False)  # no publish retries: a broker that is down costs one timeout
     except Exception as error:  # a broker outage must not break the page or the import that asked
         logger.warning("could not queue the catalog profile: %s", error)
         cache.delete(f"explore:profile:queued:{revision}")

@@ -46,3 +46,11 @@ def test_the_rebuild_button_answers_promptly_against_a_silent_broker(admin_clien
     assert response.status_code == 503 and elapsed < PROMPT
     assert "unreachable" in response.content.decode()
     assert PendingTask.objects.get().task_name == "recommender.tasks.rebuild_index"
+
+
+def test_the_explore_profile_answers_promptly_against_a_silent_broker(db, client, broker_silent):  # noqa: F811
+    started = time.monotonic()
+    response = client.get("/api/explore/profile/")  # no profile yet: it asks for one to be computed
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 503 and elapsed < PROMPT

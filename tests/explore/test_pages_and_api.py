@@ -37,7 +37,7 @@ def test_a_missing_profile_is_queued_and_computed_by_the_task(client, catalog, s
 
 def test_without_any_profile_the_api_answers_503_and_queues_one(client, catalog, monkeypatch):
     queued = []
-    monkeypatch.setattr("catalog.explore.tasks.build_profile.delay", lambda: queued.append(True))
+    monkeypatch.setattr("catalog.explore.tasks.build_profile.apply_async", lambda **kwargs: queued.append(True))
     response = client.get("/api/explore/profile/")
     assert response.status_code == 503 and response["Retry-After"]
     assert queued == [True]
@@ -47,7 +47,7 @@ def test_without_any_profile_the_api_answers_503_and_queues_one(client, catalog,
 
 def test_a_changed_catalog_serves_the_previous_profile_marked_stale(client, catalog, monkeypatch):
     store_profiles()
-    monkeypatch.setattr("catalog.explore.tasks.build_profile.delay", lambda: None)
+    monkeypatch.setattr("catalog.explore.tasks.build_profile.apply_async", lambda **kwargs: None)
     TrackFactory(genres=["rock"])
     body = client.get("/api/explore/profile/").json()
     assert body["stale"] is True and body["tracks"] == 8
