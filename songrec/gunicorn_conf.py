@@ -36,6 +36,7 @@ def when_ready(server):
 
     from catalog.search import get_index
     from recommender import selectors, storage
+    from recommender.clusters.selectors import warm_active_clusters
 
     try:
         get_index()
@@ -43,6 +44,7 @@ def when_ready(server):
         if active is not None:
             data = storage.version_data(active.pk)
             _ = data.popularity_order  # a derived array the recommendation filters use
+        warm_active_clusters()  # the track page's cluster of every track
     except Exception as error:  # a database not migrated yet must not keep the server from starting
         server.log.warning("warm-up skipped: %s", error)
     finally:

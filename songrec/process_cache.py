@@ -10,7 +10,8 @@ between only makes the next request read again, never the other way round.
 Exact only when the cache is shared by every process that writes or serves (Redis): with a per-process cache
 (LocMemCache, the demo without REDIS_URL) every call reads the database, as does a call inside a transaction
 (it may see uncommitted writes, which must not outlive a rollback) and any call while the cache is down. A
-token is also trusted for at most ``max_age`` seconds, in case a write's token was lost to a Redis outage.
+token is also trusted for at most ``max_age`` seconds, in case a write's token was lost to a Redis outage (a
+value that is costly to read sets a longer one). One thread of a process reads at a time; the others wait for it.
 """
 
 import copy
@@ -42,6 +43,7 @@ class ProcessCachedRead:
         self.max_age = max_age
         self.copy_value = copy_value  # hand out copies of a mutable value (a model instance)
         self._lock = threading.Lock()
+        self._read_lock = threading.Lock()  # one thread reads; the others wait for its value
         self._cached = None  # (token, monotonic time read, value)
 
     def get(self):
@@ -53,14 +55,22 @@ class ProcessCachedRead:
             token = cache.get(self.token_key)
             if token is None:  # the cache is down
                 return self.read()
-        now = time.monotonic()
+        cached = self._current(token)
+        if cached is None:
+            with self._read_lock:
+                cached = self._current(token)  # another thread may have read it meanwhile
+                if cached is None:
+                    cached = (token, time.monotonic(), self.read())
+                    with self._lock:
+                        self._cached = cached
+        return copy.copy(cached[2]) if self.copy_value else cached[2]
+
+    def _current(self, token):
         with self._lock:
             cached = self._cached
-        if cached is None or cached[0] != token or now - cached[1] > self.max_age:
-            cached = (token, now, self.read())
-            with self._lock:
-                self._cached = cached
-        return copy.copy(cached[2]) if self.copy_value else cached[2]
+        if cached is None or cached[0] != token or time.monotonic() - cached[1] > self.max_age:
+            return None
+        return cached
 
     def changed(self):
         """Called on every write that may change the value: processes read it again once this commits."""
