@@ -3,7 +3,9 @@
 import itertools
 
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from songrec.escaping import escaped
 
 register = template.Library()
 
@@ -23,5 +25,5 @@ PLAYER_HTML = (
 @register.simple_tag
 def track_player(track, label=""):
     """A "Play" button and the empty place its player goes; ``label`` names the track for screen readers."""
-    return format_html(PLAYER_HTML, embed_url=f"{SPOTIFY_EMBED_ORIGIN}/embed/track/{track.spotify_id}",
-                       title=label or track.name, player_id=f"player-{next(_player_ids)}")
+    return mark_safe(PLAYER_HTML.format(embed_url=escaped(f"{SPOTIFY_EMBED_ORIGIN}/embed/track/{track.spotify_id}"),
+                                        title=escaped(label or track.name), player_id=f"player-{next(_player_ids)}"))

@@ -2,12 +2,12 @@
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from catalog.templatetags.player import track_player
 from evaluation.scores import with_human_scores
 from recommender.personal.templatetags.personal_tags import reaction_buttons
+from songrec.escaping import escaped
 from songrec.request_params import InvalidQuery, parse_int
 
 from .. import selectors
@@ -59,7 +59,8 @@ def similar_panel(context, track):
 
 # One row of a similar-tracks table, formatted here rather than by the template's loop: a track page shows 20 rows,
 # and the template's per-row work (~25 variable lookups, filters and tags each) was the largest part of the page's
-# CPU (issue 14). The markup is exactly what the loop in similar_panel.html wrote before.
+# CPU (issue 14). The markup is exactly what the loop in similar_panel.html wrote before; values are escaped with
+# songrec.escaping rather than format_html's wrappers (tests/web/test_hot_path_helpers.py checks both agree).
 ROW_HTML = """
             <tr>
               <td class="num">{rank}</td>
@@ -72,7 +73,9 @@ ROW_HTML = """
             </tr>
           """
 ARTIST_HTML = '<a class="muted" href="{}">{}</a>'
-NOT_RATED = mark_safe('<span class="muted" title="not rated yet">—</span>')
+CELL_HTML = '<td class="num hide-narrow">{}</td>'
+HUMAN_HTML = '{} <span class="muted">({})</span>'
+NOT_RATED = '<span class="muted" title="not rated yet">—</span>'
 
 
 @register.simple_tag(takes_context=True)
@@ -83,16 +86,15 @@ def similar_rows(context, column):
     for item in column["items"]:
         track = item.track
         if euclidean:
-            cosine = format_html('<td class="num hide-narrow">{}</td>',
-                                 "—" if item.cosine_score is None else floatformat(item.cosine_score, 3))
+            cosine = CELL_HTML.format("—" if item.cosine_score is None else floatformat(item.cosine_score, 3))
         else:
             cosine = ""
-        human = NOT_RATED if item.human_score is None else format_html(
-            '{} <span class="muted">({})</span>', floatformat(item.human_score, 1), item.human_ratings)
-        rows.append(format_html(
-            ROW_HTML, rank=item.rank, url=track.get_absolute_url(), name=track.name,
-            reactions=reaction_buttons(context, track),
-            artists=mark_safe(", ".join(format_html(ARTIST_HTML, artist.get_absolute_url(), artist.name)
-                                        for artist in track.artists)),
-            player=track_player(track), score=floatformat(item.score, 3), cosine=cosine, human=human))
-    return mark_safe("".join(conditional_escape(row) for row in rows))
+        human = NOT_RATED if item.human_score is None else HUMAN_HTML.format(
+            floatformat(item.human_score, 1), escaped(item.human_ratings))
+        rows.append(ROW_HTML.format(
+            rank=escaped(item.rank), url=escaped(track.get_absolute_url()), name=escaped(track.name),
+            reactions=escaped(reaction_buttons(context, track)),
+            artists=", ".join(ARTIST_HTML.format(escaped(artist.get_absolute_url()), escaped(artist.name))
+                              for artist in track.artists),
+            player=escaped(track_player(track)), score=floatformat(item.score, 3), cosine=cosine, human=human))
+    return mark_safe("".join(rows))  # every value above was escaped; the markup is ours
