@@ -58,7 +58,9 @@ def test_start_next_task_redirects_to_a_blind_rating_page(logged_in, campaign, e
     # Items are numbered by their stored display position, never by their (rank-ordered) ids.
     assert re.findall(r'data-item="(\d+)"', html) == ["1", "2", "3"]
     assert re.findall(r'name="comment-(\d+)"', html) == ["1", "2", "3"]
-    assert str(assignment.task_id) not in response["Location"]
+    # The address names the task by its random public id, never by its (sequential) primary key. A substring test
+    # would fail whenever the UUID happens to contain the key's digits.
+    assert str(assignment.task_id) not in response["Location"].split("/")
 
 
 def test_submitting_the_form_saves_ratings_and_moves_on(logged_in, campaign, evaluator):
