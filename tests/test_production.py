@@ -31,9 +31,13 @@ def production_env(db, tmp_path):
 
 
 def gunicorn(environment):
+    """gunicorn as the README's production section starts it (songrec/gunicorn_conf.py: the application loaded
+    and warmed before forking, gthread workers), with one worker of two threads."""
+    environment = {**environment, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "WEB_CONCURRENCY": "1",
+                   "GUNICORN_THREADS": "2"}
     return subprocess.Popen(
-        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "songrec.wsgi:application",
-         "--bind", f"127.0.0.1:{PORT}", "--workers", "1", "--timeout", "60"],
+        [os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-c", "songrec/gunicorn_conf.py",
+         "songrec.wsgi:application", "--timeout", "60"],
         cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

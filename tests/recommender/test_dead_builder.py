@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from catalog.models import CatalogRevision
 from recommender import services
 from recommender.build_lock import BuildLock, builder_alive
 from recommender.models import IndexVersion, NeighborList
@@ -52,7 +53,9 @@ def start_rebuild_subprocess(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rebuild_killed_with_sigkill_is_failed_and_cleaned_by_the_next_if_stale_run(catalog, tmp_path):
+@pytest.mark.parametrize("catalog_changed", [False, True], ids=["up to date", "catalog changed"])
+def test_a_rebuild_killed_with_sigkill_is_failed_and_cleaned_by_the_next_if_stale_run(catalog, tmp_path,
+                                                                                     catalog_changed):
     active = build().version
     process = start_rebuild_subprocess(tmp_path)
     try:
@@ -69,17 +72,24 @@ def test_a_rebuild_killed_with_sigkill_is_failed_and_cleaned_by_the_next_if_stal
     wait_for(lambda: not builder_alive(), "PostgreSQL to drop the killed builder's lock")
     assert IndexVersion.objects.get(pk=killed.pk).status == Status.BUILDING
 
+    if catalog_changed:  # the nightly case: the crawl added tracks, so --if-stale has a build to do
+        CatalogRevision.bump()
     out = StringIO()
     call_command("rebuild_index", "--if-stale", "--k", "10", "--no-progress", stdout=out)
 
-    assert "Nothing to do" in out.getvalue()
     killed.refresh_from_db()
     assert killed.status == Status.FAILED and "builder died" in killed.message
     assert not NeighborList.objects.filter(version=killed).exists()
     assert not killed.directory.exists()
-    assert IndexVersion.objects.get(status=Status.ACTIVE) == active
-    # …and the next real rebuild starts at once instead of waiting out a stale-heartbeat period.
-    assert build().version.status == Status.ACTIVE
+    if catalog_changed:  # the same run built and activated a new version: no waiting out a stale heartbeat
+        assert "Nothing to do" not in out.getvalue()
+        rebuilt = IndexVersion.objects.get(status=Status.ACTIVE)
+        assert rebuilt.pk not in (active.pk, killed.pk) and rebuilt.catalog_revision == CatalogRevision.current()
+    else:
+        assert "Nothing to do" in out.getvalue()
+        assert IndexVersion.objects.get(status=Status.ACTIVE) == active
+        # …and the next real rebuild starts at once instead of waiting out a stale-heartbeat period.
+        assert build().version.status == Status.ACTIVE
 
 
 @pytest.mark.django_db(transaction=True)
