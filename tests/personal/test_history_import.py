@@ -4,6 +4,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from catalog.outbox import dispatch_pending
 from catalog.outbox.models import PendingTask
@@ -189,6 +190,8 @@ def test_a_big_upload_while_the_broker_is_down_is_kept_and_imported_once_it_is_b
     pending = PendingTask.objects.get()
     assert (pending.task_name, pending.args, pending.dispatched_at) == (
         "recommender.personal.tasks.import_history", [history_import.pk], None)
+    page = client.get(reverse("personal:import_detail", args=[history_import.pk])).content.decode()
+    assert '<p class="muted">The task queue is unreachable' in page  # a note that it waits, not an error
 
     broker_down.come_back()  # tasks run in-process from here, as a worker would
     assert dispatch_pending() == 1
