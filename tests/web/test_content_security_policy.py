@@ -5,21 +5,22 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evaluation.assignment import next_task
+from recommender.personal.models import HistoryImport
 from tests.evaluation.conftest import campaign, evaluator, index_version, make_campaign, make_evaluator  # noqa: F401
 from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
 # Pages that only accept POST (they redirect) are covered by the forms that post to them.
 POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout", "personal:react", "personal:delete"}
-# Not pages: /favicon.ico redirects to the static icon. Pages needing a fitted clustering or a stored history
-# import are served by the same templates as their list pages, which are checked.
+# Not pages: /favicon.ico redirects to the static icon. A cluster's page needs a fitted clustering; it is served
+# by the same base template as the cluster list, which is checked.
 # This fixture's index version has no files: "For you" answers its 503 page saying so (the CSP applies all the same).
 EXPECTED_STATUS = {"personal:for_you": 503}
 # Pages a signed-in person is redirected away from.
 ANONYMOUS_PAGES = {"personal:signup"}
-NOT_CHECKED_HERE = {"catalog:favicon", "clusters:detail", "personal:import_detail"}
+NOT_CHECKED_HERE = {"catalog:favicon", "clusters:detail"}
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+=", re.IGNORECASE)
@@ -43,6 +44,9 @@ def pages(client, evaluator, campaign):  # noqa: F811
     evaluator.save()
     client.force_login(evaluator)
     assignment = next_task(evaluator, campaign)
+    history_import = HistoryImport.objects.create(
+        user=evaluator, filename="StreamingHistory_music_0.json", size=2, sha256="0" * 64, status="queued",
+        message="The task queue is unreachable right now, so this import waits.")
     return {
         "catalog:home": "/?q=daft", "catalog:track": track.get_absolute_url(),
         "catalog:artist": f"/artists/{artist.pk}/",
@@ -56,6 +60,7 @@ def pages(client, evaluator, campaign):  # noqa: F811
         "explore:profile": "/explore/", "clusters:list": "/clusters/", "clusters:map": "/clusters/map/",
         "personal:signup": "/accounts/signup/", "personal:my_music": "/me/", "personal:for_you": "/me/for-you/",
         "personal:start": "/me/start/", "personal:import": "/me/import/", "personal:export": "/me/export/",
+        "personal:import_detail": reverse("personal:import_detail", args=[history_import.pk]),
     }
 
 
