@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from songrec.links import object_url
 
 from .models import AUDIO_FEATURES, Track, TrackGenre
+from .songs import song_of
 
 
 @dataclass
@@ -30,10 +31,16 @@ class TrackRef:
     name: str
     hidden: bool
     artists: list = field(default_factory=list)
+    song_key: str = ""  # as the catalog has it now (a song merged since an index build already counts once)
 
     @property
     def pk(self):
         return self.id
+
+    @property
+    def song(self):
+        """What deduplication compares (catalog.songs.song_of)."""
+        return song_of(self.id, self.song_key)
 
     @property
     def artist_names(self):
@@ -53,12 +60,12 @@ def refs_of(tracks):
     """{track id: TrackRef} for the tracks of a queryset, in one query (credits joined, not prefetched)."""
     refs = {}
     rows = tracks.order_by("id", "track_artists__position").values_list(
-        "id", "spotify_id", "name", "hidden",
+        "id", "spotify_id", "name", "hidden", "song_key",
         "track_artists__artist_id", "track_artists__artist__name", "track_artists__artist__spotify_id")
-    for track_id, spotify_id, name, hidden, artist_id, artist_name, artist_spotify_id in rows:
+    for track_id, spotify_id, name, hidden, key, artist_id, artist_name, artist_spotify_id in rows:
         ref = refs.get(track_id)
         if ref is None:
-            ref = refs[track_id] = TrackRef(track_id, spotify_id, name, hidden)
+            ref = refs[track_id] = TrackRef(track_id, spotify_id, name, hidden, song_key=key)
         if artist_id is not None:
             ref.artists.append(ArtistRef(artist_id, artist_name, artist_spotify_id))
     return refs

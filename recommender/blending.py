@@ -15,6 +15,7 @@ from django.conf import settings
 
 from catalog.models import Track
 from catalog.refs import refs_of
+from catalog.songs import song_keys
 
 from . import storage
 from .baselines import popularity_key, random_key
@@ -48,11 +49,12 @@ class SeedRecommendations:
     filtered_size: int  # of those, passing the min_/max_ filters (hidden ones still counted)
 
 
-def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version=None, refs=None):
+def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version=None, refs=None, seed_songs=None):
     """Blend up to MAX_SEEDS seeds (track pks) into ``limit`` Recommendations; see the module docstring.
 
     Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError. With ``refs``
-    (a dict), the recommended tracks' TrackRefs are added to it (see ranking.best_visible).
+    (a dict), the recommended tracks' TrackRefs are added to it (see ranking.best_visible) and songs are folded as
+    the catalog has them now; ``seed_songs`` are then the seeds' songs (read when not given).
     """
     seed_ids = list(dict.fromkeys(int(i) for i in seed_track_ids))
     if not 1 <= len(seed_ids) <= MAX_SEEDS:
@@ -88,7 +90,11 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
     penalties = _target_penalties(data, constraints.targets)
     if penalties is not None:
         key -= settings.RECOMMENDER_TARGET_WEIGHT * penalties
-    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, data.songs[seeds], refs)
+    if refs is None:
+        skip_songs = data.songs[seeds]
+    else:
+        skip_songs = set(song_keys(seed_ids).values()) if seed_songs is None else set(seed_songs)
+    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, skip_songs, refs)
     ids = [int(i) for i in track_ids]
     return SeedRecommendations(
         version=version,
@@ -114,7 +120,8 @@ def blended_recommendations(system, seeds, limit, constraints=None, version=None
     (Recommendation, TrackRef) pairs for the recommended tracks that still exist. Raises like it.
     """
     tracks = {}
-    result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version, refs=tracks)
+    result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version, refs=tracks,
+                                 seed_songs=[seed.song for seed in seeds])
     return result, [(item, tracks[item.track_id]) for item in result.recommendations if item.track_id in tracks]
 
 

@@ -40,9 +40,11 @@ def ranked_positions(key, count):
 def best_visible(key, track_ids, count, songs=None, skip_songs=(), refs=None):
     """(positions, track ids) of the ``count`` best-keyed visible tracks; -inf keys are never picked.
 
-    With ``songs`` (a song number per position) only the best release of each song is kept and the songs in
-    ``skip_songs`` (the seeds' own) are left out. With ``refs`` (a dict), the visibility check reads the
-    candidates as TrackRefs and adds them to it, for a caller that shows the tracks: one query instead of two.
+    With ``songs`` (a song number per position, as the version's build folded them) only the best release of each
+    song is kept and the songs in ``skip_songs`` (the seeds' own) are left out. With ``refs`` (a dict), the
+    visibility check reads the candidates as TrackRefs and adds them to it, for a caller that shows the tracks:
+    one query instead of two; songs are then the catalog's current ones (``TrackRef.song``, so a song merged
+    since the build counts once) and ``skip_songs`` must be given the same way.
     """
     want = max(2 * count + 16, 64)
     while True:
@@ -50,15 +52,18 @@ def best_visible(key, track_ids, count, songs=None, skip_songs=(), refs=None):
         ids = track_ids[positions]
         if refs is None:
             visible = visible_track_ids(ids)
+            song = None if songs is None else (lambda p: int(songs[p]))
+            skip = {int(s) for s in skip_songs}
         else:
             found = track_refs(ids.tolist())
             refs.update(found)
             visible = {track_id for track_id, ref in found.items() if not ref.hidden}
+            song = None if songs is None else (lambda p, found=found: found[int(track_ids[p])].song)
+            skip = set(skip_songs)
         keep = np.fromiter((int(i) in visible for i in ids), dtype=bool, count=len(ids))
         kept = positions[keep]
-        if songs is not None:
-            kept = np.asarray(first_of_each_song(kept.tolist(), lambda p: int(songs[p]),
-                                                 skip_songs={int(s) for s in skip_songs}), dtype=np.int64)
+        if song is not None:
+            kept = np.asarray(first_of_each_song(kept.tolist(), song, skip_songs=skip), dtype=np.int64)
         if len(kept) >= count or len(positions) < want:
             kept = kept[:count]
             return kept, track_ids[kept]

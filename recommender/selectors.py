@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from catalog.models import CatalogRevision
 from catalog.refs import TrackRef, track_refs
+from catalog.songs import first_of_each_song, song_of
 
 from . import storage
 from .active_version import active_version as _active_version
@@ -204,18 +205,28 @@ def similar_lists(systems, seed_track, k, version=None, stored=None):
             for system, listed in zip(systems, candidates, strict=True)]
 
 
+def _shown(candidates, refs, seed_id, k):
+    """The first k candidates that still exist, are visible and are not the seed, one per song as the catalog has
+    songs now: the build folded releases as they were then, and a crawl may have merged songs since (ISRC)."""
+    seed_song = refs[seed_id].song if seed_id in refs else song_of(seed_id, "")
+    listed = [(track_id, score) for track_id, score in candidates
+              if track_id != seed_id and track_id in refs and not refs[track_id].hidden]
+    return first_of_each_song(listed, lambda item: refs[item[0]].song, limit=k, skip_songs={seed_song})
+
+
 def _similar_list(system, seed_id, seed_track, k, version, candidates, refs, head):
     while True:
         # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
-        kept = [(track_id, score) for track_id, score in candidates[:head]
-                if track_id != seed_id and track_id in refs and not refs[track_id].hidden][:k]
+        kept = _shown(candidates[:head], refs, seed_id, k)
         if len(kept) == k or head >= len(candidates):
             break
         refs.update(track_refs([track_id for track_id, _ in candidates[head:]]))
         head = len(candidates)
     if system in PRECOMPUTED and len(kept) < k:
-        kept = exact_neighbors(version, system, seed_id, k, kept)
+        # 2k: songs merged since the build may fold a few of the exact list's k away below.
+        kept = exact_neighbors(version, system, seed_id, 2 * k, kept)
         refs = track_refs([seed_id] + [track_id for track_id, _ in kept])
+        kept = _shown(kept, refs, seed_id, k)
     ids = [track_id for track_id, _ in kept]
     if system == "cosine":
         cosines = {track_id: round(score, 6) for track_id, score in kept}
