@@ -256,7 +256,8 @@ class CatalogRevision(models.Model):
         _served_revision.forget()
 
 
-_served_revision = ProcessCachedRead("catalog:revision-token", CatalogRevision.current)
+REVISION_TOKEN_KEY = "catalog:revision-token"
+_served_revision = ProcessCachedRead(REVISION_TOKEN_KEY, CatalogRevision.current)
 
 
 # The outbox's model lives in its own package; importing it here registers it with the catalog app.

@@ -275,6 +275,11 @@ def read_neighbor_lists(version_id, metrics, track_id):
     which the track has no list is absent."""
     rows = (NeighborList.objects.filter(version_id=version_id, metric__in=list(metrics), track_id=track_id)
             .order_by().values_list("metric", "neighbor_ids", "scores"))  # the unique index finds the rows
+    return _decoded_lists(rows)
+
+
+def _decoded_lists(rows):
+    """{metric: (ids int64, scores float32)} from (metric, neighbor_ids bytes, scores bytes) rows."""
     return {metric: (np.frombuffer(bytes(ids), dtype=np.int64), np.frombuffer(bytes(scores), dtype=np.float32))
             for metric, ids, scores in rows}
 
@@ -290,9 +295,7 @@ def read_neighbor_lists_of(version_id, metrics, spotify_id):
                 .values_list("track_id", "seed_hidden", "metric", "neighbor_ids", "scores"))
     if not rows:
         return None
-    return rows[0][0], rows[0][1], {
-        metric: (np.frombuffer(bytes(ids), dtype=np.int64), np.frombuffer(bytes(scores), dtype=np.float32))
-        for _, _, metric, ids, scores in rows}
+    return rows[0][0], rows[0][1], _decoded_lists(row[2:] for row in rows)
 
 
 def delete_neighbor_lists(version_id):

@@ -118,7 +118,9 @@ class TestServedFromTheProcess:
         from songrec import process_cache
 
         monkeypatch.setattr(process_cache, "cache_is_shared", lambda: True)
-        cache.delete("catalog:revision-token")
+        from catalog.models import REVISION_TOKEN_KEY
+
+        cache.delete(REVISION_TOKEN_KEY)
 
     def test_a_search_asks_the_database_nothing_until_the_catalog_changes(self, catalog, django_assert_num_queries):
         assert titles(search_tracks("bohemian rhapsody"))[0] == "Bohemian Rhapsody"
