@@ -3,14 +3,16 @@
 Similar-track lists and search results are the hottest reads in songrec; building full Track models with
 prefetched credits and genres for ten or twenty rows costs more than the lookup itself (issue 14), so a list's
 tracks and their credits come in one joined query: ``TrackRef`` (what a list item links to) or ``TrackRow``
-(what a search result shows: album, genres, popularity, audio features too).
+(what a search result shows: album, genres, popularity, audio features too). The queries are written out
+(``songrec.sql``): through the ORM the same read cost the web worker three times the CPU.
 """
 
 from dataclasses import dataclass, field
 
 from songrec.links import object_url
+from songrec.sql import fetch_rows, one_of
 
-from .models import AUDIO_FEATURES, Track, TrackGenre
+from .models import AUDIO_FEATURES, Album, Artist, Genre, Track, TrackArtist, TrackGenre
 from .songs import song_of
 
 
@@ -53,19 +55,32 @@ class TrackRef:
 def track_refs(track_ids):
     """{track id: TrackRef} for the ids that exist (hidden ones included, flagged), artists in credit order."""
     ids = list({int(track_id) for track_id in track_ids})
-    return refs_of(Track.objects.filter(pk__in=ids)) if ids else {}
+    return _refs("t.id", ids) if ids else {}
 
 
-def refs_of(tracks):
-    """{track id: TrackRef} for the tracks of a queryset, in one query (credits joined, not prefetched)."""
+def visible_refs_by_spotify_id(spotify_ids):
+    """{track id: TrackRef} for the visible tracks among ``spotify_ids``."""
+    spotify_ids = list({str(spotify_id) for spotify_id in spotify_ids})
+    return _refs("t.spotify_id", spotify_ids, visible_only=True) if spotify_ids else {}
+
+
+_TRACKS_WITH_CREDITS = (
+    f"FROM {Track._meta.db_table} t LEFT JOIN {TrackArtist._meta.db_table} c ON c.track_id = t.id "
+    f"LEFT JOIN {Artist._meta.db_table} a ON a.id = c.artist_id")
+
+
+def _refs(column, values, visible_only=False):
+    """TrackRefs, the tracks and their credits in one query (songrec.sql: a fixed text, no ORM)."""
+    condition, params = one_of(column, values)
+    rows = fetch_rows(
+        "SELECT t.id, t.spotify_id, t.name, t.hidden, t.song_key, c.artist_id, a.name, a.spotify_id "
+        f"{_TRACKS_WITH_CREDITS} WHERE {condition}{' AND NOT t.hidden' if visible_only else ''} "
+        "ORDER BY t.id, c.position", params)
     refs = {}
-    rows = tracks.order_by("id", "track_artists__position").values_list(
-        "id", "spotify_id", "name", "hidden", "song_key",
-        "track_artists__artist_id", "track_artists__artist__name", "track_artists__artist__spotify_id")
     for track_id, spotify_id, name, hidden, key, artist_id, artist_name, artist_spotify_id in rows:
         ref = refs.get(track_id)
         if ref is None:
-            ref = refs[track_id] = TrackRef(track_id, spotify_id, name, hidden, song_key=key)
+            ref = refs[track_id] = TrackRef(track_id, spotify_id, name, bool(hidden), song_key=key)
         if artist_id is not None:
             ref.artists.append(ArtistRef(artist_id, artist_name, artist_spotify_id))
     return refs
@@ -95,28 +110,52 @@ class TrackRow(TrackRef):
         return self.features
 
 
-ROW_COLUMNS = ("id", "spotify_id", "name", "hidden", "album__name", "popularity", "duration_ms", "explicit",
-               *AUDIO_FEATURES)
+ROW_COLUMNS = ("t.id", "t.spotify_id", "t.name", "t.hidden", "b.name", "t.popularity", "t.duration_ms",
+               "t.explicit", *(f"t.{name}" for name in AUDIO_FEATURES))
 
 
-def rows_of(tracks):
-    """{track id: TrackRow} for the tracks of a queryset: tracks with their credits joined, then their genres."""
+def visible_rows(track_ids):
+    """{track id: TrackRow} for the visible tracks among ``track_ids``: tracks with their album and credits in
+    one query, then their genres in a second (songrec.sql: fixed texts, no ORM)."""
+    ids = list({int(track_id) for track_id in track_ids})
+    if not ids:
+        return {}
+    condition, params = one_of("t.id", ids)
+    values = fetch_rows(
+        f"SELECT {', '.join(ROW_COLUMNS)}, c.artist_id, a.name, a.spotify_id {_TRACKS_WITH_CREDITS} "
+        f"LEFT JOIN {Album._meta.db_table} b ON b.id = t.album_id WHERE {condition} AND NOT t.hidden "
+        "ORDER BY t.id, c.position", params)
     rows = {}
     features = slice(len(ROW_COLUMNS) - len(AUDIO_FEATURES), len(ROW_COLUMNS))
-    credits = ("track_artists__artist_id", "track_artists__artist__name", "track_artists__artist__spotify_id")
-    for values in tracks.order_by("id", "track_artists__position").values_list(*ROW_COLUMNS, *credits):
-        row = rows.get(values[0])
+    for value in values:
+        row = rows.get(value[0])
         if row is None:
-            track_id, spotify_id, name, hidden, album, popularity, duration_ms, explicit = values[:8]
+            track_id, spotify_id, name, hidden, album, popularity, duration_ms, explicit = value[:8]
             row = rows[track_id] = TrackRow(
-                track_id, spotify_id, name, hidden, album=None if album is None else AlbumRef(album),
-                popularity=popularity, duration_ms=duration_ms, explicit=explicit,
-                features=dict(zip(AUDIO_FEATURES, values[features], strict=True)))
-        artist_id, artist_name, artist_spotify_id = values[len(ROW_COLUMNS):]
+                track_id, spotify_id, name, bool(hidden), album=None if album is None else AlbumRef(album),
+                popularity=popularity, duration_ms=duration_ms, explicit=bool(explicit),
+                features=dict(zip(AUDIO_FEATURES, value[features], strict=True)))
+        artist_id, artist_name, artist_spotify_id = value[len(ROW_COLUMNS):]
         if artist_id is not None:
             row.artists.append(ArtistRef(artist_id, artist_name, artist_spotify_id))
     if rows:
-        genres = TrackGenre.objects.filter(track_id__in=list(rows)).order_by("track_id", "genre__name")
-        for track_id, genre in genres.values_list("track_id", "genre__name"):
+        condition, params = one_of("g.track_id", list(rows))
+        genres = fetch_rows(
+            f"SELECT g.track_id, n.name FROM {TrackGenre._meta.db_table} g JOIN {Genre._meta.db_table} n "
+            f"ON n.id = g.genre_id WHERE {condition} ORDER BY g.track_id, n.name", params)
+        for track_id, genre in genres:
             rows[track_id].genre_names.append(genre)
     return rows
+
+
+def credits_and_genres(track_id):
+    """(ArtistRefs in credit order, genre names alphabetically) of one track, in one query: what a track page
+    shows besides the track's own row (its template read them through two prefetches, issue 14)."""
+    rows = fetch_rows(
+        f"SELECT 0, c.position, a.id, a.name, a.spotify_id FROM {TrackArtist._meta.db_table} c "
+        f"JOIN {Artist._meta.db_table} a ON a.id = c.artist_id WHERE c.track_id = %s "
+        f"UNION ALL SELECT 1, 0, NULL, n.name, NULL FROM {TrackGenre._meta.db_table} g "
+        f"JOIN {Genre._meta.db_table} n ON n.id = g.genre_id WHERE g.track_id = %s ORDER BY 1, 2, 4",
+        [track_id, track_id])
+    artists = [ArtistRef(artist_id, name, spotify_id) for kind, _, artist_id, name, spotify_id in rows if kind == 0]
+    return artists, [name for kind, _, _, name, _ in rows if kind == 1]

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from .models import Artist, Track
-from .refs import rows_of
+from .refs import visible_rows
 from .search import search_tracks
 from .songs import first_of_each_song, song_of
 
@@ -35,7 +35,7 @@ def browse_tracks(genre=None):
 def search_results(query, limit=20):
     """Visible tracks matching query (``TrackRow``s), best first, each with a ``search_score`` attribute."""
     hits = search_tracks(query, limit=limit)
-    tracks = rows_of(Track.objects.visible().filter(pk__in=[hit.track_id for hit in hits])) if hits else {}
+    tracks = visible_rows([hit.track_id for hit in hits])
     results = []
     for hit in hits:
         track = tracks.get(hit.track_id)

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from . import selectors
 from .feature_display import describe_key, feature_rows, format_duration
 from .models import Artist, Track
+from .refs import credits_and_genres
 from .search import QueryError
 from .songs import other_releases
 
@@ -33,15 +34,17 @@ def home(request):
 
 
 def track_detail(request, spotify_id):
-    track = get_object_or_404(Track.objects.with_credits(), spotify_id=spotify_id)
+    track = get_object_or_404(Track.objects.select_related("album"), spotify_id=spotify_id)
     if track.hidden and not request.user.is_staff:
         raise Http404("This track is hidden.")
+    artists, genres = credits_and_genres(track.pk)
     context = {
         "track": track,
+        "artists": artists,
         "features": feature_rows(track),
         "key_name": describe_key(track.key, track.mode),
         "duration": format_duration(track.duration_ms),
-        "genres": track.genre_names,
+        "genres": genres,
         "other_releases": list(other_releases(track)),
     }
     return render(request, "catalog/track_detail.html", context)

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 
-from catalog.models import Track
-from catalog.refs import refs_of
+from catalog.refs import visible_refs_by_spotify_id
 from catalog.songs import song_keys
 
 from . import storage
@@ -67,7 +66,7 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
         if position < 0:
             raise UnknownTrack(seed_id, version.pk)
     query = np.asarray(data.normalized[seeds], dtype=np.float64).mean(axis=0).astype(np.float32)
-    cosines = np.asarray(data.normalized @ query)
+    cosines = data.normalized_split.dot(query)
     if system == "cosine":
         key, scores = cosines.astype(np.float64), cosines
     elif system == "euclidean":
@@ -110,8 +109,7 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
 
 def seed_tracks(spotify_ids):
     """The visible tracks (TrackRefs) for ``spotify_ids`` in the order asked, and the ids unknown or hidden."""
-    found = {ref.spotify_id: ref for ref in refs_of(Track.objects.visible().filter(spotify_id__in=spotify_ids))
-             .values()}
+    found = {ref.spotify_id: ref for ref in visible_refs_by_spotify_id(spotify_ids).values()}
     return [found[i] for i in spotify_ids if i in found], [i for i in spotify_ids if i not in found]
 
 
@@ -127,7 +125,7 @@ def blended_recommendations(system, seeds, limit, constraints=None, version=None
 
 def _mean_distances(data, seeds):
     seed_vectors = np.asarray(data.weighted[seeds], dtype=np.float32)
-    products = np.asarray(data.weighted @ seed_vectors.T, dtype=np.float64)
+    products = np.asarray(data.weighted_split.dot(seed_vectors.T), dtype=np.float64)
     squared = data.squared_norms[:, None] + np.einsum("sd,sd->s", seed_vectors, seed_vectors)[None, :] - 2 * products
     return np.sqrt(np.maximum(squared, 0.0)).mean(axis=1)
 

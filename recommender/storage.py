@@ -20,15 +20,16 @@ import joblib
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from psycopg.copy import QueuedLibpqWriter
 
 from catalog.models import Track
+from songrec.sql import fetch_rows, one_of
 
 from .errors import IndexFilesMissing
 from .features import ATTRIBUTES
 from .index import valid_counts
 from .models import NeighborList
+from .split_product import SplitMatrix
 
 REQUIRED_FILES = ("track_ids.npy", "weighted.npy", "normalized.npy", "attributes.npy", "genre_indptr.npy",
                   "genre_indices.npy")
@@ -109,6 +110,15 @@ class VersionData:
 
     def genres_of(self, position):
         return self.genre_indices[self.genre_indptr[position]:self.genre_indptr[position + 1]]
+
+    @cached_property
+    def normalized_split(self):
+        """``normalized`` as dense + sparse columns, for products with every track (split_product)."""
+        return SplitMatrix(self.normalized)
+
+    @cached_property
+    def weighted_split(self):
+        return SplitMatrix(self.weighted)
 
     @cached_property
     def squared_norms(self):
@@ -273,8 +283,10 @@ def read_neighbor_list(version_id, metric, track_id):
 def read_neighbor_lists(version_id, metrics, track_id):
     """{metric: (neighbour track ids int64, scores float32)} of one track's lists, in one query; a metric for
     which the track has no list is absent."""
-    rows = (NeighborList.objects.filter(version_id=version_id, metric__in=list(metrics), track_id=track_id)
-            .order_by().values_list("metric", "neighbor_ids", "scores"))  # the unique index finds the rows
+    metric_is, params = one_of("metric", list(metrics))
+    rows = fetch_rows(  # the unique index finds the rows; written out, as the hot reads are (songrec.sql)
+        f"SELECT metric, neighbor_ids, scores FROM {NeighborList._meta.db_table} "
+        f"WHERE version_id = %s AND track_id = %s AND {metric_is}", [version_id, track_id, *params])
     return _decoded_lists(rows)
 
 
@@ -287,15 +299,15 @@ def _decoded_lists(rows):
 def read_neighbor_lists_of(version_id, metrics, spotify_id):
     """(track id, hidden, lists as read_neighbor_lists gives them) for a track named by its Spotify id, in one
     query; None when it has no list in the version (unknown, or not indexed)."""
-    # track_id is a plain column (lists outlive deleted tracks): the track comes in through subqueries.
-    seed = Track.objects.filter(spotify_id=spotify_id).order_by().values("pk")[:1]
-    hidden = Track.objects.filter(pk=OuterRef("track_id")).order_by().values("hidden")[:1]
-    rows = list(NeighborList.objects.filter(version_id=version_id, metric__in=list(metrics), track_id=Subquery(seed))
-                .annotate(seed_hidden=Subquery(hidden)).order_by()
-                .values_list("track_id", "seed_hidden", "metric", "neighbor_ids", "scores"))
+    # track_id is a plain column (lists outlive deleted tracks): the track is joined, not referenced.
+    metric_is, params = one_of("n.metric", list(metrics))
+    rows = fetch_rows(
+        f"SELECT n.track_id, t.hidden, n.metric, n.neighbor_ids, n.scores FROM {Track._meta.db_table} t "
+        f"JOIN {NeighborList._meta.db_table} n ON n.track_id = t.id "
+        f"WHERE t.spotify_id = %s AND n.version_id = %s AND {metric_is}", [spotify_id, version_id, *params])
     if not rows:
         return None
-    return rows[0][0], rows[0][1], _decoded_lists(row[2:] for row in rows)
+    return rows[0][0], bool(rows[0][1]), _decoded_lists(row[2:] for row in rows)
 
 
 def delete_neighbor_lists(version_id):

@@ -86,6 +86,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The hot reads of songrec/sql.py are prepared after 5 runs on a connection (Django's own queries never are);
+    # DATABASE_PREPARED_READS=0 behind a pooler that can't keep prepared statements (pgbouncer before 1.21 in
+    # transaction mode).
+    if env.bool("DATABASE_PREPARED_READS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker, result backend and shared cache when configured.

@@ -104,14 +104,16 @@ def _fresh_search_index():
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """The active index version, the rated seeds, the active clusters and the served catalog revision are cached
-    per process; ids repeat between tests whose tables are flushed."""
+    """The active index version, the rated seeds, the active clusters, the served catalog revision and the songs
+    with several tracks are cached per process; ids repeat between tests whose tables are flushed."""
     from catalog.models import CatalogRevision
+    from catalog.songs import forget_songs_with_several_tracks
     from evaluation.scores import forget_rated_seeds
     from recommender.active_version import forget_active_version
     from recommender.clusters.selectors import forget_active_clusters
 
-    forgets = (forget_active_version, forget_rated_seeds, forget_active_clusters, CatalogRevision.forget_served)
+    forgets = (forget_active_version, forget_rated_seeds, forget_active_clusters, CatalogRevision.forget_served,
+               forget_songs_with_several_tracks)
     for forget in forgets:
         forget()
     yield

@@ -82,7 +82,9 @@ def test_after_collectstatic_gunicorn_serves_pages_and_hashed_static_files(produ
         assert status == 404 and "NUL" in body
     finally:
         server.terminate()
-        server.communicate(timeout=30)
+        log = server.communicate(timeout=30)[0]
+    # The views, templates, search index and index files were loaded in the master, before forking.
+    assert "loaded before forking" in log and "warm-up skipped" not in log, log[-3000:]
 
 
 def test_without_collectstatic_the_server_refuses_to_start_and_says_why(production_env):

@@ -24,3 +24,12 @@ def test_production_without_a_secret_key_refuses_to_start():
     result = manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_prepared_reads_are_on_for_postgresql_unless_turned_off():
+    show = ("shell", "-c", "from django.db import connection; "
+            "print(connection.settings_dict['OPTIONS'].get('prepare_threshold'))")
+    postgres = "postgres://postgres@127.0.0.1:5432/test"
+    assert manage(*show, DATABASE_URL=postgres).stdout.split()[-1] == "5"
+    assert manage(*show, DATABASE_URL=postgres, DATABASE_PREPARED_READS="0").stdout.split()[-1] == "None"
+    assert manage(*show, DATABASE_URL="sqlite:///:memory:").stdout.split()[-1] == "None"

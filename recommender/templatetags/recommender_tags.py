@@ -1,13 +1,13 @@
 """Template tags the catalog pages use to show recommendations (owned by the recommender app)."""
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 
 from catalog.templatetags.player import track_player
 from evaluation.scores import with_human_scores
 from recommender.personal.templatetags.personal_tags import reaction_buttons
 from songrec.escaping import escaped
+from songrec.number_text import decimal_places
 from songrec.request_params import InvalidQuery, parse_int
 
 from .. import selectors
@@ -82,6 +82,7 @@ NOT_RATED = '<span class="muted" title="not rated yet">—</span>'
 def similar_rows(context, column):
     """The table rows of one column of the similar panel."""
     euclidean = column["metric"] == "euclidean"
+    floatformat = decimal_places()
     rows = []
     for item in column["items"]:
         track = item.track

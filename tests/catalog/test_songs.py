@@ -1,5 +1,6 @@
 """Song identity: one song released under several track ids shares one song key."""
 
+import pytest
 from django.core.management import call_command
 
 from catalog.crawl.store import AlbumInfo, ArtistRef, TrackInfo, parse_track, store_tracks
@@ -91,3 +92,36 @@ def test_a_track_without_a_song_key_has_no_other_releases(db):
     Track.objects.filter(pk=track.pk).update(song_key="")
     track.refresh_from_db()
     assert list(other_releases(track)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_releases_are_looked_up_only_for_songs_with_several_tracks_until_the_catalog_changes(
+        django_assert_num_queries, write_spotify_csv):
+    """Which songs have several tracks is read once per process and again after a catalog write commits."""
+    from catalog.songs import songs_with_several_tracks
+
+    path = write_spotify_csv([
+        spotify_row("5SuOikwiRyPMVoIQDJUgSV", name="Comedy", artists="Gen Hoshino", album="Comedy"),
+        spotify_row("4qPNDBW1i3p13qLCt0Ki3A", name="Comedy", artists="Gen Hoshino", album="POP VIRUS"),
+        spotify_row("7qiZfU4dY1lWllzX7mPBI3", name="Shape of You", artists="Ed Sheeran"),
+    ])
+    call_command("import_tracks", str(path), "--no-progress")
+    comedy, lone = Track.objects.get(spotify_id="5SuOikwiRyPMVoIQDJUgSV"), Track.objects.get(
+        spotify_id="7qiZfU4dY1lWllzX7mPBI3")
+    assert songs_with_several_tracks() == {comedy.song_key}
+    with django_assert_num_queries(0):  # no read of the set, no query for a song released once
+        assert list(other_releases(lone)) == []
+    assert [track.spotify_id for track in other_releases(comedy)] == ["4qPNDBW1i3p13qLCt0Ki3A"]
+
+    # A second release of the lone song arrives (an import commits, the catalog revision's token changes).
+    path = write_spotify_csv([spotify_row("0lonelyreleaseid000000", name="Shape of You", artists="Ed Sheeran",
+                                          album="Divide (Deluxe)")])
+    call_command("import_tracks", str(path), "--no-progress")
+    assert [track.spotify_id for track in other_releases(lone)] == ["0lonelyreleaseid000000"]
+    # A hidden release still counts for the lookup (a staff member sees hidden pages) but is not shown.
+    release = Track.objects.get(spotify_id="0lonelyreleaseid000000")
+    release.hidden = True
+    release.save()
+    assert lone.song_key in songs_with_several_tracks()
+    assert list(other_releases(lone)) == []
+    assert [track.spotify_id for track in other_releases(release)] == ["7qiZfU4dY1lWllzX7mPBI3"]

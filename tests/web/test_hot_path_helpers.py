@@ -164,3 +164,46 @@ def test_the_similar_rows_are_exactly_what_format_html_wrote(rf, signed_in):
         expected = reference_similar_rows(context, column)
         player._player_ids = itertools.count(1)
         assert similar_rows(context, column) == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ranked_positions_over_a_whole_version_takes_the_best_keys(seed):
+    """Long arrays go through the blocks' maxima first: the same positions as sorting every key."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(20_000, 120_000))
+    key = np.round(rng.normal(size=size), 2)  # many ties, also at the cut
+    key[rng.random(size) < 0.2] = -np.inf
+    key[rng.random(size) < 0.01] = np.nan
+    if seed % 2:
+        key[rng.integers(0, size, 300)] = 9.0  # a clump of best keys, as tracks of the seeds' genre
+    if seed == 4:
+        key[: size - 10] = -np.inf  # fewer finite keys than asked
+    for count in (1, 20, 64, 256):
+        finite = np.flatnonzero(np.isfinite(key))
+        expected = finite[np.lexsort((finite, -key[finite]))][:count]
+        assert ranked_positions(key, count).tolist() == expected.tolist()
+
+
+def test_decimal_places_write_what_floatformat_writes():
+    from django.template.defaultfilters import floatformat
+
+    from songrec.number_text import decimal_places
+
+    rng = np.random.default_rng(0)
+    values = [0, 1, -1, 0.0, -0.0, 0.0005, 0.0015, 0.00049, -0.0004, -0.0005, 2.675, 1e-7, -1e-7, 123456789.98765,
+              1e22, 5e-324, float("inf"), float("-inf"), float("nan"), None, True, "0.98765", 3.25, 4.75, 0.05]
+    values += rng.normal(scale=2, size=400).tolist() + np.round(rng.random(200), 4).tolist()
+    values += [float(np.float32(value)) for value in rng.random(200)]  # scores come from float32 arrays
+    format_number = decimal_places()
+    for value in values:
+        for places in (1, 3):
+            assert format_number(value, places) == floatformat(value, places), (value, places)
+
+
+def test_decimal_places_is_floatformat_where_numbers_are_grouped(settings):
+    from django.template.defaultfilters import floatformat
+
+    from songrec.number_text import decimal_places
+
+    settings.USE_THOUSAND_SEPARATOR = True
+    assert decimal_places() is floatformat
