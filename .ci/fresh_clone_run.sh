@@ -60,11 +60,18 @@ until curl -fs -o /dev/null "$base/"; do
   fi
   sleep 2
 done
-for path in / "/tracks/$track_id/" "/api/tracks/$track_id/similar/"; do
+# The hot reads are hand-written SQL with a SQLite variant (songrec/sql.py): the demo's database runs each one here.
+for path in / "/tracks/$track_id/" "/api/tracks/$track_id/similar/" "/api/tracks/?q=Comedy%20Gen%20Hoshino" \
+    "/api/recommendations/?seed_tracks=$track_id" "/?q=Comedy"; do
   status="$(curl -s -o /dev/null -w '%{http_code}' "$base$path")"
   echo "fresh clone: GET $path -> $status"
   [ "$status" = 200 ] || { tail -n 40 "$log" >&2; exit 1; }
 done
+# and they find something: the searched track, and tracks to recommend
+curl -fs "$base/api/tracks/?q=Comedy%20Gen%20Hoshino" | grep -q "\"$track_id\"" \
+  || { echo "fresh clone: the search API did not find $track_id" >&2; exit 1; }
+curl -fs "$base/api/recommendations/?seed_tracks=$track_id" | grep -q '"rank":1,' \
+  || { echo "fresh clone: no recommendations for $track_id" >&2; exit 1; }
 
 kill -TERM -- "-$server_pid"
 for _ in $(seq 1 20); do alive "$server_pid" || break; sleep 0.5; done
