@@ -35,6 +35,7 @@ from sklearn.preprocessing import Normalizer, StandardScaler
 
 from catalog.models import AUDIO_FEATURES, Track, TrackArtist, TrackGenre
 from catalog.songs import song_key, song_of
+from songrec.sql import fetch_rows
 
 GENRE_SEPARATOR = "|"
 # Words that only glue genre names together ("rock-n-roll", "drum-and-bass").
@@ -171,11 +172,10 @@ def load_catalog():
 
 
 def _fetch(queryset):
-    """A values_list queryset's rows as plain tuples, without the ORM's per-row conversion."""
+    """A values_list queryset's rows as plain tuples, without the ORM's per-row conversion (in binary on
+    PostgreSQL: songrec.sql)."""
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return fetch_rows(sql, params, binary=True)
 
 
 def song_numbers(songs):

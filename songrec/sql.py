@@ -31,9 +31,10 @@ def one_of(column, values, vendor=None):
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]
 
 
-def fetch_rows(sql, params=()):
-    """All rows of a query, as tuples."""
-    with _cursor() as cursor:
+def fetch_rows(sql, params=(), binary=False):
+    """All rows of a query, as tuples. ``binary``: on PostgreSQL the rows come in binary (a float8 as its 8 bytes,
+    not as text the server formats and psycopg parses: 0.33 → 0.20 s for the catalog's 90k tracks)."""
+    with _cursor(binary) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -44,7 +45,7 @@ def preparing():
     return connection.vendor == "postgresql" and threshold is not None
 
 
-def _cursor():
+def _cursor(binary=False):
     if not preparing():
         return connection.cursor()
     # What connection.cursor() does, with a server-binding psycopg cursor in place of Django's client-binding one:
@@ -54,4 +55,6 @@ def _cursor():
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         cursor = psycopg.Cursor(connection.connection)
+        if binary:
+            cursor.format = psycopg.pq.Format.BINARY
     return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)

@@ -110,3 +110,13 @@ def test_a_read_run_often_is_prepared_on_the_server(tracks):
     assert len([text for text in statements if "c.artist_id, a.name" in text]) == 1, statements
     assert not [text for text in statements if "COUNT(*)" in text]
     assert track_refs([tracks[1].pk])[tracks[1].pk].name == "Comedy"  # and the prepared read still answers
+
+
+def test_rows_fetched_in_binary_are_the_rows_fetched_as_text(tracks):
+    """The catalog read of a build (recommender.features) comes in binary on PostgreSQL: the same values."""
+    from songrec.sql import fetch_rows
+
+    sql = "SELECT id, name, danceability, tempo, popularity, hidden, song_key FROM catalog_track ORDER BY id"
+    binary, text = fetch_rows(sql, binary=True), fetch_rows(sql)
+    assert binary == text and len(binary) == len(tracks)
+    assert [type(value) for value in binary[0]] == [int, str, float, float, int, bool, str]
