@@ -76,14 +76,22 @@ def _refs(column, values, visible_only=False):
         "SELECT t.id, t.spotify_id, t.name, t.hidden, t.song_key, c.artist_id, a.name, a.spotify_id "
         f"{_TRACKS_WITH_CREDITS} WHERE {condition}{' AND NOT t.hidden' if visible_only else ''} "
         "ORDER BY t.id, c.position", params)
-    refs = {}
-    for track_id, spotify_id, name, hidden, key, artist_id, artist_name, artist_spotify_id in rows:
-        ref = refs.get(track_id)
-        if ref is None:
-            ref = refs[track_id] = TrackRef(track_id, spotify_id, name, bool(hidden), song_key=key)
+    return _with_credits(rows, lambda track_id, spotify_id, name, hidden, key: TrackRef(
+        track_id, spotify_id, name, bool(hidden), song_key=key))
+
+
+def _with_credits(rows, make):
+    """{track id: track} from rows of a track's columns then one credit (artist id, name, Spotify id), a track's
+    rows together in credit order: ``make(*track columns)`` builds each track once, its credits are appended."""
+    tracks = {}
+    for row in rows:
+        track = tracks.get(row[0])
+        if track is None:
+            track = tracks[row[0]] = make(*row[:-3])
+        artist_id, artist_name, artist_spotify_id = row[-3:]
         if artist_id is not None:
-            ref.artists.append(ArtistRef(artist_id, artist_name, artist_spotify_id))
-    return refs
+            track.artists.append(ArtistRef(artist_id, artist_name, artist_spotify_id))
+    return tracks
 
 
 @dataclass
@@ -114,6 +122,12 @@ ROW_COLUMNS = ("t.id", "t.spotify_id", "t.name", "t.hidden", "b.name", "t.popula
                "t.explicit", *(f"t.{name}" for name in AUDIO_FEATURES))
 
 
+def _track_row(track_id, spotify_id, name, hidden, album, popularity, duration_ms, explicit, *features):
+    return TrackRow(track_id, spotify_id, name, bool(hidden), album=None if album is None else AlbumRef(album),
+                    popularity=popularity, duration_ms=duration_ms, explicit=bool(explicit),
+                    features=dict(zip(AUDIO_FEATURES, features, strict=True)))
+
+
 def visible_rows(track_ids):
     """{track id: TrackRow} for the visible tracks among ``track_ids``: tracks with their album and credits in
     one query, then their genres in a second (songrec.sql: fixed texts, no ORM)."""
@@ -125,19 +139,7 @@ def visible_rows(track_ids):
         f"SELECT {', '.join(ROW_COLUMNS)}, c.artist_id, a.name, a.spotify_id {_TRACKS_WITH_CREDITS} "
         f"LEFT JOIN {Album._meta.db_table} b ON b.id = t.album_id WHERE {condition} AND NOT t.hidden "
         "ORDER BY t.id, c.position", params)
-    rows = {}
-    features = slice(len(ROW_COLUMNS) - len(AUDIO_FEATURES), len(ROW_COLUMNS))
-    for value in values:
-        row = rows.get(value[0])
-        if row is None:
-            track_id, spotify_id, name, hidden, album, popularity, duration_ms, explicit = value[:8]
-            row = rows[track_id] = TrackRow(
-                track_id, spotify_id, name, bool(hidden), album=None if album is None else AlbumRef(album),
-                popularity=popularity, duration_ms=duration_ms, explicit=bool(explicit),
-                features=dict(zip(AUDIO_FEATURES, value[features], strict=True)))
-        artist_id, artist_name, artist_spotify_id = value[len(ROW_COLUMNS):]
-        if artist_id is not None:
-            row.artists.append(ArtistRef(artist_id, artist_name, artist_spotify_id))
+    rows = _with_credits(values, _track_row)
     if rows:
         condition, params = one_of("g.track_id", list(rows))
         genres = fetch_rows(

@@ -29,7 +29,8 @@ def _plain_decimal_places(value, places):
         number = Decimal(str(value))
         if not number.is_finite():
             return str(value)
-        digits = len(number.as_tuple().digits) + abs(number.as_tuple().exponent)
+        _, digit_tuple, exponent = number.as_tuple()
+        digits = len(digit_tuple) + abs(exponent)
         if digits > 200:
             return floatformat(value, places)
         rounded = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, Context(prec=max(28, digits + places + 1)))

@@ -39,17 +39,12 @@ def fetch_rows(sql, params=(), binary=False):
         return cursor.fetchall()
 
 
-def preparing():
-    """Whether reads here are prepared (PostgreSQL with a ``prepare_threshold``, see the module docstring)."""
-    threshold = connection.settings_dict["OPTIONS"].get("prepare_threshold")
-    return connection.vendor == "postgresql" and threshold is not None
-
-
 def _cursor(binary=False):
-    if not preparing():
+    if connection.vendor != "postgresql":
         return connection.cursor()
     # What connection.cursor() does, with a server-binding psycopg cursor in place of Django's client-binding one:
-    # Django's wrapper still logs the query (debug, tests) and translates database errors.
+    # Django's wrapper still logs the query (debug, tests) and translates database errors. psycopg prepares a
+    # statement only when the connection has a prepare_threshold (DATABASE_PREPARED_READS).
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()

@@ -98,9 +98,7 @@ def test_credits_and_genres_are_what_the_prefetches_read(tracks):
 
 def test_a_read_run_often_is_prepared_on_the_server(tracks):
     """PostgreSQL parses and plans it once per connection; the ORM's own queries are never prepared."""
-    from songrec.sql import preparing
-
-    assert preparing()
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 5  # DATABASE_PREPARED_READS, default on
     for count in (1, 3, 1, 2, 5, 1):  # any number of ids: the same statement
         track_refs([track.pk for track in tracks[:count]])
     Track.objects.filter(pk__in=[tracks[0].pk]).count()
@@ -120,3 +118,16 @@ def test_rows_fetched_in_binary_are_the_rows_fetched_as_text(tracks):
     binary, text = fetch_rows(sql, binary=True), fetch_rows(sql)
     assert binary == text and len(binary) == len(tracks)
     assert [type(value) for value in binary[0]] == [int, str, float, float, int, bool, str]
+
+
+def test_with_preparation_off_the_reads_answer_the_same(tracks):
+    """DATABASE_PREPARED_READS=0 leaves the connection without a prepare_threshold: nothing is prepared."""
+    expected = {track_id: ref_of(ref) for track_id, ref in track_refs([track.pk for track in tracks]).items()}
+    connection.ensure_connection()
+    threshold, connection.connection.prepare_threshold = connection.connection.prepare_threshold, None
+    try:
+        for _ in range(6):
+            refs = track_refs([track.pk for track in tracks])
+            assert {track_id: ref_of(ref) for track_id, ref in refs.items()} == expected
+    finally:
+        connection.connection.prepare_threshold = threshold
