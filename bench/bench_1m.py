@@ -60,7 +60,7 @@ def cpu_seconds():
 def synthetic_table(real, n, seed=1):
     """n tracks drawn from a real TrackTable: genres and features of a random real track, features jittered."""
     from catalog.models import AUDIO_FEATURES
-    from recommender.features import ATTRIBUTES, TrackTable
+    from recommender.index.features import ATTRIBUTES, TrackTable
 
     rng = np.random.default_rng(seed)
     source = rng.integers(0, len(real), size=n)
@@ -78,7 +78,7 @@ def synthetic_table(real, n, seed=1):
 def child(directory, k, sample, nlist, nprobe, full):
     from threadpoolctl import threadpool_limits
 
-    from recommender.index import MARGIN, METRICS, TileSpace, all_top_k
+    from recommender.index.topk import MARGIN, METRICS, TileSpace, all_top_k
 
     report = {}
     weighted = np.load(Path(directory) / "weighted.npy")
@@ -152,8 +152,8 @@ def build_child(directory):
 
     from recommender import services, storage
     from recommender.errors import RecallTooLow
+    from recommender.index.progress import ProgressReporter
     from recommender.models import IndexVersion
-    from recommender.progress import ProgressReporter
 
     table, params = joblib.load(Path(directory) / "table.joblib")
     report_start_rss = round(peak_rss_mb())
@@ -222,8 +222,8 @@ def main():
 
     django.setup()
     from catalog.importers import read_tracks
-    from recommender.features import fit_features, table_from_records
-    from recommender.params import IndexParams
+    from recommender.index.features import fit_features, table_from_records
+    from recommender.index.params import IndexParams
 
     path = dataset_path(options.csv)
     real = table_from_records(read_tracks(path).records.values())

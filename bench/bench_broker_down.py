@@ -40,9 +40,9 @@ def main():
     from django.core.management import call_command
     from django.test import Client
 
-    from catalog.outbox.models import PendingTask
     from evaluation.campaigns import create_campaign
     from recommender.models import IndexVersion
+    from songrec.lib.outbox.models import PendingTask
 
     call_command("migrate", verbosity=0)
     settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "bench", "bench"

@@ -31,7 +31,7 @@ def check(version, incremental):
     import joblib
     import numpy as np
 
-    from recommender.features import load_catalog
+    from recommender.index.features import load_catalog
     from recommender.models import NeighborList
 
     table = load_catalog()
@@ -64,7 +64,8 @@ def main():
     from catalog.importers import read_tracks
     from catalog.models import Track
     from catalog.upsert import upsert_tracks
-    from recommender import incremental, selectors, services
+    from recommender import selectors, services
+    from recommender.index import incremental
 
     if selectors.active_version() is None:
         sys.exit("no active index version: import the dataset and build the index first")

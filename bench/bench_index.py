@@ -59,7 +59,7 @@ def child(directory, k, threads, separately):
 
     Like a rebuild, both metrics come from one pass (one matrix product per block) unless ``separately``.
     """
-    from recommender.index import METRICS, all_top_k
+    from recommender.index.topk import METRICS, all_top_k
 
     matrix = np.load(Path(directory) / "weighted.npy")
     all_top_k(matrix[:2000], k, METRICS, n_jobs=threads)  # compile (or load) the numba kernels outside the timing
@@ -124,8 +124,8 @@ def main():
 
     django.setup()
     from catalog.importers import read_tracks
-    from recommender.features import fit_features, table_from_records
-    from recommender.params import IndexParams
+    from recommender.index.features import fit_features, table_from_records
+    from recommender.index.params import IndexParams
 
     path = dataset_path(options.csv)
     started = time.perf_counter()

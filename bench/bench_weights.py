@@ -5,7 +5,7 @@ Usage: python bench/bench_weights.py [CSV] [--seeds 3000] [--genre-weights 0,0.2
        [--no-mlflow]
 
 No database: the CSV is read with catalog.importers into the same TrackTable an index build uses; the sweep
-itself is recommender.weight_sweep, the module behind ``manage.py sweep_weights`` (which reads the catalog from
+itself is recommender.index.weight_sweep, the module behind ``manage.py sweep_weights`` (which reads the catalog from
 the database instead). For 3,000 random seed tracks and each weighting, the exact top ``2k+20`` neighbours
 (k = 10) by cosine and by euclidean distance are folded to one release per song as the index build does.
 Printed per weighting and metric, before and after folding: the share of lists showing one song twice, the
@@ -41,8 +41,8 @@ def main():
 
     from bench.synthetic import dataset_path
     from catalog.importers import read_tracks
-    from recommender.features import table_from_records
-    from recommender.weight_sweep import Sweep, describe, mlflow_logger
+    from recommender.index.features import table_from_records
+    from recommender.index.weight_sweep import Sweep, describe, mlflow_logger
 
     path = dataset_path(options.csv)
     table = table_from_records(read_tracks(path).records.values())

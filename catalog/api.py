@@ -7,8 +7,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from songrec.direct_serializers import DirectRepresentation
-from songrec.request_params import InvalidQuery, parse_int
+from songrec.lib.direct_serializers import DirectRepresentation
+from songrec.lib.request_params import InvalidQuery, parse_int
 
 from . import selectors
 from .models import Artist, Track

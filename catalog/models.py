@@ -3,8 +3,8 @@
 from django.db import models
 from django.db.models import F, Prefetch, Q
 
-from songrec.links import object_url
-from songrec.process_cache import ProcessCachedRead
+from songrec.lib.links import object_url
+from songrec.lib.process_cache import ProcessCachedRead
 
 # The twelve Spotify audio features, in the order the dataset lists them.
 AUDIO_FEATURES = (
@@ -259,6 +259,3 @@ class CatalogRevision(models.Model):
 REVISION_TOKEN_KEY = "catalog:revision-token"
 _served_revision = ProcessCachedRead(REVISION_TOKEN_KEY, CatalogRevision.current)
 
-
-# The outbox's model lives in its own package; importing it here registers it with the catalog app.
-from .outbox.models import PendingTask  # noqa: E402,F401

@@ -4,13 +4,13 @@ Similar-track lists and search results are the hottest reads in songrec; buildin
 prefetched credits and genres for ten or twenty rows costs more than the lookup itself (issue 14), so a list's
 tracks and their credits come in one joined query: ``TrackRef`` (what a list item links to) or ``TrackRow``
 (what a search result shows: album, genres, popularity, audio features too). The queries are written out
-(``songrec.sql``): through the ORM the same read cost the web worker three times the CPU.
+(``songrec.lib.sql``): through the ORM the same read cost the web worker three times the CPU.
 """
 
 from dataclasses import dataclass, field
 
-from songrec.links import object_url
-from songrec.sql import fetch_rows, one_of
+from songrec.lib.links import object_url
+from songrec.lib.sql import fetch_rows, one_of
 
 from .models import AUDIO_FEATURES, Album, Artist, Genre, Track, TrackArtist, TrackGenre
 from .songs import song_of
@@ -70,7 +70,7 @@ _TRACKS_WITH_CREDITS = (
 
 
 def _refs(column, values, visible_only=False):
-    """TrackRefs, the tracks and their credits in one query (songrec.sql: a fixed text, no ORM)."""
+    """TrackRefs, the tracks and their credits in one query (songrec.lib.sql: a fixed text, no ORM)."""
     condition, params = one_of(column, values)
     rows = fetch_rows(
         "SELECT t.id, t.spotify_id, t.name, t.hidden, t.song_key, c.artist_id, a.name, a.spotify_id "
@@ -130,7 +130,7 @@ def _track_row(track_id, spotify_id, name, hidden, album, popularity, duration_m
 
 def visible_rows(track_ids):
     """{track id: TrackRow} for the visible tracks among ``track_ids``: tracks with their album and credits in
-    one query, then their genres in a second (songrec.sql: fixed texts, no ORM)."""
+    one query, then their genres in a second (songrec.lib.sql: fixed texts, no ORM)."""
     ids = list({int(track_id) for track_id in track_ids})
     if not ids:
         return {}

@@ -12,7 +12,7 @@ import unicodedata
 
 from django.db.models import Count
 
-from songrec.process_cache import ProcessCachedRead
+from songrec.lib.process_cache import ProcessCachedRead
 
 from .models import REVISION_TOKEN_KEY, Track
 
@@ -92,7 +92,7 @@ def songs_with_several_tracks():
     """The song keys that two or more tracks (hidden ones too) share: about 5 % of the real catalog's songs.
 
     A track page asks for its song's other releases only when its key is here: the query found none for ~95 %
-    of pages (issue 14). Kept per process until the catalog revision's token changes (songrec.process_cache).
+    of pages (issue 14). Kept per process until the catalog revision's token changes (songrec.lib.process_cache).
     """
     return _several_tracks.get()
 

@@ -7,8 +7,8 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from catalog.outbox import enqueue
 from recommender.models import IndexVersion
+from songrec.lib.outbox import enqueue
 
 from . import selectors
 from .assignment import release_stale_assignments

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Track
-from catalog.outbox import enqueue
 from catalog.songs import first_of_each_song, song_keys, song_of
 from recommender import storage
 from recommender.errors import IndexFilesMissing, RecommenderError, UnknownTrack
 from recommender.selectors import cosine_similarities, recommend
 from recommender.systems import SYSTEMS
-from songrec.request_params import InvalidQuery, parse_int
+from songrec.lib.outbox import enqueue
+from songrec.lib.request_params import InvalidQuery, parse_int
 
 from . import arms
 from .errors import CampaignError

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count
 
-from songrec.process_cache import ProcessCachedRead, caching
+from songrec.lib.process_cache import ProcessCachedRead, caching
 
 from .models import Rating
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recommender.models import IndexVersion
-from songrec.request_params import InvalidQuery, parse_int
+from songrec.lib.request_params import InvalidQuery, parse_int
 
 from . import arms, selectors, svg_charts
 from .assignment import next_task

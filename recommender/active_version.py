@@ -5,7 +5,7 @@ Every similar list, recommendation and track page needs the active version. Each
 served from the process (songrec/process_cache.py says how, and when the database is read anyway).
 """
 
-from songrec.process_cache import ProcessCachedRead
+from songrec.lib.process_cache import ProcessCachedRead
 
 from .models import IndexVersion
 

@@ -11,13 +11,13 @@ from rest_framework.views import APIView
 
 from catalog.models import VALUE_BOUNDS, Track
 from evaluation.scores import with_human_scores
-from songrec.request_params import InvalidQuery, parse_int
-from songrec.schema import error_response
+from songrec.lib.request_params import InvalidQuery, parse_int
+from songrec.lib.schema import error_response
 
 from . import selectors, serializers
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
-from .features import ATTRIBUTES
+from .index.features import ATTRIBUTES
 from .models import IndexVersion
 from .request_params import parse_constraints, parse_seed_ids, parse_system
 from .systems import SCORE_LABELS, SYSTEMS

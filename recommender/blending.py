@@ -19,7 +19,7 @@ from catalog.songs import song_keys
 from . import storage
 from .baselines import popularity_key, random_key
 from .errors import UnknownTrack
-from .features import ATTRIBUTES
+from .index.features import ATTRIBUTES
 from .ranking import best_visible
 from .selectors import Recommendation, resolve_version
 

@@ -1,15 +1,15 @@
 """The recommender's request parameters (system, seeds, feature limits), shared by its pages and API.
 
-Whole numbers (``limit``, ``k``) go through ``songrec.request_params.parse_int``, the parser every app uses.
+Whole numbers (``limit``, ``k``) go through ``songrec.lib.request_params.parse_int``, the parser every app uses.
 """
 
 import math
 
 from catalog.models import VALUE_BOUNDS
-from songrec.request_params import InvalidQuery
+from songrec.lib.request_params import InvalidQuery
 
 from .blending import MAX_SEEDS, Constraints
-from .features import ATTRIBUTES
+from .index.features import ATTRIBUTES
 from .systems import SYSTEMS
 
 PREFIXES = ("min_", "max_", "target_")

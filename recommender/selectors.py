@@ -20,10 +20,10 @@ from catalog.songs import first_of_each_song, song_of
 from . import storage
 from .active_version import active_version as _active_version
 from .baselines import popularity_key, random_key
-from .build_lock import builder_alive
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
+from .index.build_lock import builder_alive
+from .index.progress import STAGE_LABELS
 from .models import IndexVersion
-from .progress import STAGE_LABELS
 from .ranking import best_visible, visible_track_ids
 from .systems import PRECOMPUTED, SYSTEMS
 

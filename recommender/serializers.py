@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api import AbsoluteUrlField, ArtistRefSerializer, artist_refs
-from songrec.direct_serializers import DirectRepresentation, float_or_none
+from songrec.lib.direct_serializers import DirectRepresentation, float_or_none
 
 from .models import IndexVersion
 

@@ -21,20 +21,21 @@ from django.utils import timezone
 
 from catalog.models import CatalogRevision
 
-from . import approximate, extended, storage
-from .build_lock import BuildLock
+from . import storage
 from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecallTooLow, RecommenderError
-from .features import fit_features, indexable_tracks, load_catalog
-from .index import METRICS, all_top_k, distinct_songs
+from .index import approximate, extended
+from .index.build_lock import BuildLock
+from .index.features import fit_features, indexable_tracks, load_catalog
+from .index.params import IndexParams
+from .index.progress import ProgressReporter
+from .index.quality import list_quality
+from .index.topk import METRICS, all_top_k, distinct_songs
 from .models import IndexVersion
-from .params import IndexParams
-from .progress import ProgressReporter
-from .quality import list_quality
 from .tracking import log_build
 
 logger = logging.getLogger(__name__)
 Status = IndexVersion.Status
-# The message a sharded build (recommender.distributed) carries while it runs; see expire_dead_builds.
+# The message a sharded build (recommender.index.distributed) carries while it runs; see expire_dead_builds.
 DISTRIBUTED_BUILD = "distributed rebuild"
 
 
@@ -253,7 +254,7 @@ def expire_dead_builds(lock):
     if not lock.supported:
         dead = dead.filter(silent)
     else:
-        # A sharded build (recommender.distributed) has no single process to hold the lock: its workers'
+        # A sharded build (recommender.index.distributed) has no single process to hold the lock: its workers'
         # heartbeats say whether it is alive.
         dead = dead.exclude(Q(message__startswith=DISTRIBUTED_BUILD) & ~silent)
     expired = []

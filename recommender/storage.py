@@ -23,13 +23,13 @@ from django.db import connection, transaction
 from psycopg.copy import QueuedLibpqWriter
 
 from catalog.models import Track
-from songrec.sql import fetch_rows, one_of
+from songrec.lib.sql import fetch_rows, one_of
 
 from .errors import IndexFilesMissing
-from .features import ATTRIBUTES
-from .index import valid_counts
+from .index.features import ATTRIBUTES
+from .index.split_product import SplitMatrix
+from .index.topk import valid_counts
 from .models import NeighborList
-from .split_product import SplitMatrix
 
 REQUIRED_FILES = ("track_ids.npy", "weighted.npy", "normalized.npy", "attributes.npy", "genre_indptr.npy",
                   "genre_indices.npy")
@@ -284,7 +284,7 @@ def read_neighbor_lists(version_id, metrics, track_id):
     """{metric: (neighbour track ids int64, scores float32)} of one track's lists, in one query; a metric for
     which the track has no list is absent."""
     metric_is, params = one_of("metric", list(metrics))
-    rows = fetch_rows(  # the unique index finds the rows; written out, as the hot reads are (songrec.sql)
+    rows = fetch_rows(  # the unique index finds the rows; written out, as the hot reads are (songrec.lib.sql)
         f"SELECT metric, neighbor_ids, scores FROM {NeighborList._meta.db_table} "
         f"WHERE version_id = %s AND track_id = %s AND {metric_is}", [version_id, track_id, *params])
     return _decoded_lists(rows)

@@ -4,11 +4,12 @@ import logging
 
 from celery import chord, shared_task
 
-from catalog.outbox import enqueue
+from songrec.lib.outbox import enqueue
 
-from . import distributed, incremental, services
+from . import services
 from .errors import RebuildError, RebuildInProgress
-from .params import IndexParams
+from .index import distributed, incremental
+from .index.params import IndexParams
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 def rebuild_index(*_previous_results, force=False, then=(), **overrides):
     """Bring the index up to date with the catalog: nothing when it is, else an incremental update of the
     active version, or a full rebuild when the parameters changed or the pipeline is due a refit (see
-    recommender.incremental); ``force`` always rebuilds fully.
+    recommender.index.incremental); ``force`` always rebuilds fully.
 
     ``then`` names tasks (no arguments) to queue once the active index is complete and current: built and
     activated, or found up to date; not when the rebuild was refused, skipped for another one still running,
@@ -63,7 +64,7 @@ def start_distributed_rebuild(params=None, shard_rows=None):
 
 @shared_task(name="recommender.tasks.rebuild_index_distributed", acks_late=True, ignore_result=False)
 def rebuild_index_distributed(shard_rows=None, **overrides):
-    """Queue a distributed rebuild (see recommender.distributed); returns at once with the version id."""
+    """Queue a distributed rebuild (see recommender.index.distributed); returns at once with the version id."""
     try:
         version, shards = start_distributed_rebuild(IndexParams.from_settings(**overrides), shard_rows)
     except RebuildInProgress as error:

@@ -8,10 +8,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from catalog.outbox import BrokerUnavailable, send_now_or_later
 from catalog.search import QueryError
 from catalog.selectors import search_results
-from songrec.request_params import InvalidQuery, parse_int
+from songrec.lib.outbox import BrokerUnavailable, send_now_or_later
+from songrec.lib.request_params import InvalidQuery, parse_int
 
 from . import selectors, services
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks

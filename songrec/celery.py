@@ -9,4 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 app = Celery("songrec")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["catalog.outbox"])  # the outbox dispatcher lives in a package of catalog
+

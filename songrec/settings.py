@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "songrec.lib.outbox",
     "catalog",
+    "catalog.playlists",
     "catalog.crawl",
     "recommender",
     "recommender.personal",
@@ -108,7 +110,7 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="UTC")
 # A broker that is down is noticed within CELERY_BROKER_TIMEOUT seconds instead of ~20 s of retries; what could
-# not be sent waits in the outbox (catalog/outbox/), which Beat and every starting worker dispatch.
+# not be sent waits in the outbox (songrec/lib/outbox/), which Beat and every starting worker dispatch.
 CELERY_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
 # socket_timeout bounds each reply too: a broker that accepts the connection but never answers (a hung Redis, a
@@ -126,7 +128,7 @@ CELERY_BEAT_SCHEDULE = {
 
 if REDIS_URL:
     # Redis down: answered as cache misses (songrec/cache.py); an unreachable Redis fails a call within seconds.
-    CACHES = {"default": {"BACKEND": "songrec.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
+    CACHES = {"default": {"BACKEND": "songrec.lib.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": CELERY_BROKER_TIMEOUT, "socket_timeout": 5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -170,6 +172,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Domain errors (songrec.lib.errors.DomainError) answer with their own status and message.
+    "EXCEPTION_HANDLER": "songrec.lib.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -177,7 +181,7 @@ REST_FRAMEWORK = {
     # Counted in the default cache (Redis when REDIS_URL is set), so every web process shares the counts.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "songrec.throttles.SignedInRateThrottle",
+        "songrec.lib.throttles.SignedInRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
     # Client address for throttling: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies append X-Forwarded-For.
@@ -198,7 +202,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "songrec.schema.document_error_responses",
+        "songrec.lib.schema.document_error_responses",
     ],
 }
 

@@ -12,8 +12,8 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from catalog.outbox import BrokerUnavailable, send_now_or_later
-from songrec.schema import error_response
+from songrec.lib.outbox import BrokerUnavailable, send_now_or_later
+from songrec.lib.schema import error_response
 
 from . import tasks
 from .client import NOT_CONFIGURED, credentials_configured

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from songrec.schema import error_response
+from songrec.lib.schema import error_response
 
 from .selectors import UnknownGenre, parse_genre, profile_for
 from .serializers import ProfileSerializer

@@ -5,7 +5,7 @@ import itertools
 from django import template
 from django.utils.safestring import mark_safe
 
-from songrec.escaping import escaped
+from songrec.lib.escaping import escaped
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ import numpy as np
 from django.core.cache import cache
 
 from catalog.models import AUDIO_FEATURES, Track, TrackArtist
-from songrec.process_cache import ProcessCachedRead, caching
+from songrec.lib.process_cache import ProcessCachedRead, caching
 
 from .. import storage
 from .labels import NOISE_COLOR, PALETTE

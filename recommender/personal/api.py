@@ -15,8 +15,8 @@ from rest_framework.response import Response
 
 from catalog.models import Track
 from recommender.api import RecommenderAPIView
-from songrec.request_params import parse_int
-from songrec.schema import error_response
+from songrec.lib.request_params import parse_int
+from songrec.lib.schema import error_response
 
 from . import serializers, services
 from .foryou import MAX_LIMIT, for_you

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Track
-from catalog.outbox import enqueue
 from catalog.search import search_tracks
+from songrec.lib.outbox import enqueue
 
 from .freshness import signals_changed
 from .history import HistoryFormatError, read_upload

@@ -6,9 +6,9 @@ from django.utils.safestring import mark_safe
 from catalog.templatetags.player import track_player
 from evaluation.scores import with_human_scores
 from recommender.personal.templatetags.personal_tags import reaction_buttons
-from songrec.escaping import escaped
-from songrec.number_text import decimal_places
-from songrec.request_params import InvalidQuery, parse_int
+from songrec.lib.escaping import escaped
+from songrec.lib.number_text import decimal_places
+from songrec.lib.request_params import InvalidQuery, parse_int
 
 from .. import selectors
 from ..errors import RecommenderError
@@ -60,7 +60,8 @@ def similar_panel(context, track):
 # One row of a similar-tracks table, formatted here rather than by the template's loop: a track page shows 20 rows,
 # and the template's per-row work (~25 variable lookups, filters and tags each) was the largest part of the page's
 # CPU (issue 14). The markup is exactly what the loop in similar_panel.html wrote before; values are escaped with
-# songrec.escaping rather than format_html's wrappers (tests/web/test_hot_path_helpers.py checks both agree).
+# songrec.lib.escaping rather than format_html's wrappers (tests/songrec/lib/test_hot_path_helpers.py checks
+# both agree).
 ROW_HTML = """
             <tr>
               <td class="num">{rank}</td>

@@ -1,4 +1,4 @@
-"""The list and search reads written in SQL (catalog.refs, songrec.sql) read what the ORM reads (issue 14)."""
+"""The list and search reads written in SQL (catalog.refs, songrec.lib.sql) read what the ORM reads (issue 14)."""
 
 import sqlite3
 
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import AUDIO_FEATURES, Track
 from catalog.refs import track_refs, visible_refs_by_spotify_id, visible_rows
-from songrec.sql import one_of
+from songrec.lib.sql import one_of
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +111,8 @@ def test_a_read_run_often_is_prepared_on_the_server(tracks):
 
 
 def test_rows_fetched_in_binary_are_the_rows_fetched_as_text(tracks):
-    """The catalog read of a build (recommender.features) comes in binary on PostgreSQL: the same values."""
-    from songrec.sql import fetch_rows
+    """The catalog read of a build (recommender.index.features) comes in binary on PostgreSQL: the same values."""
+    from songrec.lib.sql import fetch_rows
 
     sql = "SELECT id, name, danceability, tempo, popularity, hidden, song_key FROM catalog_track ORDER BY id"
     binary, text = fetch_rows(sql, binary=True), fetch_rows(sql)

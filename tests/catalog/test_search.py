@@ -115,7 +115,7 @@ class TestServedFromTheProcess:
     def shared_cache(self, monkeypatch):
         from django.core.cache import cache
 
-        from songrec import process_cache
+        from songrec.lib import process_cache
 
         monkeypatch.setattr(process_cache, "cache_is_shared", lambda: True)
         from catalog.models import REVISION_TOKEN_KEY

@@ -9,7 +9,7 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.outbox.models import PendingTask
+from songrec.lib.outbox.models import PendingTask
 from tests.broker import broker_silent  # noqa: F401  (a Celery broker that never answers)
 from tests.factories import UserFactory
 

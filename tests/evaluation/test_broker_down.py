@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from catalog.outbox import dispatch_pending
-from catalog.outbox.models import PendingTask
 from evaluation.models import Campaign
+from songrec.lib.outbox import dispatch_pending
+from songrec.lib.outbox.models import PendingTask
 from tests.broker import broker_silent  # noqa: F401  (a Celery broker that never answers)
 from tests.evaluation.test_generation import version  # noqa: F401  (fixture: a small real index)
 

@@ -8,7 +8,7 @@ from evaluation.campaigns import create_campaign, populate_campaign
 from evaluation.errors import CampaignError
 from evaluation.models import Campaign, RatingTask, TaskItem
 from recommender import services, storage
-from recommender.params import IndexParams
+from recommender.index.params import IndexParams
 from recommender.selectors import cosine_similarities, recommend
 from tests.evaluation.conftest import three_genre_catalog
 

@@ -10,7 +10,7 @@ from catalog.songs import song_keys
 from evaluation.campaigns import create_campaign, populate_campaign, seed_candidates
 from evaluation.models import RatingTask
 from recommender import services
-from recommender.params import IndexParams
+from recommender.index.params import IndexParams
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 
 SYSTEMS = ["cosine", "euclidean", "random", "popularity"]

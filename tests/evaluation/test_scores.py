@@ -8,7 +8,7 @@ from evaluation.assignment import next_task
 from evaluation.models import Rating
 from evaluation.ratings import RatingEntry, submit_ratings
 from evaluation.scores import HumanScore, human_scores
-from songrec import process_cache
+from songrec.lib import process_cache
 from tests.factories import TrackFactory
 
 

@@ -11,8 +11,8 @@ from evaluation.models import Campaign, RatingTask
 from evaluation.selectors import campaign_aggregates
 from evaluation.tracking import campaign_metrics
 from recommender import services
+from recommender.index.params import IndexParams
 from recommender.models import IndexVersion
-from recommender.params import IndexParams
 from recommender.selectors import recommend
 from tests.evaluation.conftest import rate_all, three_genre_catalog
 

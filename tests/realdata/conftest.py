@@ -17,8 +17,8 @@ from django.core.management import call_command
 from catalog.dataset_finder import find_dataset
 from catalog.models import Track
 from recommender import services, storage
+from recommender.index.params import IndexParams
 from recommender.models import IndexVersion
-from recommender.params import IndexParams
 from tests.conftest import var_settings
 
 

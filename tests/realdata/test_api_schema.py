@@ -40,7 +40,7 @@ ROLES = ("anonymous", "evaluator", "staff")
 # doesn't have, a min_ above its max_, an upload that is no streaming history.
 REFUSED_FOR_WHAT_THE_SCHEMA_CANNOT_SAY = ["GET /api/explore/profile/", "GET /api/recommendations/",
                                           "POST /api/me/imports/"]
-# NUL anywhere in a request is refused by songrec/middleware.py (tests/web/test_malformed_requests.py); the schema
+# NUL anywhere in a request is refused by songrec/middleware.py (tests/songrec/test_malformed_requests.py); the schema
 # says so for every string it names, but cannot for the keys and values of extra, ignored body fields.
 CONFIG = SchemathesisConfig.from_dict({
     "generation": {"allow-x00": False},

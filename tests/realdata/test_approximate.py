@@ -3,8 +3,8 @@
 import pytest
 
 from recommender import services
+from recommender.index.params import IndexParams
 from recommender.models import IndexVersion
-from recommender.params import IndexParams
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from catalog.dataset_finder import SHARED_DATA
 from catalog.importers import read_tracks
 from catalog.models import Track
 from catalog.upsert import upsert_tracks
-from recommender import incremental
-from recommender.features import load_catalog
+from recommender.index import incremental
+from recommender.index.features import load_catalog
 from recommender.models import IndexVersion, NeighborList
 
 pytestmark = pytest.mark.django_db

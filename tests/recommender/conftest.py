@@ -3,8 +3,8 @@ import random
 import pytest
 
 from recommender import services, storage
-from recommender.build_lock import BuildLock
-from recommender.params import IndexParams
+from recommender.index.build_lock import BuildLock
+from recommender.index.params import IndexParams
 from tests.factories import ArtistFactory, TrackFactory
 
 

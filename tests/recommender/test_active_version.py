@@ -7,7 +7,7 @@ from django.db import transaction
 from recommender import active_version as cached
 from recommender import selectors, services, storage
 from recommender.models import IndexVersion
-from songrec import process_cache
+from songrec.lib import process_cache
 
 Status = IndexVersion.Status
 

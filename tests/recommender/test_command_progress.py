@@ -4,7 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from tests.catalog.test_console import Terminal
+from tests.songrec.lib.test_console import Terminal
 
 
 def test_in_a_log_each_stage_is_one_line(catalog):

@@ -19,7 +19,7 @@ from django.db import connection
 
 from catalog.models import CatalogRevision
 from recommender import services
-from recommender.build_lock import BuildLock, builder_alive
+from recommender.index.build_lock import BuildLock, builder_alive
 from recommender.models import IndexVersion, NeighborList
 
 from .conftest import build

@@ -7,10 +7,10 @@ from mlflow.tracking import MlflowClient
 
 from catalog.models import CatalogRevision
 from recommender import selectors, services, storage
-from recommender.build_lock import BuildLock
 from recommender.errors import RebuildError, RebuildInProgress
+from recommender.index.build_lock import BuildLock
+from recommender.index.params import IndexParams
 from recommender.models import IndexVersion, NeighborList
-from recommender.params import IndexParams
 
 from .conftest import build
 

@@ -5,7 +5,7 @@ import pytest
 
 from catalog.models import AUDIO_FEATURES
 from recommender.blending import recommend_for_seeds
-from recommender.index import Neighbors, distinct_songs, valid_counts
+from recommender.index.topk import Neighbors, distinct_songs, valid_counts
 from recommender.selectors import recommend, similar_items
 from recommender.systems import SYSTEMS
 from tests.factories import ArtistFactory, TrackFactory

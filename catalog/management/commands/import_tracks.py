@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog import datasets
-from catalog.console import progress_bar
 from catalog.explore.store import request_profile
 from catalog.importers import DatasetError, read_tracks
 from catalog.models import Track
 from catalog.upsert import refresh_planner_statistics, upsert_tracks
+from songrec.lib.console import progress_bar
 
 SHOWN_PROBLEMS = 20
 

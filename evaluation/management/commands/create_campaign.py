@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.console import progress_bar
 from evaluation.campaigns import create_campaign, known_systems, open_campaign, populate_campaign
 from evaluation.errors import EvaluationError
 from evaluation.models import Campaign
 from recommender.models import IndexVersion
+from songrec.lib.console import progress_bar
 
 
 class Command(BaseCommand):

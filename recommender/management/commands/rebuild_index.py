@@ -2,13 +2,14 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.console import is_terminal, progress_bar
 from catalog.models import AUDIO_FEATURES
+from recommender import services, tasks
+from recommender.index import incremental
+from recommender.index.params import MAX_K, IndexParams
+from recommender.index.progress import STAGE_LABELS
+from songrec.lib.console import is_terminal, progress_bar
 
-from ... import incremental, services, tasks
 from ...errors import RecommenderError
-from ...params import MAX_K, IndexParams
-from ...progress import STAGE_LABELS
 
 
 def feature_weight(text):

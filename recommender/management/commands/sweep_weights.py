@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from recommender.index.features import load_catalog
+from recommender.index.weight_sweep import EXPERIMENT, Sweep, describe, mlflow_logger
+
 from ...errors import RecommenderError
-from ...features import load_catalog
-from ...weight_sweep import EXPERIMENT, Sweep, describe, mlflow_logger
 
 
 def weight_list(text):

@@ -9,7 +9,7 @@ from django_celery_beat.models import PeriodicTask
 from catalog.crawl.models import CrawlCursor, CrawlRun
 from catalog.crawl.schedule import NIGHTLY_TASK, SCHEDULE_NAME
 from catalog.models import Track
-from tests.catalog.test_console import Terminal
+from tests.songrec.lib.test_console import Terminal
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.console import progress_bar
 from catalog.crawl import service
 from catalog.crawl.audio_features import PROVIDER_NAMES
 from catalog.crawl.crawler import CrawlLimits
 from catalog.crawl.models import CrawlRun
 from catalog.crawl.service import NOT_CONFIGURED, credentials_configured, run_crawl
+from songrec.lib.console import progress_bar
 
 SHOWN_ERRORS = 10
 

@@ -1,0 +1,1 @@
+"""The index build engine: features, exact and approximate top-k, incremental and distributed builds."""

@@ -1,0 +1,249 @@
+"""The feature pipeline: tracks → one float32 vector each, in the space both metrics work in.
+
+Three blocks are stacked with configurable weights (a scikit-learn ColumnTransformer):
+
+* audio: the 12 audio features standardised (StandardScaler), each multiplied by its feature weight and the
+  block divided by the root of the summed squared weights, so the block's expected squared norm is 1;
+* popularity (optional, off by default): standardised the same way;
+* genres: TF-IDF over the track's genre labels, plus the words several labels share, so that "alt-rock"
+  and "hard-rock" share "rock", "k-pop" and "j-pop" share "pop"; rows are L2-normalised (norm 1, or 0
+  without genres).
+
+so a block's weight is its relative share of a vector's length. The pipeline's last step L2-normalises rows:
+cosine similarity is the dot product of those rows. Euclidean distance is measured on the weighted vectors
+*before* that step: on unit vectors it would be a monotone function of cosine and give identical lists,
+while on the weighted vectors it also respects how far from average a track is (its magnitude).
+
+Hidden tracks and tracks missing any audio feature are left out.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Q
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import Normalizer, StandardScaler
+
+from catalog.models import AUDIO_FEATURES, Track, TrackArtist, TrackGenre
+from catalog.songs import song_key, song_of
+from songrec.lib.sql import fetch_rows
+
+GENRE_SEPARATOR = "|"
+# Words that only glue genre names together ("rock-n-roll", "drum-and-bass").
+GENRE_STOP_WORDS = frozenset({"n", "and", "the", "of", "&"})
+# Extra per-track values kept beside the vectors for min_/max_/target_ filters.
+ATTRIBUTES = (*AUDIO_FEATURES, "popularity", "duration_ms")
+
+
+def genre_words(genre):
+    """The words of one genre name: "alt-rock" → ["alt", "rock"], "drum-and-bass" → ["drum", "bass"]."""
+    return [word for word in re.split(r"[-\s/_]+", genre.strip().lower()) if word and word not in GENRE_STOP_WORDS]
+
+
+class GenreTokens:
+    """Analyzer for TF-IDF over '|'-joined genre lists: each whole genre name, plus the words of multi-word
+    names that other genre names share ("rock" links "alt-rock" and "hard-rock"; "j" links "j-pop" and
+    "j-rock"). A word found in only one genre name would just repeat that name's own token."""
+
+    def __init__(self, shared_words=()):
+        self.shared_words = frozenset(shared_words)
+
+    @classmethod
+    def for_genres(cls, genre_names):
+        counts = Counter(word for name in set(genre_names) for word in set(genre_words(name))
+                         if len(genre_words(name)) > 1 or word != name.strip().lower())
+        whole = {name.strip().lower() for name in genre_names}
+        return cls(word for word, count in counts.items() if count + (word in whole) >= 2)
+
+    def __call__(self, text):
+        tokens = []
+        for genre in text.split(GENRE_SEPARATOR):
+            genre = genre.strip().lower()
+            if not genre:
+                continue
+            tokens.append(genre)
+            tokens.extend(word for word in genre_words(genre) if word in self.shared_words and word != genre)
+        return tokens
+
+
+class WeightedStandardScaler(TransformerMixin, BaseEstimator):
+    """Standardise columns, weight them, and scale the block so its expected squared row norm is 1."""
+
+    def __init__(self, weights=None):
+        self.weights = weights
+
+    def fit(self, X, y=None):
+        X = np.asarray(X, dtype=np.float64)
+        self.scaler_ = StandardScaler().fit(X)
+        weights = np.ones(X.shape[1]) if self.weights is None else np.asarray(self.weights, dtype=np.float64)
+        # A constant column standardises to 0 everywhere; leaving it in the total would shrink the block.
+        weights = np.where(self.scaler_.var_ > 0, weights, 0.0)
+        total = math.sqrt(float(np.sum(weights ** 2))) or 1.0
+        self.factors_ = weights / total
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X):
+        return self.scaler_.transform(np.asarray(X, dtype=np.float64)) * self.factors_
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(input_features if input_features is not None else
+                          [f"x{i}" for i in range(self.n_features_in_)], dtype=object)
+
+
+@dataclass
+class TrackTable:
+    """The indexable catalog as arrays, rows ordered by ascending track id."""
+
+    track_ids: np.ndarray  # int64
+    attributes: np.ndarray  # float64, n × len(ATTRIBUTES); popularity/duration may be NaN
+    genres: list  # per track, a list of genre names
+    primary_artists: np.ndarray  # int64 first-credited artist id, -1 when uncredited
+    # int64 song number: releases of one song (catalog.songs) share one; None numbers every row apart.
+    songs: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.songs is None:
+            self.songs = np.arange(len(self.track_ids), dtype=np.int64)
+
+    def __len__(self):
+        return len(self.track_ids)
+
+    @property
+    def audio(self):
+        return self.attributes[:, :len(AUDIO_FEATURES)]
+
+    @property
+    def popularity(self):
+        return self.attributes[:, ATTRIBUTES.index("popularity")]
+
+    def frame(self):
+        """The DataFrame the pipeline is fitted on."""
+        frame = pd.DataFrame(self.audio, columns=list(AUDIO_FEATURES))
+        frame["popularity"] = self.popularity
+        frame["genre_text"] = [GENRE_SEPARATOR.join(names) for names in self.genres]
+        return frame
+
+
+def indexable_tracks():
+    """Visible tracks that have every audio feature."""
+    complete = Q(**{f"{name}__isnull": False for name in AUDIO_FEATURES})
+    return Track.objects.visible().filter(complete)
+
+
+def load_catalog():
+    """Read every indexable track, its genres and lead artist from the database into a TrackTable.
+
+    The querysets say what is read; their SQL is fetched with plain cursors (one round of rows each), which
+    is several times faster than the ORM building tuples row by row at catalog size."""
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:
+            # One snapshot for the three reads, so genres and artists match the tracks read.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        rows = _fetch(indexable_tracks().order_by("id").values_list("id", *ATTRIBUTES, "song_key"))
+        genre_rows = _fetch(TrackGenre.objects.filter(track__in=indexable_tracks())
+                            .order_by("track_id", "genre__name").values_list("track_id", "genre__name"))
+        artist_rows = _fetch(TrackArtist.objects.filter(track__in=indexable_tracks())
+                             .order_by("track_id", "-position").values_list("track_id", "artist_id"))
+    track_ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    attributes = np.array([row[1:-1] for row in rows], dtype=np.float64).reshape(len(rows), len(ATTRIBUTES))
+    genres = {}
+    for track_id, name in genre_rows:
+        genres.setdefault(track_id, []).append(name)
+    artists = dict(artist_rows)  # by descending position: the first-credited artist is written last
+    return TrackTable(
+        track_ids=track_ids,
+        attributes=attributes,
+        genres=[genres.get(track_id, []) for track_id in track_ids.tolist()],
+        primary_artists=np.array([artists.get(track_id, -1) for track_id in track_ids.tolist()], dtype=np.int64),
+        songs=song_numbers(song_of(row[0], row[-1]) for row in rows),
+    )
+
+
+def _fetch(queryset):
+    """A values_list queryset's rows as plain tuples, without the ORM's per-row conversion (in binary on
+    PostgreSQL: songrec.lib.sql)."""
+    sql, params = queryset.query.sql_with_params()
+    return fetch_rows(sql, params, binary=True)
+
+
+def song_numbers(songs):
+    """Number songs (catalog.songs.song_of values) in order of appearance: equal songs, equal numbers."""
+    numbers = {}
+    return np.fromiter((numbers.setdefault(song, len(numbers)) for song in songs), dtype=np.int64)
+
+
+def table_from_records(records):
+    """A TrackTable from catalog.importers TrackRecords (for benchmarks on a CSV, without a database).
+
+    Records get ids 1, 2, … in file order; artists are numbered by name.
+    """
+    rows, genres, artists, artist_numbers, songs = [], [], [], {}, []
+    for record in records:
+        if any(record.features.get(name) is None for name in AUDIO_FEATURES):
+            continue
+        rows.append([record.features[name] for name in AUDIO_FEATURES]
+                    + [record.popularity if record.popularity is not None else np.nan,
+                       record.duration_ms if record.duration_ms is not None else np.nan])
+        genres.append(list(record.genres))
+        lead = record.artists[0] if record.artists else None
+        artists.append(artist_numbers.setdefault(lead, len(artist_numbers)) if lead else -1)
+        songs.append(song_of(len(rows), song_key(record.name, record.artists)))
+    return TrackTable(np.arange(1, len(rows) + 1, dtype=np.int64), np.array(rows, dtype=np.float64).reshape(
+        len(rows), len(ATTRIBUTES)), genres, np.array(artists, dtype=np.int64), song_numbers(songs))
+
+
+def build_pipeline(params, genre_names=()):
+    """An unfitted Pipeline: weighted ColumnTransformer stack, then row L2-normalisation.
+
+    ``genre_names``: every genre label in the catalog (decides which genre words become tokens); without
+    any, the genre block is left out.
+    """
+    blocks, weights = [], {}
+    if params.audio_weight > 0:
+        feature_weights = [params.feature_weights.get(name, 1.0) for name in AUDIO_FEATURES]
+        blocks.append(("audio", WeightedStandardScaler(feature_weights), list(AUDIO_FEATURES)))
+        weights["audio"] = params.audio_weight
+    if params.popularity_weight > 0:
+        # Crawled tracks may lack popularity; they get the median rather than an outlier 0.
+        blocks.append(("popularity", make_pipeline(SimpleImputer(strategy="median"), WeightedStandardScaler()),
+                       ["popularity"]))
+        weights["popularity"] = params.popularity_weight
+    if params.genre_weight > 0 and genre_names:
+        vectorizer = TfidfVectorizer(analyzer=GenreTokens.for_genres(genre_names), max_features=params.genre_max_terms,
+                                     dtype=np.float32)
+        blocks.append(("genres", vectorizer, "genre_text"))
+        weights["genres"] = params.genre_weight
+    stack = ColumnTransformer(blocks, transformer_weights=weights, sparse_threshold=0.0)
+    return Pipeline([("stack", stack), ("normalize", Normalizer(norm="l2"))])
+
+
+@dataclass
+class FeatureMatrices:
+    weighted: np.ndarray  # float32: the stacked, weighted vectors (euclidean space)
+    normalized: np.ndarray  # float32: the same rows L2-normalised (cosine space)
+    pipeline: Pipeline
+    feature_names: list
+
+
+def fit_features(table, params):
+    """Fit the pipeline on ``table`` and return both matrices (float32) and the fitted pipeline."""
+    pipeline = build_pipeline(params, sorted({name for names in table.genres for name in names}))
+    if not pipeline.named_steps["stack"].transformers:
+        raise ValueError("no feature block has a positive weight (genre weight alone needs genre labels)")
+    frame = table.frame()
+    weighted = np.asarray(pipeline.named_steps["stack"].fit_transform(frame), dtype=np.float32)
+    normalized = np.asarray(pipeline.named_steps["normalize"].fit_transform(weighted), dtype=np.float32)
+    names = list(pipeline.named_steps["stack"].get_feature_names_out())
+    return FeatureMatrices(np.ascontiguousarray(weighted), np.ascontiguousarray(normalized), pipeline, names)

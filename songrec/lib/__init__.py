@@ -1,0 +1,1 @@
+"""Shared plumbing every app may use; it imports no app."""
