@@ -59,13 +59,17 @@ def file_server(tmp_path):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests under tests/realdata share one imported real catalog that stays in the database: run them last."""
+    """Tests under tests/realdata share one imported real catalog that stays in the database: run them last.
+    They are marked ``dataset`` (and those under tests/realdata/browser/ ``browser``) so `make test-fast` can leave
+    them out."""
     def is_real_data(item):
         return "/tests/realdata/" in str(item.path).replace(os.sep, "/")
 
     for item in items:
         if is_real_data(item):
             item.add_marker(pytest.mark.dataset)
+            if "/tests/realdata/browser/" in str(item.path).replace(os.sep, "/"):
+                item.add_marker(pytest.mark.browser)
     items.sort(key=is_real_data)
 
 
