@@ -5,6 +5,7 @@ import threading
 from functools import partial
 
 import pytest
+from django.test import override_settings
 
 from catalog.models import AUDIO_FEATURES
 
@@ -71,6 +72,14 @@ def pytest_collection_modifyitems(items):
             if "/tests/realdata/browser/" in str(item.path).replace(os.sep, "/"):
                 item.add_marker(pytest.mark.browser)
     items.sort(key=is_real_data)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hash passwords with MD5 in tests: Django's PBKDF2 costs ~0.3 s of CPU per hash, paid for every user a
+    fixture creates, every login and every failed login the lockout tests make. Passwords are still checked."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
