@@ -13,7 +13,7 @@ DATASET_SHA256 ?= $(if $(filter $(UPSTREAM_DATASET),$(DATASET)),$(UPSTREAM_DATAS
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run data index serve test lint bench
+.PHONY: install run data index serve test test-fast lint bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ lint: install
 test: install lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/pytest $(PYTEST_ARGS)
+
+# The quick loop: everything but the real-data suite (tests/realdata/), the browser tests and the tests that
+# start a real Celery worker. Same databases as `make test`.
+test-fast: install lint
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(BIN)/pytest -m "not dataset and not browser and not celery_worker" $(PYTEST_ARGS)
 
 # Point DATABASE_URL at a scratch database first: the benchmarks empty and refill the catalog.
 bench: install

@@ -5,6 +5,7 @@ import threading
 from functools import partial
 
 import pytest
+from django.test import override_settings
 
 from catalog.models import AUDIO_FEATURES
 
@@ -59,14 +60,26 @@ def file_server(tmp_path):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests under tests/realdata share one imported real catalog that stays in the database: run them last."""
+    """Tests under tests/realdata share one imported real catalog that stays in the database: run them last.
+    They are marked ``dataset`` (and those under tests/realdata/browser/ ``browser``) so `make test-fast` can leave
+    them out."""
     def is_real_data(item):
         return "/tests/realdata/" in str(item.path).replace(os.sep, "/")
 
     for item in items:
         if is_real_data(item):
             item.add_marker(pytest.mark.dataset)
+            if "/tests/realdata/browser/" in str(item.path).replace(os.sep, "/"):
+                item.add_marker(pytest.mark.browser)
     items.sort(key=is_real_data)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hash passwords with MD5 in tests: Django's PBKDF2 costs ~0.3 s of CPU per hash, paid for every user a
+    fixture creates, every login and every failed login the lockout tests make. Passwords are still checked."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")

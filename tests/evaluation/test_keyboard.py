@@ -17,7 +17,7 @@ from evaluation.models import Assignment, Rating
 pytest.importorskip("aiohttp", reason="aiohttp speaks the DevTools websocket")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="no Chromium to drive"),
-              pytest.mark.django_db(transaction=True)]
+              pytest.mark.django_db(transaction=True), pytest.mark.browser]
 KEY_CODES = {"Enter": 13, "ArrowDown": 40, "ArrowUp": 38}
 
 
