@@ -149,7 +149,7 @@ def finish_build(version_id, shards, activate=True):
         version.dimensions = int(data.weighted.shape[1])
         version.message = f"{services.DISTRIBUTED_BUILD} in {len(shards)} shards"
         params = IndexParams.from_dict(version.params).validated()
-        services.mark_ready(version, params, metrics, reporter, version.directory)
+        services.mark_ready(version, params, metrics, reporter=reporter, directory=version.directory)
     except BaseException as error:
         services.fail_build(version, error)
         raise
