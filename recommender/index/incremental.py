@@ -174,7 +174,9 @@ def update_index(*, activate=True, progress=None):
             raise
         if activate:
             version = services.activate_version(version)
-        _measure_and_log(version, params, *built, until_activation=time.perf_counter() - started)
+        table, normalized, neighbors, directory = built
+        _measure_and_log(version, params, table, normalized, neighbors=neighbors, directory=directory,
+                         until_activation=time.perf_counter() - started)
         return services.RebuildResult(version, activated=activate, pruned=services.prune_versions(),
                                       reason=f"incremental update of index version {active.pk}")
     finally:
