@@ -13,7 +13,7 @@ DATASET_SHA256 ?= $(if $(filter $(UPSTREAM_DATASET),$(DATASET)),$(UPSTREAM_DATAS
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run data index serve test test-fast lint bench
+.PHONY: install run data index serve test test-fast lint typecheck bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,13 +45,17 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+# mypy with django-stubs over the modules pyproject.toml's [tool.mypy] lists (the settings module is imported).
+typecheck: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/mypy
+
+test: install lint typecheck
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
 # The quick loop: everything but the real-data suite (tests/realdata/), the browser tests and the tests that
 # start a real Celery worker. Same databases as `make test`.
-test-fast: install lint
+test-fast: install lint typecheck
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/pytest -m "not dataset and not browser and not celery_worker" $(PYTEST_ARGS)
 

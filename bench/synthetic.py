@@ -13,12 +13,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for catalog.dataset_finder
+from catalog.dataset_finder import SPOTIFY_TRACKS_COLUMNS as COLUMNS  # noqa: E402
 from catalog.dataset_finder import find_dataset  # noqa: E402
 
-FEATURE_COLUMNS = ("danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
-                   "instrumentalness", "liveness", "valence", "tempo", "time_signature")
-COLUMNS = ("", "track_id", "artists", "album_name", "track_name", "popularity", "duration_ms", "explicit",
-           *FEATURE_COLUMNS, "track_genre")
 SYLLABLES = ("la", "mi", "ko", "ra", "shi", "no", "ve", "ta", "lu", "an", "der", "son", "bel", "ky", "mo", "ri",
              "sa", "ne", "tro", "qui")
 HANGUL = ("사랑", "밤", "하늘", "별", "너", "우리", "바다", "꿈", "노래", "봄")

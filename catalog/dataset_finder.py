@@ -1,4 +1,5 @@
-"""Where the Spotify Tracks Dataset is on this machine: the one finder for `make run`, the tests and the benchmarks.
+"""Where the Spotify Tracks Dataset is on this machine, and its columns: the one finder and the one column list
+for `make run`, the importer, the tests and the benchmarks.
 
 Standard library only, so the Makefile can ask before anything is installed: ``python3 -m catalog.dataset_finder``
 prints the path (nothing when there is none).
@@ -6,6 +7,13 @@ prints the path (nothing when there is none).
 
 import os
 from pathlib import Path
+
+# The twelve Spotify audio features, in the order the dataset lists them (catalog.models.AUDIO_FEATURES).
+SPOTIFY_AUDIO_FEATURES = ("danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
+                          "instrumentalness", "liveness", "valence", "tempo", "time_signature")
+# The Spotify Tracks Dataset's header in file order; the first column, unnamed, numbers the rows.
+SPOTIFY_TRACKS_COLUMNS = ("", "track_id", "artists", "album_name", "track_name", "popularity", "duration_ms",
+                          "explicit", *SPOTIFY_AUDIO_FEATURES, "track_genre")
 
 # ../shared/data beside the checkout.
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"

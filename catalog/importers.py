@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dataset_finder import SPOTIFY_TRACKS_COLUMNS
 from .models import AUDIO_FEATURES, VALUE_BOUNDS
 
 INTEGER_FIELDS = {"key", "mode", "time_signature", "popularity", "duration_ms"}
@@ -161,8 +162,7 @@ class TidyTuesdayLayout(Layout):
 LAYOUTS = (
     SpotifyTracksLayout(
         "Spotify Tracks Dataset",
-        ("track_id", "artists", "album_name", "track_name", "popularity", "duration_ms", "explicit",
-         *AUDIO_FEATURES, "track_genre"),
+        SPOTIFY_TRACKS_COLUMNS[1:],  # all but the row number
     ),
     TidyTuesdayLayout(
         "TidyTuesday spotify_songs",

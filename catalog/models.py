@@ -6,21 +6,10 @@ from django.db.models import F, Prefetch, Q
 from songrec.lib.links import object_url
 from songrec.lib.process_cache import ProcessCachedRead
 
+from .dataset_finder import SPOTIFY_AUDIO_FEATURES
+
 # The twelve Spotify audio features, in the order the dataset lists them.
-AUDIO_FEATURES = (
-    "danceability",
-    "energy",
-    "key",
-    "loudness",
-    "mode",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "valence",
-    "tempo",
-    "time_signature",
-)
+AUDIO_FEATURES = SPOTIFY_AUDIO_FEATURES
 
 # Inclusive bounds for every numeric column, enforced by check constraints and by the importer.
 FEATURE_BOUNDS = {
@@ -250,10 +239,6 @@ class CatalogRevision(models.Model):
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
         _served_revision.changed()
-
-    @classmethod
-    def forget_served(cls):
-        _served_revision.forget()
 
 
 REVISION_TOKEN_KEY = "catalog:revision-token"

@@ -17,6 +17,9 @@ from django.conf import settings
 from rapidfuzz import fuzz, process, utils
 from sklearn.feature_extraction.text import CountVectorizer
 
+from songrec.lib.errors import DomainError
+from songrec.lib.process_cache import ProcessCacheDict
+
 from .models import CatalogRevision, Track, TrackArtist
 from .songs import first_of_each_song, song_of
 
@@ -35,8 +38,10 @@ LENGTH_K1, LENGTH_B = 1.2, 0.75
 COMMON_SHARE = 0.02
 
 
-class QueryError(ValueError):
+class QueryError(DomainError, ValueError):
     """The query can't be searched (too long)."""
+
+    field = "q"
 
 
 def normalize(text):
@@ -172,19 +177,14 @@ def _scores(query, strings, scorer, cutoff=None):
                          score_cutoff=cutoff)[0]
 
 
-_lock = threading.Lock()
-_index = None
+_lock = threading.Lock()  # one thread builds the index; the others wait for it
+_indexes = ProcessCacheDict(keep=1)  # catalog revision → SearchIndex
 
 
 def get_index():
     """Return this process's index, rebuilding it if the catalog changed since it was built."""
-    global _index
     revision = CatalogRevision.served()
-    if _index is None or _index.revision != revision:
-        with _lock:
-            if _index is None or _index.revision != revision:
-                _index = SearchIndex.build(revision)
-    return _index
+    return _indexes.get_or_load(revision, lambda: SearchIndex.build(revision), _lock)
 
 
 def search_tracks(query, limit=20):

@@ -1,21 +1,21 @@
 """Read-side queries for catalog pages and the API."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from .models import Artist, Track
-from .refs import visible_rows
+from .refs import TrackRow, visible_rows
 from .search import search_tracks
 from .songs import first_of_each_song, song_of
 
 
-def popular_tracks(limit=12):
+def popular_tracks(limit: int = 12) -> list[Track]:
     """The most popular visible tracks, one release per song (the most popular one)."""
     candidates = list(Track.objects.visible().with_credits()[:4 * limit])
     return first_of_each_song(candidates, lambda track: song_of(track.pk, track.song_key), limit=limit)
 
 
-def browse_tracks(genre=None):
+def browse_tracks(genre: str | None = None) -> QuerySet[Track]:
     """The API's track listing: visible tracks (of ``genre``), most popular first, one release per song.
 
     A release is left out when another listed release of its song is more popular (or as popular with a lower
@@ -32,7 +32,7 @@ def browse_tracks(genre=None):
     return tracks.exclude(Exists(better)).with_credits()
 
 
-def search_results(query, limit=20):
+def search_results(query: str, limit: int = 20) -> list[TrackRow]:
     """Visible tracks matching query (``TrackRow``s), best first, each with a ``search_score`` attribute."""
     hits = search_tracks(query, limit=limit)
     tracks = visible_rows([hit.track_id for hit in hits])
@@ -45,10 +45,10 @@ def search_results(query, limit=20):
     return results
 
 
-def artists_with_track_counts():
+def artists_with_track_counts() -> QuerySet[Artist]:
     return Artist.objects.annotate(track_count=Count("tracks", distinct=True)).prefetch_related("genres")
 
 
-def artist_tracks(artist):
+def artist_tracks(artist: Artist) -> QuerySet[Track]:
     return Track.objects.visible().with_credits().filter(artists=artist).distinct()
 

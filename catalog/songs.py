@@ -96,6 +96,3 @@ def songs_with_several_tracks():
     """
     return _several_tracks.get()
 
-
-def forget_songs_with_several_tracks():
-    _several_tracks.forget()

@@ -1,22 +1,29 @@
 """JSON API of the evaluation app: next task, rating submission, campaign aggregates, CSV export, tokens."""
 
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, parsers, permissions, renderers, serializers, status
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recommender.models import IndexVersion
+from songrec.lib.users import signed_in_user
 
 from . import arms, selectors
 from .assignment import next_task
-from .errors import EvaluationError, InvalidRating, NotYourTask
+from .errors import InvalidRating, NotYourTask
 from .evaluators import is_evaluator
 from .exports import csv_lines
-from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Campaign
+from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Assignment, Campaign
 from .ratings import RatingEntry, submit_ratings
 from .serializers import (
     AggregatesSerializer,
@@ -30,22 +37,16 @@ from .serializers import (
 ERROR = OpenApiResponse(inline_serializer("EvaluationError", {"detail": serializers.CharField()}))
 
 
-class EvaluationAPIError(APIException):
-    def __init__(self, error):
-        super().__init__(detail=error.message)
-        self.status_code = error.status_code
-
-
 class IsEvaluator(permissions.BasePermission):
     message = "Only evaluators can rate recommendations; ask an admin to add you to the evaluator group."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_evaluator(request.user)
 
 
-def _task_payload(request, assignment):
-    seed, items = selectors.task_for_evaluator(assignment.task, request.user)
-    number, total = selectors.evaluator_position(request.user, assignment)
+def _task_payload(request: Request, assignment: Assignment) -> dict[str, Any]:
+    seed, items = selectors.task_for_evaluator(assignment.task, signed_in_user(request))
+    number, total = selectors.evaluator_position(signed_in_user(request), assignment)
     return EvaluationTaskSerializer({"assignment": assignment, "seed": seed, "items": items, "number": number,
                                      "total": total}, context={"request": request}).data
 
@@ -63,7 +64,7 @@ class NextTaskView(APIView):
         responses={200: EvaluationTaskSerializer, 204: OpenApiResponse(description="nothing to rate"),
                    403: ERROR, 404: ERROR},
     )
-    def post(self, request):
+    def post(self, request: Request) -> Response:
         campaign = None
         raw = request.query_params.get("campaign")
         if raw in (None, "") and hasattr(request.data, "get"):
@@ -75,29 +76,25 @@ class NextTaskView(APIView):
                 raise ValidationError({"campaign": ["must be a campaign id"]}) from None
             except Campaign.DoesNotExist:
                 raise NotFound("No such campaign.") from None
-        try:
-            assignment = next_task(request.user, campaign)
-        except EvaluationError as error:
-            raise EvaluationAPIError(error) from None
+        assignment = next_task(signed_in_user(request), campaign)
         if assignment is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(_task_payload(request, assignment))
 
 
-def _my_assignment(request, public_id):
-    assignment = selectors.assignment_for(request.user, public_id)
+def _my_assignment(request: Request, public_id: UUID) -> Assignment:
+    assignment = selectors.assignment_for(signed_in_user(request), public_id)
     if assignment is None:
-        raise EvaluationAPIError(NotYourTask("This task is not assigned to you."))
+        raise NotYourTask("This task is not assigned to you.")
     return assignment
 
 
-def _entries(assignment, rows):
+def _entries(assignment: Assignment, rows: list[dict[str, Any]]) -> list[RatingEntry]:
     """RatingEntries for rows that name items by their number in the task (never by primary key)."""
     item_ids = dict(assignment.task.items.values_list("display_position", "pk"))
     unknown = sorted({row["item"] for row in rows} - item_ids.keys())
     if unknown:
-        raise EvaluationAPIError(InvalidRating(
-            f"Items {unknown} are not in this task; its items are numbered 1 to {len(item_ids)}."))
+        raise InvalidRating(f"Items {unknown} are not in this task; its items are numbered 1 to {len(item_ids)}.")
     return [RatingEntry(item_ids[row["item"]], row["score"], row.get("comment")) for row in rows]
 
 
@@ -106,7 +103,7 @@ class TaskDetailView(APIView):
 
     @extend_schema(summary="One of my tasks, with my ratings so far",
                    responses={200: EvaluationTaskSerializer, 403: ERROR})
-    def get(self, request, public_id):
+    def get(self, request: Request, public_id: UUID) -> Response:
         return Response(_task_payload(request, _my_assignment(request, public_id)))
 
 
@@ -123,7 +120,7 @@ class SubmitRatingsView(APIView):
         request=SubmitRatingsSerializer,
         responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
     )
-    def post(self, request, public_id):
+    def post(self, request: Request, public_id: UUID) -> Response:
         serializer = SubmitRatingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return _submit(request, public_id, serializer.validated_data["ratings"])
@@ -141,7 +138,7 @@ class ItemRatingView(APIView):
             "comment": serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)}),
         responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
     )
-    def put(self, request, public_id, item):
+    def put(self, request: Request, public_id: UUID, item: int) -> Response:
         if not hasattr(request.data, "get"):
             raise ValidationError({"detail": "Send an object like {\"score\": 4, \"comment\": \"…\"}."})
         data = {"item": item, "score": request.data.get("score")}
@@ -152,12 +149,9 @@ class ItemRatingView(APIView):
         return _submit(request, public_id, [serializer.validated_data])
 
 
-def _submit(request, public_id, rows):
+def _submit(request: Request, public_id: UUID, rows: list[dict[str, Any]]) -> Response:
     assignment = _my_assignment(request, public_id)
-    try:
-        result = submit_ratings(request.user, assignment.task, _entries(assignment, rows))
-    except EvaluationError as error:
-        raise EvaluationAPIError(error) from None
+    result = submit_ratings(signed_in_user(request), assignment.task, _entries(assignment, rows))
     return Response(SubmitResultSerializer(result).data)
 
 
@@ -165,12 +159,12 @@ class CampaignListView(generics.ListAPIView):
     serializer_class = CampaignSerializer
     permission_classes = [permissions.AllowAny]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Campaign]:
         queryset = Campaign.objects.all() if self.request.user.is_staff else selectors.public_campaigns()
         return queryset.order_by("-created_at", "-pk")
 
     @extend_schema(summary="Evaluation campaigns (opened ones; staff also see drafts)")
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -178,11 +172,11 @@ class CampaignDetailView(generics.RetrieveAPIView):
     serializer_class = CampaignSerializer
     permission_classes = [permissions.AllowAny]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Campaign]:
         return Campaign.objects.all() if self.request.user.is_staff else selectors.public_campaigns()
 
     @extend_schema(summary="One evaluation campaign with its progress")
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -198,7 +192,7 @@ class CampaignAggregatesView(APIView):
                     "arm (`system` like `cosine@12`), described in `arms` with the weights of its version.",
         responses={200: AggregatesSerializer, 404: ERROR},
     )
-    def get(self, request, pk):
+    def get(self, request: Request, pk: int) -> Response:
         queryset = Campaign.objects.all() if request.user.is_staff else selectors.public_campaigns()
         campaign = get_object_or_404(queryset, pk=pk)
         aggregates = selectors.campaign_aggregates(campaign)
@@ -212,7 +206,7 @@ class VersionAggregatesView(APIView):
 
     @extend_schema(summary="Per-system results pooled over every campaign of an index version",
                    responses={200: AggregatesSerializer, 404: ERROR})
-    def get(self, request, version_id):
+    def get(self, request: Request, version_id: int) -> Response:
         version = get_object_or_404(IndexVersion, pk=version_id)
         campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
         if not campaigns.exists():
@@ -227,8 +221,8 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only errors reach this renderer; the export itself streams.
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         if isinstance(data, dict) and "detail" in data:
             return f"{data['detail']}\n".encode()
         return str(data).encode()
@@ -244,7 +238,7 @@ class RatingsExportView(APIView):
                     "evaluator, score, comment, times and how often it was changed. Streams.",
         responses={(200, "text/csv"): OpenApiTypes.STR, 403: ERROR, 404: ERROR},
     )
-    def get(self, request, pk=None):
+    def get(self, request: Request, pk: int | None = None) -> StreamingHttpResponse:
         campaign = get_object_or_404(Campaign, pk=pk) if pk is not None else None
         filename = f"songrec-ratings-campaign-{pk}.csv" if campaign else "songrec-ratings.csv"
         response = StreamingHttpResponse(csv_lines(campaign), content_type="text/csv; charset=utf-8")

@@ -135,7 +135,7 @@ _display_rng = random.SystemRandom()
 
 
 @transaction.atomic
-def add_task(campaign, seed_track_id, system, items, listener=None):
+def add_task(campaign, seed_track_id, system, items, *, listener=None):
     """Freeze one explicit list (FrozenItems in any order) as a task, items shuffled into a stored display order.
 
     The order is secret and stored; items are still created in rank order, so their primary keys must never

@@ -1,12 +1,18 @@
 """Errors the evaluation services raise; each carries the HTTP status the API and pages answer with."""
 
+from django.conf import settings
 
-class EvaluationError(Exception):
-    status_code = 400
+from songrec.lib.errors import DomainError, NotFoundError
 
-    def __init__(self, message):
+
+class EvaluationError(DomainError):
+    """Base class of the evaluation's expected failures (400 unless a subclass says otherwise)."""
+
+    title = "Can't do that"
+    template = "evaluation/error.html"  # with its way back to the evaluation home
+
+    def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
 
 
 class InvalidRating(EvaluationError):
@@ -19,6 +25,15 @@ class NotYourTask(EvaluationError):
 
 class NotAnEvaluator(EvaluationError):
     status_code = 403
+    title = "You're not an evaluator yet"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or "Only evaluators can rate recommendations. Ask an admin to add your account "
+                                    f"to the “{settings.EVALUATOR_GROUP_NAME}” group.")
+
+
+class UnknownCampaign(EvaluationError, NotFoundError):
+    """A campaign id that names no campaign."""
 
 
 class CampaignNotOpen(EvaluationError):

@@ -47,10 +47,6 @@ def ratings_changed():
     _rated_seeds.changed()
 
 
-def forget_rated_seeds():
-    _rated_seeds.forget()
-
-
 def with_human_scores(similar, *more):
     """Fill the items of recommender ``SimilarList``s of one seed with their mean human score and rating count.
 

@@ -2,17 +2,20 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from catalog.models import Track
+from recommender.models import IndexVersion
 
-from .aggregates import RatedItem, aggregate
+from .aggregates import Aggregates, RatedItem, aggregate
 from .evaluators import campaigns_open_to
 from .models import Assignment, Campaign, Rating, RatingTask, TaskItem
 
 
-def rated_items(items_queryset):
+def rated_items(items_queryset: QuerySet[TaskItem]) -> list[RatedItem]:
     """RatedItems (two queries) for the TaskItems in ``items_queryset``."""
     rows = list(items_queryset.values_list("pk", "task_id", "task__system", "rank", "cosine_similarity"))
     scores = defaultdict(list)
@@ -23,17 +26,17 @@ def rated_items(items_queryset):
             for item_id, task_id, system, rank, cosine in rows]
 
 
-def campaign_aggregates(campaign):
+def campaign_aggregates(campaign: Campaign) -> Aggregates:
     items = rated_items(TaskItem.objects.filter(task__campaign=campaign))
     return aggregate(items, campaign.systems, k=campaign.k)
 
 
-def version_campaigns(index_version, include_drafts=False):
+def version_campaigns(index_version: IndexVersion, include_drafts: bool = False) -> QuerySet[Campaign]:
     campaigns = Campaign.objects.filter(index_version=index_version).order_by("created_at", "pk")
     return campaigns if include_drafts else campaigns.exclude(status=Campaign.Status.DRAFT)
 
 
-def version_aggregates(index_version, include_drafts=False):
+def version_aggregates(index_version: IndexVersion, include_drafts: bool = False) -> Aggregates:
     """Aggregates pooled over the campaigns of one index version; nDCG uses each list's full length."""
     campaigns = list(version_campaigns(index_version, include_drafts))
     systems = list(dict.fromkeys(system for campaign in campaigns for system in campaign.systems))
@@ -50,11 +53,11 @@ class CampaignProgress:
     evaluators: int
 
     @property
-    def percent(self):
+    def percent(self) -> int:
         return 0 if not self.lists_needed else min(100, round(100 * self.lists_submitted / self.lists_needed))
 
 
-def campaign_progress(campaign):
+def campaign_progress(campaign: Campaign) -> CampaignProgress:
     totals = campaign.tasks.aggregate(tasks=Count("pk"), submitted=Sum("submitted_count"))
     ratings = Rating.objects.filter(item__task__campaign=campaign)
     return CampaignProgress(
@@ -74,18 +77,18 @@ class EvaluatorCampaign:
     available: int  # tasks not yet theirs that still need ratings
 
     @property
-    def total(self):
+    def total(self) -> int:
         """How many tasks this evaluator can do in the campaign, counting those already done."""
         total = self.submitted + (1 if self.in_progress else 0) + self.available
         limit = self.campaign.tasks_per_evaluator
         return min(total, limit) if limit else total
 
     @property
-    def can_start(self):
+    def can_start(self) -> bool:
         return self.in_progress is not None or self.submitted < self.total
 
 
-def evaluator_campaigns(evaluator):
+def evaluator_campaigns(evaluator: User) -> list[EvaluatorCampaign]:
     """The open campaigns an evaluator may rate in, with their progress in each."""
     result = []
     for campaign in campaigns_open_to(evaluator).order_by("opened_at", "pk"):
@@ -100,7 +103,7 @@ def evaluator_campaigns(evaluator):
     return sorted(result, key=lambda entry: (not entry.can_start, entry.total == 0))
 
 
-def evaluator_position(evaluator, assignment):
+def evaluator_position(evaluator: User, assignment: Assignment) -> tuple[int, int]:
     """``(number, total)`` for "task 3 of 20": this task's place among the evaluator's tasks in its campaign.
 
     The total counts the evaluator's tasks so far plus those still open to them, capped by the campaign's limit;
@@ -119,7 +122,7 @@ def evaluator_position(evaluator, assignment):
     return number, max(number, total)
 
 
-def task_for_evaluator(task, evaluator):
+def task_for_evaluator(task: RatingTask, evaluator: User) -> tuple[Track, list[TaskItem]]:
     """The task's seed and items in stored display order, each item with ``my_rating`` (or None).
 
     Nothing here reveals the system, the rank or the system's score: lists are rated blind, and evaluators
@@ -130,22 +133,22 @@ def task_for_evaluator(task, evaluator):
         Prefetch("track", queryset=Track.objects.with_credits())))
     mine = {rating.item_id: rating for rating in Rating.objects.filter(evaluator=evaluator, item__task=task)}
     for item in items:
-        item.my_rating = mine.get(item.pk)
+        item.my_rating = mine.get(item.pk)  # type: ignore[attr-defined]  # shown beside the item, not stored
     return seed, items
 
 
-def assignment_for(evaluator, public_id):
+def assignment_for(evaluator: User, public_id: UUID | str) -> Assignment | None:
     """The evaluator's assignment with this public id (what their URLs and JSON carry), or None."""
     return (Assignment.objects.select_related("task__campaign")
             .filter(public_id=public_id, evaluator=evaluator).first())
 
 
-def public_campaigns():
+def public_campaigns() -> QuerySet[Campaign]:
     """Campaigns anyone may see results of: every one that has been opened."""
     return Campaign.objects.filter(~Q(status=Campaign.Status.DRAFT)).select_related("index_version")
 
 
-def ratings_for_export(campaign=None):
+def ratings_for_export(campaign: Campaign | None = None) -> QuerySet[Rating]:
     """Raw ratings with everything an analyst needs, in a stable order, for the CSV export."""
     ratings = Rating.objects.all()
     if campaign is not None:

@@ -2,11 +2,11 @@
 
 import logging
 import math
-import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
+
+from songrec.lib.mlflow_runs import log_metrics, mlflow_client
 
 from .errors import EvaluationError
 from .models import Campaign
@@ -55,26 +55,21 @@ def log_campaign(campaign):
     Idempotent: a metric already recorded at this step with the same value is not logged again, so re-running
     (a retried Celery task, the command) adds nothing; changed values are added as the step's newest point.
     """
-    # mlflow is heavy to import: only processes that log a run pay for it, not every web process.
-    from mlflow.entities import Metric
-    from mlflow.tracking import MlflowClient
-
     run_id = run_id_for(campaign)
     if not run_id:
         raise NoMlflowRun(f"Index version {campaign.index_version_id} of campaign “{campaign.name}” "
                           f"has no MLflow run; nothing was logged.")
     metrics = campaign_metrics(campaign_aggregates(campaign))
-    client = MlflowClient(tracking_uri=settings.MLFLOW_TRACKING_URI)
-    timestamp = int(time.time() * 1000)
-    fresh = []
+    client = mlflow_client()
+    fresh = {}
     for name, value in metrics.items():
         history = client.get_metric_history(run_id, name)
         if any(point.step == campaign.pk and math.isclose(point.value, value, rel_tol=0, abs_tol=1e-12)
                for point in history):
             continue
-        fresh.append(Metric(key=name, value=value, timestamp=timestamp, step=campaign.pk))
+        fresh[name] = value
     if fresh:
-        client.log_batch(run_id, metrics=fresh)
+        log_metrics(client, run_id, fresh, step=campaign.pk)
     client.set_tag(run_id, f"eval_campaign_{campaign.pk}",
                    f"{campaign.name} · {campaign.status} · {int(metrics.get('eval_ratings', 0))} ratings")
     Campaign.objects.filter(pk=campaign.pk).update(mlflow_logged_at=timezone.now())

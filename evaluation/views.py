@@ -1,6 +1,5 @@
 """Evaluator pages (home, rating a task) and the public campaign results pages."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,28 +11,22 @@ from songrec.lib.request_params import InvalidQuery, parse_int
 
 from . import arms, selectors, svg_charts
 from .assignment import next_task
-from .errors import EvaluationError
+from .errors import EvaluationError, NotAnEvaluator, NotYourTask, UnknownCampaign
 from .evaluators import is_evaluator
 from .forms import SCORE_LABELS, TaskRatingForm
 from .models import Assignment, Campaign
 from .ratings import submit_ratings
 
 
-def _error_page(request, message, status, title="Can't do that"):
-    return render(request, "evaluation/error.html", {"message": message, "title": title}, status=status)
-
-
-def _not_an_evaluator(request):
-    return _error_page(
-        request, f"Only evaluators can rate recommendations. Ask an admin to add your account to the "
-                 f"“{settings.EVALUATOR_GROUP_NAME}” group.", 403, title="You're not an evaluator yet")
+def _require_evaluator(user):
+    if not is_evaluator(user):
+        raise NotAnEvaluator()
 
 
 @login_required
 def home(request):
     """Campaigns open to the evaluator, their progress in each, and a button for the next task."""
-    if not is_evaluator(request.user):
-        return _not_an_evaluator(request)
+    _require_evaluator(request.user)
     campaigns = selectors.evaluator_campaigns(request.user)
     return render(request, "evaluation/home.html", {
         "campaigns": campaigns,
@@ -44,8 +37,7 @@ def home(request):
 @login_required
 @require_POST
 def start_next(request):
-    if not is_evaluator(request.user):
-        return _not_an_evaluator(request)
+    _require_evaluator(request.user)
     campaign = None
     if request.POST.get("campaign"):
         try:
@@ -54,7 +46,7 @@ def start_next(request):
             campaign_id = None
         campaign = Campaign.objects.filter(pk=campaign_id).first()
         if campaign is None:
-            return _error_page(request, "That campaign does not exist.", 404)
+            raise UnknownCampaign("That campaign does not exist.")
     assignment = next_task(request.user, campaign)
     if assignment is None:
         messages.info(request, "Nothing needs your ratings right now. Thank you!")
@@ -66,11 +58,10 @@ def start_next(request):
 @require_http_methods(["GET", "POST"])
 def rate_task(request, public_id):
     """The blind rating page: the seed, its list in stored random order, a 1–5 choice per track."""
-    if not is_evaluator(request.user):
-        return _not_an_evaluator(request)
+    _require_evaluator(request.user)
     assignment = selectors.assignment_for(request.user, public_id)
     if assignment is None:
-        return _error_page(request, "This task is not assigned to you. Use “Start next task” to get one.", 403)
+        raise NotYourTask("This task is not assigned to you. Use “Start next task” to get one.")
     task = assignment.task
     seed, items = selectors.task_for_evaluator(task, request.user)
     form = TaskRatingForm(items, data=request.POST if request.method == "POST" else None)

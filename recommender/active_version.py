@@ -29,6 +29,3 @@ def index_versions_changed():
     """Called on every IndexVersion write: processes read the active version again once it is committed."""
     _active.changed()
 
-
-def forget_active_version():
-    _active.forget()

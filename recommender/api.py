@@ -1,22 +1,24 @@
 """JSON API: similar tracks, multi-seed recommendations, index versions and build status."""
 
+
+
 from django.conf import settings
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import VALUE_BOUNDS, Track
 from evaluation.scores import with_human_scores
-from songrec.lib.request_params import InvalidQuery, parse_int
+from songrec.lib.request_params import parse_int
 from songrec.lib.schema import error_response
 
 from . import selectors, serializers
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
-from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
+from .errors import NoActiveIndex
 from .index.features import ATTRIBUTES
 from .models import IndexVersion
 from .request_params import parse_constraints, parse_seed_ids, parse_system
@@ -34,40 +36,21 @@ ERRORS = {
 }
 
 
-class IndexUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The recommendation index is unavailable."
-    default_code = "index_unavailable"
-
-
-def _visible_track_id(spotify_id):
+def _visible_track_id(spotify_id: str) -> int:
     track_id = Track.objects.visible().filter(spotify_id=spotify_id).values_list("pk", flat=True).first()
     if track_id is None:
         raise NotFound(f"No track with id {spotify_id!r}.")
     return track_id
 
 
-def _version():
+def _version() -> IndexVersion:
     version = selectors.active_version()
     if version is None:
-        raise IndexUnavailable(str(NoActiveIndex()))
+        raise NoActiveIndex()
     return version
 
 
-class RecommenderAPIView(APIView):
-    def handle_exception(self, exc):
-        if isinstance(exc, InvalidQuery):
-            exc = ValidationError({exc.field: [exc.message]})
-        elif isinstance(exc, UnknownTrack):
-            exc = NotFound(str(exc))
-        elif isinstance(exc, NoActiveIndex | IndexFilesMissing):
-            exc = IndexUnavailable(str(exc))
-        elif isinstance(exc, Http404):
-            exc = NotFound(str(exc))
-        return super().handle_exception(exc)
-
-
-class SimilarTracksView(RecommenderAPIView):
+class SimilarTracksView(APIView):
     @extend_schema(
         summary="Tracks similar to one track",
         description="The precomputed top-k list of the active index version (`cosine`, `euclidean`), or a "
@@ -84,7 +67,7 @@ class SimilarTracksView(RecommenderAPIView):
         ],
         responses={200: serializers.SimilarResponseSerializer, **ERRORS},
     )
-    def get(self, request, spotify_id):
+    def get(self, request: Request, spotify_id: str) -> Response:
         system = parse_system(request.query_params.get("metric"))
         version = selectors.active_version()
         # The seed's id and stored list in one query; a track that has none (unknown, hidden, not indexed, or a
@@ -93,13 +76,13 @@ class SimilarTracksView(RecommenderAPIView):
         seed_id, stored = found if found is not None else (_visible_track_id(spotify_id), None)
         version = version or _version()
         k = parse_int(request.query_params.get("k"), "k", DEFAULT_K, 1, version.k)
-        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version, stored))
+        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version, stored=stored))
         payload = {"seed": similar.seed, "metric": system, "k": k, "index_version": version.pk,
                    "score_label": SCORE_LABELS[system], "results": similar.items}
         return Response(serializers.SimilarResponseSerializer(payload, context={"metric": system}).data)
 
 
-def _constraint_parameters():
+def _constraint_parameters() -> list[OpenApiParameter]:
     parameters = []
     for name in ATTRIBUTES:
         for prefix, meaning in (("min", "hard lower bound"), ("max", "hard upper bound"),
@@ -110,7 +93,7 @@ def _constraint_parameters():
     return parameters
 
 
-class RecommendationsView(RecommenderAPIView):
+class RecommendationsView(APIView):
     @extend_schema(
         summary="Recommendations from up to 5 seed tracks",
         description="Self-hosted take on Spotify's deprecated `GET /recommendations`: seeds are blended "
@@ -127,7 +110,7 @@ class RecommendationsView(RecommenderAPIView):
         ],
         responses={200: serializers.RecommendationsResponseSerializer, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         params = request.query_params
         spotify_ids = parse_seed_ids(params.get("seed_tracks"))
         limit = parse_int(params.get("limit"), "limit", 20, 1, MAX_LIMIT)
@@ -136,7 +119,7 @@ class RecommendationsView(RecommenderAPIView):
         seeds, unknown = seed_tracks(spotify_ids)
         if unknown:
             raise NotFound(f"No track with id {', '.join(repr(spotify_id) for spotify_id in unknown)}.")
-        result, recommended = blended_recommendations(system, seeds, limit, constraints, _version())
+        result, recommended = blended_recommendations(system, seeds, limit, constraints, version=_version())
         penalties = result.target_penalties or {}
         items = [serializers.RecommendedTrack(track, item.rank, item.score, result.cosine_scores[item.track_id],
                                               penalties.get(item.track_id))
@@ -152,7 +135,7 @@ class RecommendationsView(RecommenderAPIView):
 class IndexStatusView(APIView):
     @extend_schema(summary="The active index version and a running build's progress",
                    responses={200: serializers.IndexStatusSerializer})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         info = selectors.index_status()
         payload = {"active": info.active, "building": info.building, "catalog_revision": info.catalog_revision,
                    "up_to_date": info.up_to_date}

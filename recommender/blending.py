@@ -48,7 +48,7 @@ class SeedRecommendations:
     filtered_size: int  # of those, passing the min_/max_ filters (hidden ones still counted)
 
 
-def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version=None, refs=None, seed_songs=None):
+def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, version=None, refs=None, seed_songs=None):
     """Blend up to MAX_SEEDS seeds (track pks) into ``limit`` Recommendations; see the module docstring.
 
     Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError. With ``refs``
@@ -93,7 +93,7 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, version
         skip_songs = data.songs[seeds]
     else:
         skip_songs = set(song_keys(seed_ids).values()) if seed_songs is None else set(seed_songs)
-    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, skip_songs, refs)
+    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, skip_songs=skip_songs, refs=refs)
     ids = [int(i) for i in track_ids]
     return SeedRecommendations(
         version=version,
@@ -113,12 +113,12 @@ def seed_tracks(spotify_ids):
     return [found[i] for i in spotify_ids if i in found], [i for i in spotify_ids if i not in found]
 
 
-def blended_recommendations(system, seeds, limit, constraints=None, version=None):
+def blended_recommendations(system, seeds, limit, constraints=None, *, version=None):
     """What the recommend page and the recommendations API show: ``recommend_for_seeds`` for seed tracks and
     (Recommendation, TrackRef) pairs for the recommended tracks that still exist. Raises like it.
     """
     tracks = {}
-    result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version, refs=tracks,
+    result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version=version, refs=tracks,
                                  seed_songs=[seed.song for seed in seeds])
     return result, [(item, tracks[item.track_id]) for item in result.recommendations if item.track_id in tracks]
 

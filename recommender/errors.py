@@ -1,18 +1,20 @@
-"""Errors the recommender raises to its callers (pages, API, other apps)."""
+"""Errors the recommender raises to its callers (pages, API, other apps); each carries its HTTP status."""
+
+from songrec.lib.errors import ConflictError, DomainError, NotFoundError, UnavailableError
 
 
-class RecommenderError(Exception):
+class RecommenderError(DomainError):
     """Base class of the recommender's expected failures."""
 
 
-class NoActiveIndex(RecommenderError):
+class NoActiveIndex(RecommenderError, UnavailableError):
     """No index version is active yet: nothing can be recommended until one is built."""
 
-    def __init__(self, message="No recommendation index is active yet: build one with `manage.py rebuild_index`."):
-        super().__init__(message)
+    default_message = "No recommendation index is active yet: build one with `manage.py rebuild_index`."
+    retry_after = None  # a build is an admin's job, not a matter of waiting
 
 
-class UnknownTrack(RecommenderError, LookupError):
+class UnknownTrack(RecommenderError, NotFoundError, LookupError):
     """The seed track is not in the index version (hidden, missing features, or newer than the build)."""
 
     def __init__(self, track_id, version_id):
@@ -21,11 +23,14 @@ class UnknownTrack(RecommenderError, LookupError):
                          f"features, or was added after that version was built")
 
 
-class IndexFilesMissing(RecommenderError):
+class IndexFilesMissing(RecommenderError, UnavailableError):
     """The version's feature files are not on this server's disk (RECOMMENDER_INDEX_DIR)."""
 
+    default_message = "The recommendation index is unavailable."
+    retry_after = None
 
-class RebuildInProgress(RecommenderError):
+
+class RebuildInProgress(RecommenderError, ConflictError):
     """Another live builder holds the rebuild lock (``version`` is what it builds, None while it starts)."""
 
     def __init__(self, version=None):

@@ -58,7 +58,7 @@ def _candidates(key, count):
     return np.flatnonzero(key >= bound)
 
 
-def best_visible(key, track_ids, count, songs=None, skip_songs=(), refs=None):
+def best_visible(key, track_ids, count, songs=None, *, skip_songs=(), refs=None):
     """(positions, track ids) of the ``count`` best-keyed visible tracks; -inf keys are never picked.
 
     With ``songs`` (a song number per position, as the version's build folded them) only the best release of each

@@ -6,14 +6,16 @@ cosine score) in as few queries as it can. Human scores come from evaluation, wh
 import: the pages and the API join them in.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
-from catalog.models import CatalogRevision
+from catalog.models import CatalogRevision, Track
 from catalog.refs import TrackRef, track_refs
 from catalog.songs import first_of_each_song, song_of
 
@@ -27,6 +29,10 @@ from .models import IndexVersion
 from .ranking import best_visible, visible_track_ids
 from .systems import PRECOMPUTED, SYSTEMS
 
+Neighbour = tuple[int, float]  # (track id, score)
+# {metric: (neighbour ids, scores)} as storage reads a seed's stored lists.
+StoredLists = Mapping[str, tuple[Sequence[int], Sequence[float]]]
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -35,20 +41,27 @@ class Recommendation:
     rank: int  # from 1
 
 
-def active_version():
+def active_version() -> IndexVersion | None:
     """The active IndexVersion, or None before the first build (read once per process until a version
     changes: see active_version.py)."""
     return _active_version()
 
 
-def resolve_version(version=None):
+def _track_id(seed_track: Track | int) -> int:
+    """A seed given as a track (anything with a ``pk``) or as its id."""
+    pk: Any = getattr(seed_track, "pk", seed_track)
+    return int(pk)
+
+
+def resolve_version(version: IndexVersion | None = None) -> IndexVersion:
     version = version if version is not None else active_version()
     if version is None:
         raise NoActiveIndex()
     return version
 
 
-def recommend(system, seed_track, k, version=None):
+def recommend(system: str, seed_track: Track | int, k: int,
+              version: IndexVersion | None = None) -> list[Recommendation]:
     """Up to ``k`` Recommendations for ``seed_track`` (Track or pk) from ``system`` (one of SYSTEMS).
 
     Uses the active version unless one is given; raises NoActiveIndex / UnknownTrack. Never includes the seed
@@ -60,7 +73,7 @@ def recommend(system, seed_track, k, version=None):
     if int(k) < 1:
         raise ValueError("k must be at least 1")
     version = resolve_version(version)
-    seed_id = int(getattr(seed_track, "pk", seed_track))
+    seed_id = _track_id(seed_track)
     if system in PRECOMPUTED:
         return _precomputed(version, system, seed_id, int(k))
     data = storage.version_data(version.pk)
@@ -70,26 +83,27 @@ def recommend(system, seed_track, k, version=None):
     key, scores = random_key(data, [seed_id]) if system == "random" else popularity_key(data, [position])
     key = np.array(key, dtype=np.float64)
     key[position] = -np.inf
-    positions, track_ids = best_visible(key, data.track_ids, int(k), data.songs, [data.songs[position]])
+    positions, track_ids = best_visible(key, data.track_ids, int(k), data.songs, skip_songs=[data.songs[position]])
     return [Recommendation(int(track_id), float(scores[p]), rank)
             for rank, (p, track_id) in enumerate(zip(positions, track_ids, strict=True), start=1)]
 
 
-def _precomputed(version, system, seed_id, k):
+def _precomputed(version: IndexVersion, system: str, seed_id: int, k: int) -> list[Recommendation]:
     stored = _stored_list(version, system, seed_id)
     visible = visible_track_ids([track_id for track_id, _ in stored])
     kept = [(track_id, score) for track_id, score in stored if track_id in visible and track_id != seed_id][:k]
     if len(kept) < k:
-        kept = exact_neighbors(version, system, seed_id, k, kept)
+        kept = exact_neighbors(version, system, seed_id, k, stored=kept)
     return [Recommendation(track_id, score, rank) for rank, (track_id, score) in enumerate(kept, start=1)]
 
 
-def _stored_list(version, metric, seed_id):
+def _stored_list(version: IndexVersion, metric: str, seed_id: int) -> list[Neighbour]:
     """The seed's stored neighbours as [(track id, score)], best first (one release per song, never its own)."""
     return _stored_lists(version, [metric], seed_id)[metric]
 
 
-def _stored_lists(version, metrics, seed_id, stored=None):
+def _stored_lists(version: IndexVersion, metrics: list[str], seed_id: int,
+                  stored: StoredLists | None = None) -> dict[str, list[Neighbour]]:
     """{metric: the seed's stored list, as _stored_list gives it} for several metrics, in one query (none when
     ``stored``, the lists read_neighbor_lists gives, were read already)."""
     if stored is None:
@@ -100,7 +114,7 @@ def _stored_lists(version, metrics, seed_id, stored=None):
             for metric, (ids, scores) in stored.items()}
 
 
-def visible_seed_lists(system, spotify_id, version):
+def visible_seed_lists(system: str, spotify_id: str, version: IndexVersion) -> tuple[int, StoredLists] | None:
     """(track id, stored lists) of a visible seed named by its Spotify id, for ``similar_items``'s ``stored``:
     one query instead of a lookup of the id and then of its lists. None when the system has no stored lists or
     the track has none in ``version`` or is hidden: the caller then looks the track up itself (and answers why)."""
@@ -112,7 +126,8 @@ def visible_seed_lists(system, spotify_id, version):
     return found[0], found[2]
 
 
-def exact_neighbors(version, metric, seed_id, k, stored=()):
+def exact_neighbors(version: IndexVersion, metric: str, seed_id: int, k: int, *,
+                    stored: Iterable[Neighbour] = ()) -> list[Neighbour]:
     """The seed's best ``k`` visible tracks of distinct songs (never its own), computed from the version's vectors.
 
     For seeds whose stored list comes out shorter than ``k``: the build keeps 2k+20 neighbours, which a song
@@ -135,7 +150,7 @@ def exact_neighbors(version, metric, seed_id, k, stored=()):
     else:
         key = product - np.asarray(data.squared_norms, dtype=np.float64) / 2  # −‖a−b‖²/2 up to the seed's own
     key[position] = -np.inf
-    positions, _ = best_visible(key, data.track_ids, k, data.songs, [data.songs[position]])
+    positions, _ = best_visible(key, data.track_ids, k, data.songs, skip_songs=[data.songs[position]])
     rows = np.asarray(matrix[positions], dtype=np.float64)
     seed_row = np.asarray(matrix[position], dtype=np.float64)
     scores = rows @ seed_row if metric == "cosine" else np.sqrt(((rows - seed_row) ** 2).sum(axis=1))
@@ -143,7 +158,8 @@ def exact_neighbors(version, metric, seed_id, k, stored=()):
     return [(int(data.track_ids[positions[i]]), float(scores[i])) for i in order]
 
 
-def cosine_similarities(seed_track_id, track_ids, version=None):
+def cosine_similarities(seed_track_id: int, track_ids: Sequence[int],
+                        version: IndexVersion | None = None) -> dict[int, float]:
     """{track_id: cosine similarity to the seed} in the version's feature space.
 
     Tracks not in the version are left out. Raises NoActiveIndex, UnknownTrack, IndexFilesMissing.
@@ -178,34 +194,37 @@ class SimilarList:
     items: list  # of SimilarItem
 
 
-def similar_items(system, seed_track, k, version=None, stored=None):
+def similar_items(system: str, seed_track: Track | int, k: int, version: IndexVersion | None = None, *,
+                  stored: StoredLists | None = None) -> SimilarList:
     """``recommend`` plus what pages and the API show: TrackRefs and cosine scores (human scores left empty).
 
     Raises like ``recommend``; the precomputed systems take 2 queries (list, tracks with credits), 1 with
     ``stored`` (from ``visible_seed_lists``).
     """
-    return similar_lists([system], seed_track, k, version, stored)[0]
+    return similar_lists([system], seed_track, k, version, stored=stored)[0]
 
 
-def similar_lists(systems, seed_track, k, version=None, stored=None):
+def similar_lists(systems: Sequence[str], seed_track: Track | int, k: int, version: IndexVersion | None = None, *,
+                  stored: StoredLists | None = None) -> list[SimilarList]:
     """``similar_items`` of one seed for several systems, sharing the queries: the precomputed systems' stored
     lists in one (none when ``stored`` has them) and the tracks of every list in one (a track page shows cosine
     and euclidean side by side)."""
     version = resolve_version(version)
-    seed_id = int(getattr(seed_track, "pk", seed_track))
-    stored = _stored_lists(version, [system for system in systems if system in PRECOMPUTED], seed_id, stored)
-    candidates = [stored[system] if system in PRECOMPUTED else
+    seed_id = _track_id(seed_track)
+    lists = _stored_lists(version, [system for system in systems if system in PRECOMPUTED], seed_id, stored)
+    candidates = [lists[system] if system in PRECOMPUTED else
                   [(item.track_id, item.score) for item in recommend(system, seed_id, k, version)]
                   for system in systems]
     # Only the head of a stored list is looked up (a few hidden tracks fit in the slack); the rest only when
     # more than that were hidden or deleted since the build.
     head = 2 * k + 8
     refs = track_refs([seed_id] + [track_id for listed in candidates for track_id, _ in listed[:head]])
-    return [_similar_list(system, seed_id, seed_track, k, version, listed, refs, head)
+    return [_similar_list(system, seed_id=seed_id, seed_track=seed_track, k=k, version=version, candidates=listed,
+                          refs=refs, head=head)
             for system, listed in zip(systems, candidates, strict=True)]
 
 
-def _shown(candidates, refs, seed_id, k):
+def _shown(candidates: Sequence[Neighbour], refs: Mapping[int, TrackRef], seed_id: int, k: int) -> list[Neighbour]:
     """The first k candidates that still exist, are visible and are not the seed, one per song as the catalog has
     songs now: the build folded releases as they were then, and a crawl may have merged songs since (ISRC)."""
     seed_song = refs[seed_id].song if seed_id in refs else song_of(seed_id, "")
@@ -214,7 +233,8 @@ def _shown(candidates, refs, seed_id, k):
     return first_of_each_song(listed, lambda item: refs[item[0]].song, limit=k, skip_songs={seed_song})
 
 
-def _similar_list(system, seed_id, seed_track, k, version, candidates, refs, head):
+def _similar_list(system: str, *, seed_id: int, seed_track: Track | int, k: int, version: IndexVersion,
+                  candidates: list[Neighbour], refs: dict[int, TrackRef], head: int) -> SimilarList:
     while True:
         # Tracks hidden or deleted since the build drop out here (the lookup above is the visibility check).
         kept = _shown(candidates[:head], refs, seed_id, k)
@@ -224,7 +244,7 @@ def _similar_list(system, seed_id, seed_track, k, version, candidates, refs, hea
         head = len(candidates)
     if system in PRECOMPUTED and len(kept) < k:
         # 2k: songs merged since the build may fold a few of the exact list's k away below.
-        kept = exact_neighbors(version, system, seed_id, 2 * k, kept)
+        kept = exact_neighbors(version, system, seed_id, 2 * k, stored=kept)
         refs = track_refs([seed_id] + [track_id for track_id, _ in kept])
         kept = _shown(kept, refs, seed_id, k)
     ids = [track_id for track_id, _ in kept]
@@ -250,7 +270,7 @@ class IndexStatus:
     versions: list
 
 
-def index_status(versions=20):
+def index_status(versions: int = 20) -> IndexStatus:
     """What the index page and its JSON poll show: active version, running build, recent versions."""
     recent = list(IndexVersion.objects.order_by("-id")[:versions])
     active = next((v for v in recent if v.status == IndexVersion.Status.ACTIVE), None) or active_version()
@@ -260,10 +280,11 @@ def index_status(versions=20):
         if alive is None:  # no advisory locks (SQLite): judge by the heartbeat
             stale_after = timedelta(seconds=settings.RECOMMENDER_REBUILD_STALE_SECONDS)
             alive = building.heartbeat_at >= timezone.now() - stale_after
-        building.stalled = not alive
-        building.stage_label = (f"stalled: no sign of life since {building.heartbeat_at:%Y-%m-%d %H:%M} UTC (the "
-                                f"next rebuild marks it failed and starts at once)" if building.stalled
-                                else STAGE_LABELS.get(building.stage, building.stage))
+        # Shown beside the version on the status page and in its JSON, not stored.
+        building.stalled = not alive  # type: ignore[attr-defined]
+        building.stage_label = (  # type: ignore[attr-defined]
+            f"stalled: no sign of life since {building.heartbeat_at:%Y-%m-%d %H:%M} UTC (the next rebuild marks it "
+            f"failed and starts at once)" if not alive else STAGE_LABELS.get(building.stage, building.stage))
     revision = CatalogRevision.current()
     return IndexStatus(active, building, revision, active is not None and active.catalog_revision == revision,
                        recent)

@@ -10,10 +10,12 @@ which knows the builder is dead because the rebuild lock (build_lock.py) is free
 import logging
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -25,13 +27,15 @@ from . import storage
 from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecallTooLow, RecommenderError
 from .index import approximate, extended
 from .index.build_lock import BuildLock
-from .index.features import fit_features, indexable_tracks, load_catalog
+from .index.features import FeatureMatrices, TrackTable, fit_features, indexable_tracks, load_catalog
 from .index.params import IndexParams
 from .index.progress import ProgressReporter
 from .index.quality import list_quality
-from .index.topk import METRICS, all_top_k, distinct_songs
+from .index.topk import METRICS, Neighbors, all_top_k, distinct_songs
 from .models import IndexVersion
 from .tracking import log_build
+
+ProgressCallback = Callable[[str, float], None]  # (stage, fraction done)
 
 logger = logging.getLogger(__name__)
 Status = IndexVersion.Status
@@ -48,7 +52,8 @@ class RebuildResult:
     pruned: list = field(default_factory=list)
 
 
-def rebuild_index(params=None, *, if_stale=False, activate=True, progress=None):
+def rebuild_index(params: IndexParams | None = None, *, if_stale: bool = False, activate: bool = True,
+                  progress: ProgressCallback | None = None) -> RebuildResult:
     """Build a new index version from the catalog and (by default) make it the active one.
 
     ``params``: IndexParams (default: from settings). ``if_stale``: do nothing when the active version was
@@ -89,7 +94,7 @@ def rebuild_index(params=None, *, if_stale=False, activate=True, progress=None):
         lock.release()
 
 
-def _skip_if_up_to_date(params):
+def _skip_if_up_to_date(params: IndexParams) -> RebuildResult | None:
     revision = CatalogRevision.current()
     current = IndexVersion.objects.filter(status=Status.ACTIVE).first()
     if current is not None and is_up_to_date(current, params, revision):
@@ -98,7 +103,7 @@ def _skip_if_up_to_date(params):
     return None
 
 
-def _build(version, params, reporter):
+def _build(version: IndexVersion, params: IndexParams, reporter: ProgressReporter) -> None:
     reporter.stage("loading")
     table = load_catalog()
     if len(table) < 2:
@@ -106,7 +111,7 @@ def _build(version, params, reporter):
     build_from_table(version, table, params, reporter)
 
 
-def build_from_table(version, table, params, reporter):
+def build_from_table(version: IndexVersion, table: TrackTable, params: IndexParams, reporter: ProgressReporter) -> None:
     """Every stage after reading the catalog, up to a ready version (bench/bench_1m.py times this)."""
     reporter.stage("features")
     matrices = fit_features(table, params)
@@ -116,9 +121,10 @@ def build_from_table(version, table, params, reporter):
     # More than k are computed: k distinct songs (never the track's own) must remain once releases are folded.
     if params.approximate:
         neighbors = approximate.approximate_lists(
-            matrices.weighted, matrices.normalized, table.songs, params.k, width, METRICS, nlist=params.nlist,
-            nprobe=params.nprobe, n_jobs=threads, progress=reporter.update)
-        extended_lists, measured = None, check_recall(version, table, matrices, neighbors, params, reporter)
+            matrices.weighted, matrices.normalized, table.songs, params.k, width=width, metrics=METRICS,
+            nlist=params.nlist, nprobe=params.nprobe, n_jobs=threads, progress=reporter.update)
+        extended_lists = None
+        measured = check_recall(version, table, matrices, neighbors=neighbors, params=params, reporter=reporter)
     else:
         # Cosine on the weighted rows ranks exactly as on their normalised copies (the kernel divides by norms).
         # The extended lists are kept in the version's files for incremental updates to take tracks out of.
@@ -126,24 +132,27 @@ def build_from_table(version, table, params, reporter):
                                    progress=lambda done, total: reporter.update(done / total))
         neighbors = {metric: distinct_songs(result, table.songs, params.k) for metric, result in extended_lists.items()}
         measured = {}
-    metrics, directory = measure_and_write(version, table, matrices, neighbors, extended_lists, reporter)
+    metrics, directory = measure_and_write(version, table, matrices, neighbors=neighbors,
+                                           extended_lists=extended_lists, reporter=reporter)
     metrics = {metric: {**values, **measured.get(metric, {})} for metric, values in metrics.items()}
     del extended_lists
     store_neighbor_lists(version, table.track_ids, neighbors, reporter)
     version.n_tracks, version.k = len(table), neighbors["cosine"].indices.shape[1]
     version.dimensions, version.metrics = int(matrices.weighted.shape[1]), metrics
     del neighbors, matrices, table
-    mark_ready(version, params, metrics, reporter, directory)
+    mark_ready(version, params, metrics, reporter=reporter, directory=directory)
 
 
-def check_recall(version, table, matrices, neighbors, params, reporter):
+def check_recall(version: IndexVersion, table: TrackTable, matrices: FeatureMatrices, *,
+                 neighbors: dict[str, Neighbors], params: IndexParams,
+                 reporter: ProgressReporter) -> dict[str, dict[str, float]]:
     """The "recall" stage of an approximate build: recall@k of every metric's lists on a random sample of tracks
     against exact ones, recorded on the version; RecallTooLow when one is under RECOMMENDER_APPROXIMATE_MIN_RECALL.
     Returns {metric: {"recall_at_k", "ivf_lists"}} for the version's metrics."""
     reporter.stage("recall")
     rows = approximate.sample_rows(len(table), settings.RECOMMENDER_APPROXIMATE_RECALL_ROWS, seed=version.pk)
-    recall = approximate.measure_recall(matrices.weighted, matrices.normalized, table.songs, neighbors, params.k,
-                                        extended.extended_width(params.k), rows,
+    recall = approximate.measure_recall(matrices.weighted, matrices.normalized, table.songs, neighbors, k=params.k,
+                                        width=extended.extended_width(params.k), rows=rows,
                                         n_jobs=settings.RECOMMENDER_INDEX_THREADS or None)
     lists = approximate.list_count(len(table), params.nlist)
     measured = {metric: {"recall_at_k": value, "ivf_lists": lists} for metric, value in recall.items()}
@@ -158,7 +167,9 @@ def check_recall(version, table, matrices, neighbors, params, reporter):
     return measured
 
 
-def measure_and_write(version, table, matrices, neighbors, extended_lists, reporter):
+def measure_and_write(version: IndexVersion, table: TrackTable, matrices: FeatureMatrices, *,
+                      neighbors: dict[str, Neighbors], extended_lists: dict[str, Neighbors] | None,
+                      reporter: ProgressReporter) -> tuple[dict[str, dict[str, float]], Path]:
     """The "quality" and "files" stages: quality metrics of each track's first k distinct songs per metric, and
     the version's files (with the extended lists, when given); returns (quality metrics, directory)."""
     reporter.stage("quality")
@@ -170,7 +181,8 @@ def measure_and_write(version, table, matrices, neighbors, extended_lists, repor
     return metrics, directory
 
 
-def store_neighbor_lists(version, track_ids, neighbors, reporter):
+def store_neighbor_lists(version: IndexVersion, track_ids: np.ndarray, neighbors: dict[str, Neighbors],
+                         reporter: ProgressReporter) -> None:
     """The "storing" stage: every track's list of both metrics into the database."""
     reporter.stage("storing")
     for number, metric in enumerate(METRICS):
@@ -179,12 +191,13 @@ def store_neighbor_lists(version, track_ids, neighbors, reporter):
             progress=lambda done, total, number=number: reporter.update((number + done / total) / len(METRICS)))
 
 
-def mark_ready(version, params, metrics, reporter, directory, log=True):
+def mark_ready(version: IndexVersion, params: IndexParams, metrics: dict[str, dict[str, float]], *,
+               reporter: ProgressReporter, directory: Path, log: bool = True) -> None:
     """Log a built version to MLflow (unless not ``log``: the caller does it later with ``record_in_mlflow``)
     and mark it ready (unless it was expired meanwhile)."""
     if log:
         reporter.stage("mlflow")
-        record_in_mlflow(version, params, metrics, reporter.timings(), directory)
+        record_in_mlflow(version, params, metrics, timings=reporter.timings(), directory=directory)
     reporter.finish()
     version.timings = reporter.timings()
     version.status, version.stage, version.progress = Status.READY, "done", 1.0
@@ -197,17 +210,17 @@ def mark_ready(version, params, metrics, reporter, directory, log=True):
         raise RebuildError(f"index version {version.pk} was marked failed while it was being built")
 
 
-def record_in_mlflow(version, params, metrics, timings, directory):
+def record_in_mlflow(version: IndexVersion, params: IndexParams, metrics: dict[str, dict[str, float]], *,
+                     timings: dict[str, float], directory: Path) -> None:
     """Set ``version.mlflow_run_id`` to a new MLflow run of it; on failure, say so in ``version.message``."""
-    try:
-        version.mlflow_run_id = log_build(version, params, metrics, timings,
-                                          [directory / "pipeline.joblib", directory / "manifest.json"])
-    except Exception as error:  # the index is good without its MLflow record; say so instead of failing
-        logger.warning("MLflow logging of index version %s failed: %s", version.pk, error, exc_info=True)
-        version.message = f"MLflow logging failed: {error}"
+    logged = log_build(version, params, metrics, timings,
+                       artifacts=[directory / "pipeline.joblib", directory / "manifest.json"])
+    version.mlflow_run_id = logged.run_id
+    if logged.error is not None:  # the index is good without its MLflow record; say so instead of failing
+        version.message = f"MLflow logging failed: {logged.error}"
 
 
-def is_up_to_date(version, params, revision):
+def is_up_to_date(version: IndexVersion, params: IndexParams, revision: int) -> bool:
     try:
         built_with = IndexParams.from_dict(version.params).validated()
     except RebuildError:
@@ -215,7 +228,7 @@ def is_up_to_date(version, params, revision):
     return version.catalog_revision == revision and built_with == params
 
 
-def start_build(params, revision):
+def start_build(params: IndexParams, revision: int) -> IndexVersion:
     """Create the "building" version — the lock: a partial unique index allows only one."""
     for _attempt in range(2):
         try:
@@ -229,7 +242,7 @@ def start_build(params, revision):
     raise RebuildError("could not start a build: the building slot kept changing hands")
 
 
-def fail_build(version, error):
+def fail_build(version: IndexVersion, error: BaseException) -> None:
     """Mark a build failed and drop what it wrote; never raises over the original error."""
     message = "interrupted" if isinstance(error, KeyboardInterrupt) else f"{type(error).__name__}: {error}"
     try:
@@ -241,7 +254,7 @@ def fail_build(version, error):
     storage.remove_version_files(version.pk)
 
 
-def expire_dead_builds(lock):
+def expire_dead_builds(lock: BuildLock) -> list[int]:
     """Fail and clean the "building" versions of builders that died; return their ids.
 
     With the rebuild lock held (PostgreSQL) every building version is dead: its builder would hold the lock.
@@ -269,7 +282,7 @@ def expire_dead_builds(lock):
     return expired
 
 
-def running_build():
+def running_build() -> IndexVersion | None:
     """The version a live builder is building, or None; fails and cleans dead builders' versions on the way."""
     lock = BuildLock()
     if not lock.acquire():
@@ -282,7 +295,7 @@ def running_build():
         lock.release()
 
 
-def activate_version(version):
+def activate_version(version: IndexVersion) -> IndexVersion:
     """Make a ready version the active one, in one transaction; return it refreshed."""
     with transaction.atomic():
         target = IndexVersion.objects.select_for_update().get(pk=version.pk)
@@ -300,7 +313,7 @@ def activate_version(version):
     return target
 
 
-def prune_versions(keep=None):
+def prune_versions(keep: int | None = None) -> list[int]:
     """Delete all but the active version, the newest ``keep - 1`` ready ones and the newest failed one.
 
     At least 2 versions are always kept so the one just replaced can finish serving requests in flight.
@@ -326,7 +339,7 @@ def prune_versions(keep=None):
     return doomed
 
 
-def _remove_orphan_directories():
+def _remove_orphan_directories() -> None:
     """Version directories left by killed builds or deleted versions (only names like "12" or "12.tmp")."""
     root = Path(settings.RECOMMENDER_INDEX_DIR)
     if not root.is_dir():

@@ -10,8 +10,6 @@ track: releases of one song share it), ``genres.json``, ``pipeline.joblib``
 
 import json
 import shutil
-import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +21,7 @@ from django.db import connection, transaction
 from psycopg.copy import QueuedLibpqWriter
 
 from catalog.models import Track
+from songrec.lib.process_cache import ProcessCacheDict
 from songrec.lib.sql import fetch_rows, one_of
 
 from .errors import IndexFilesMissing
@@ -151,39 +150,28 @@ class VersionData:
         return mask
 
 
-_cache = OrderedDict()
-_cache_lock = threading.Lock()
 # The active version and the one it replaced (requests in flight during a switch).
 CACHED_VERSIONS = 2
+_versions = ProcessCacheDict(keep=CACHED_VERSIONS)
 
 
 def version_data(version_id):
     """This process's VersionData for a version, loaded on first use; raises IndexFilesMissing."""
-    with _cache_lock:
-        data = _cache.get(version_id)
-        if data is not None:
-            _cache.move_to_end(version_id)
-            return data
+    data = _versions.get(version_id)
+    if data is not None:
+        return data
     if not version_files_exist(version_id):
         raise IndexFilesMissing(f"the files of index version {version_id} are missing from "
                                 f"{settings.RECOMMENDER_INDEX_DIR}; rebuild the index on this server")
-    data = VersionData(version_id, Path(settings.RECOMMENDER_INDEX_DIR) / str(version_id))
-    with _cache_lock:
-        _cache[version_id] = data
-        while len(_cache) > CACHED_VERSIONS:
-            _cache.popitem(last=False)
-    return data
+    return _versions.put(version_id, VersionData(version_id, Path(settings.RECOMMENDER_INDEX_DIR) / str(version_id)))
 
 
-def forget_version_data(version_id=None):
-    with _cache_lock:
-        if version_id is None:
-            _cache.clear()
-        else:
-            _cache.pop(version_id, None)
+def forget_version_data(version_id):
+    """Drop a deleted version's loaded data from this process (``process_cache.forget_all()`` drops every one)."""
+    _versions.pop(version_id)
 
 
-def write_neighbor_lists(version_id, metric, track_ids, neighbors, progress=None, owners=None):
+def write_neighbor_lists(version_id, metric, track_ids, neighbors, *, progress=None, owners=None):
     """Store every track's neighbour list (COPY on PostgreSQL, bulk_create elsewhere).
 
     ``progress(done, total)`` is called between chunks. ``owners``: the track ids the rows of ``neighbors``
@@ -199,7 +187,7 @@ def write_neighbor_lists(version_id, metric, track_ids, neighbors, progress=None
         stop = min(total, start + COPY_CHUNK_ROWS)
         if connection.vendor == "postgresql":
             _copy_rows(COPY_HEADER + copy_data(version_id, metric, owners[start:stop], ids[start:stop],
-                                               scores[start:stop], lengths[start:stop]) + COPY_TRAILER)
+                                               scores=scores[start:stop], lengths=lengths[start:stop]) + COPY_TRAILER)
         else:
             NeighborList.objects.bulk_create(
                 [NeighborList(version_id=version_id, metric=metric, track_id=int(owners[i]),
@@ -213,7 +201,7 @@ COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header ext
 COPY_TRAILER = b"\xff\xff"
 
 
-def copy_data(version_id, metric, owners, ids, scores, lengths):
+def copy_data(version_id, metric, owners, ids, *, scores, lengths):
     """The rows (version, metric, owner, ids[i, :lengths[i]], scores[i, :lengths[i]]) in PostgreSQL's binary
     COPY format (without its header and trailer), laid out by numpy: the rows of each list length are one
     structured array, not a Python loop. The two bytea fields hold the arrays' native bytes, as
@@ -257,8 +245,8 @@ def neighbor_lists_streaming(version_id, track_ids, neighbors):
                 lengths = valid_counts(result)
                 for start in range(0, len(track_ids), COPY_CHUNK_ROWS):
                     rows = slice(start, start + COPY_CHUNK_ROWS)
-                    copy.write(copy_data(version_id, metric, track_ids[rows], ids[rows], result.scores[rows],
-                                         lengths[rows]))
+                    copy.write(copy_data(version_id, metric, track_ids[rows], ids[rows], scores=result.scores[rows],
+                                         lengths=lengths[rows]))
             copy.write(COPY_TRAILER)
             yield
 

@@ -1,38 +1,15 @@
 """Log each index build as an MLflow run (params, metrics, the fitted pipeline as an artifact).
 
-A client bound to ``settings.MLFLOW_TRACKING_URI`` is used instead of mlflow's global state, so tests and
-processes with different settings don't leak into each other. The experiment is created on first use with
-its artifact location under ``settings.MLFLOW_ARTIFACT_ROOT``.
+The run goes through ``songrec.lib.mlflow_runs.log_run`` (client, experiment, artifact location, ending the
+run, and never failing the build for MLflow's sake).
 """
-
-import logging
-import time
-from pathlib import Path
-from urllib.parse import urlparse
 
 from django.conf import settings
 
-
-def artifact_location(root):
-    """A URI for the experiment's artifact location: plain paths become file:// URIs."""
-    root = str(root)
-    if urlparse(root).scheme and len(urlparse(root).scheme) > 1:  # "s3://…", "file:…"; not "C:\…"
-        return root
-    return Path(root).resolve().as_uri()
+from songrec.lib.mlflow_runs import LoggedRun, log_run
 
 
-def experiment_id(client, name=None):
-    """The experiment's id (``MLFLOW_EXPERIMENT_NAME`` unless named), created or restored on first use."""
-    name = name or settings.MLFLOW_EXPERIMENT_NAME
-    experiment = client.get_experiment_by_name(name)
-    if experiment is None:
-        return client.create_experiment(name, artifact_location=artifact_location(settings.MLFLOW_ARTIFACT_ROOT))
-    if experiment.lifecycle_stage == "deleted":
-        client.restore_experiment(experiment.experiment_id)
-    return experiment.experiment_id
-
-
-def run_metrics(metrics, timings):
+def run_metrics(metrics: dict, timings: dict) -> dict[str, float]:
     """Flatten {"cosine": {...}, "euclidean": {...}} and timings into MLflow metric names."""
     flat = {"build_seconds": timings.get("total", 0.0)}
     for metric, values in metrics.items():
@@ -44,33 +21,11 @@ def run_metrics(metrics, timings):
     return flat
 
 
-def log_build(version, params, metrics, timings, artifacts):
-    """Record a finished build as an MLflow run and return its run id."""
-    # mlflow is heavy to import: only processes that log a run pay for it, not every web process.
-    from mlflow.entities import Metric, Param
-    from mlflow.tracking import MlflowClient
-
-    # MLflow and alembic log every store migration at INFO, which would scribble over progress bars.
-    for name in ("mlflow", "alembic"):
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).level))
-    client = MlflowClient(tracking_uri=settings.MLFLOW_TRACKING_URI)
-    run = client.create_run(experiment_id(client), run_name=f"index-v{version.pk}",
-                            tags={"songrec.index_version": str(version.pk),
-                                  "songrec.catalog_revision": str(version.catalog_revision)})
-    run_id = run.info.run_id
-    try:
-        now = int(time.time() * 1000)
-        logged = {**params.mlflow_params(), "metric": "cosine,euclidean", "n_tracks": version.n_tracks,
-                  "dimensions": version.dimensions}
-        client.log_batch(
-            run_id,
-            params=[Param(key, str(value)) for key, value in logged.items()],
-            metrics=[Metric(key, float(value), now, 0) for key, value in run_metrics(metrics, timings).items()],
-        )
-        for path in artifacts:
-            client.log_artifact(run_id, str(path))
-    except Exception:
-        client.set_terminated(run_id, "FAILED")
-        raise
-    client.set_terminated(run_id, "FINISHED")
-    return run_id
+def log_build(version, params, metrics: dict, timings: dict, *, artifacts) -> LoggedRun:
+    """Record a finished build as an MLflow run (its id "" and the error set when MLflow failed)."""
+    return log_run(
+        settings.MLFLOW_EXPERIMENT_NAME, f"index-v{version.pk}",
+        params={**params.mlflow_params(), "metric": "cosine,euclidean", "n_tracks": version.n_tracks,
+                "dimensions": version.dimensions},
+        metrics=run_metrics(metrics, timings), artifacts=artifacts,
+        tags={"songrec.index_version": version.pk, "songrec.catalog_revision": version.catalog_revision})

@@ -83,7 +83,7 @@ def recommend(request):
     results, result, problem = [], None, None
     if seeds and version is not None and not errors:
         try:
-            result, recommended = blended_recommendations(system, seeds, limit, constraints, version)
+            result, recommended = blended_recommendations(system, seeds, limit, constraints, version=version)
         except RecommenderError as error:
             problem = str(error)
         else:

@@ -8,18 +8,16 @@ the revision number and a NumPy lookup. The revision is read before the ids: a c
 already in the array and only makes the next request read it again, never the other way round.
 """
 
-import threading
-from collections import OrderedDict
 
 import numpy as np
 
 from catalog.models import CatalogRevision, Track
 from recommender import storage
+from songrec.lib.process_cache import ProcessCacheDict
 
 from .ranking import visible_track_ids
 
-_cache = OrderedDict()
-_lock = threading.Lock()
+_rows = ProcessCacheDict(keep=storage.CACHED_VERSIONS)  # version id → VisibleRows (checked against data, revision)
 
 
 class VisibleRows:
@@ -46,20 +44,8 @@ def visible_rows(version_id):
     """The VisibleRows of a version at the current catalog revision (one query; more after a catalog write)."""
     data = storage.version_data(version_id)
     revision = CatalogRevision.served()
-    with _lock:
-        cached = _cache.get(version_id)
+    cached = _rows.get(version_id)
     if cached is not None and cached.data is data and cached.revision == revision:
         return cached
     ids = np.fromiter(Track.objects.visible().values_list("pk", flat=True).order_by(), dtype=np.int64)
-    rows = VisibleRows(data, revision, np.isin(data.track_ids, ids))
-    with _lock:
-        _cache[version_id] = rows
-        _cache.move_to_end(version_id)
-        while len(_cache) > storage.CACHED_VERSIONS:
-            _cache.popitem(last=False)
-    return rows
-
-
-def forget_visible_rows():
-    with _lock:
-        _cache.clear()
+    return _rows.put(version_id, VisibleRows(data, revision, np.isin(data.track_ids, ids)))

@@ -9,19 +9,25 @@ from django.shortcuts import render
 from django.views import defaults
 
 API_PREFIX = "/api/"
-TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 429: "Too many attempts", 500: "Server error"}
+TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict", 429: "Too many attempts",
+          500: "Server error", 503: "Not available yet"}
 
 
 def is_api_request(request):
     return request.path_info.startswith(API_PREFIX)
 
 
-def error_response(request, status, message, exception=None):
-    """The response for an error found outside a view: JSON for the API, the site's error page otherwise."""
+def error_response(request, status, message, exception=None, *, payload=None, headers=None, title=None,
+                   template="http_error.html"):
+    """The response for an error found outside a DRF view: JSON (``payload``, by default ``{"detail": message}``)
+    for the API, the site's error page (``template`` extends it) otherwise."""
     if is_api_request(request):
-        return JsonResponse({"detail": message}, status=status)
-    context = {"title": TITLES.get(status, "Error"), "message": message, "status": status}
-    return render(request, "http_error.html", context, status=status)
+        return JsonResponse(payload or {"detail": message}, status=status, headers=headers)
+    context = {"title": title or TITLES.get(status, "Error"), "message": message, "status": status}
+    response = render(request, template, context, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):

@@ -1,9 +1,13 @@
-"""Refuses malformed requests before any view sees them: NUL bytes anywhere, JSON nested too deep.
+"""Refuses malformed requests before any view sees them (NUL bytes, over-deep JSON); answers domain errors on pages.
 
 PostgreSQL text cannot hold NUL, and Python's json module recurses once per nesting level, so both used to
 surface as 500s deep inside whichever view happened to get them. One middleware answers them for every view:
 404 for a NUL in the path (no URL can match it), 400 for one in the query string or body, 400 for JSON nested
 deeper than ``SONGREC_MAX_JSON_DEPTH``. API paths get ``{"detail": …}`` JSON, pages get the HTML error page.
+
+``DomainErrorMiddleware`` is the pages' half of ``songrec.lib.errors``: a ``DomainError`` a page view lets
+through is answered with the site's error page, the error's status and its message (DRF views never get here:
+their exception handler answers first).
 """
 
 import re
@@ -13,6 +17,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 
 from .errors import error_response
+from .lib.errors import DomainError, response_headers
 
 # A JSON string literal (with its escapes), and an escaped NUL: a \u0000 whose backslash is not itself escaped.
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -73,3 +78,20 @@ class RejectMalformedRequestsMiddleware:
         status, message = problem
         exception = Http404(message) if status == 404 else BadRequest(message)
         return error_response(request, status, message, exception)
+
+
+class DomainErrorMiddleware:
+    """Answers a ``DomainError`` raised in a view with its status and message (see the module doc)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        return error_response(request, exception.status_code, exception.message, exception,
+                              payload=exception.payload(), headers=response_headers(exception) or None,
+                              title=exception.title, template=exception.template)

@@ -7,10 +7,9 @@ from functools import partial
 import pytest
 from django.test import override_settings
 
-from catalog.models import AUDIO_FEATURES
+from catalog.dataset_finder import SPOTIFY_TRACKS_COLUMNS
 
-SPOTIFY_COLUMNS = ["", "track_id", "artists", "album_name", "track_name", "popularity", "duration_ms", "explicit",
-                   *AUDIO_FEATURES, "track_genre"]
+SPOTIFY_COLUMNS = list(SPOTIFY_TRACKS_COLUMNS)
 
 
 def spotify_row(track_id, name="Song", artists="Artist", album="Album", genre="pop", **overrides):
@@ -106,32 +105,14 @@ def _isolated_var_dir(settings, tmp_path, mlflow_dir):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_search_index():
-    """Each test starts without a search index cached from another test's catalog."""
-    from catalog import search
-
-    search._index = None
-    yield
-    search._index = None
-
-
-@pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """The active index version, the rated seeds, the active clusters, the served catalog revision and the songs
-    with several tracks are cached per process; ids repeat between tests whose tables are flushed."""
-    from catalog.models import CatalogRevision
-    from catalog.songs import forget_songs_with_several_tracks
-    from evaluation.scores import forget_rated_seeds
-    from recommender.active_version import forget_active_version
-    from recommender.clusters.selectors import forget_active_clusters
+    """Every per-process cache (songrec.lib.process_cache's registry) starts and ends each test empty: ids and
+    catalog revisions repeat between tests whose tables are flushed."""
+    from songrec.lib.process_cache import forget_all
 
-    forgets = (forget_active_version, forget_rated_seeds, forget_active_clusters, CatalogRevision.forget_served,
-               forget_songs_with_several_tracks)
-    for forget in forgets:
-        forget()
+    forget_all()
     yield
-    for forget in forgets:
-        forget()
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

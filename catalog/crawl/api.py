@@ -7,30 +7,21 @@ from celery import current_app
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from songrec.lib.outbox import BrokerUnavailable, send_now_or_later
+from songrec.lib.outbox import send_now_or_later
 from songrec.lib.schema import error_response
 
 from . import tasks
 from .client import NOT_CONFIGURED, credentials_configured
+from .errors import CrawlRunning, CrawlUnavailable
 from .models import CrawlRun
 from .overview import crawl_overview
 from .selectors import running_run
 from .serializers import CrawlQueuedSerializer, CrawlRunSerializer, CrawlStatusSerializer
-
-
-class CrawlUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "crawl_unavailable"
-
-
-class CrawlRunning(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "crawl_running"
 
 
 class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
@@ -42,7 +33,7 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=CrawlStatusSerializer)
     @action(detail=False, methods=["get"], url_path="status")
-    def crawl_status(self, request):
+    def crawl_status(self, request: Request) -> Response:
         """Whether crawling is configured, the Beat schedule entry, and where the cursor stands."""
         return Response(CrawlStatusSerializer(crawl_overview()).data)
 
@@ -52,7 +43,7 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
         503: error_response("no Spotify credentials, no Celery broker configured, or the broker is unreachable"),
     })
     @action(detail=False, methods=["post"], permission_classes=[IsAdminUser])
-    def start(self, request):
+    def start(self, request: Request) -> Response:
         """Queue a crawl followed by an index rebuild (staff only); 409 while one runs, 503 without credentials or a
         Celery broker."""
         running = running_run()
@@ -63,12 +54,10 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
         if current_app.conf.task_always_eager:
             # Without a broker the crawl would run inside this request for up to its whole time budget.
             raise CrawlUnavailable("No Celery broker is configured; run `manage.py crawl_spotify` instead.")
-        try:
-            result = send_now_or_later(tasks.nightly_chain(trigger=CrawlRun.Trigger.API), "the crawl",
-                                       "catalog.tasks.nightly_crawl", kwargs={"trigger": CrawlRun.Trigger.API.value},
-                                       dedupe_key="crawl-start")
-        except BrokerUnavailable as error:
-            raise CrawlUnavailable(str(error)) from None
+        # An unreachable broker raises BrokerUnavailable, a 503 like the refusals above.
+        result = send_now_or_later(tasks.nightly_chain(trigger=CrawlRun.Trigger.API), "the crawl",
+                                   "catalog.tasks.nightly_crawl", kwargs={"trigger": CrawlRun.Trigger.API.value},
+                                   dedupe_key="crawl-start")
         return Response(CrawlQueuedSerializer({"crawl_task": result.parent.id, "rebuild_task": result.id}).data,
                         status=status.HTTP_202_ACCEPTED)
 

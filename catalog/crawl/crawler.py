@@ -23,7 +23,7 @@ __all__ = ["Crawler", "CrawlLimits"]
 
 
 class Crawler:
-    def __init__(self, run, cursor, gateway, features, seeds, limits, *, rotate_seeds=True, progress=None,
+    def __init__(self, run, cursor, gateway, features, *, seeds, limits, rotate_seeds=True, progress=None,
                  clock=time.monotonic):
         self.run_row, self.cursor, self.gateway, self.features = run, cursor, gateway, features
         self.seeds, self.limits, self.rotate_seeds = seeds, limits, rotate_seeds

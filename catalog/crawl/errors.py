@@ -1,5 +1,17 @@
 """What can go wrong in a crawl, from one failed request (skip the item) to a reason to stop the run."""
 
+from songrec.lib.errors import ConflictError, UnavailableError
+
+
+class CrawlUnavailable(UnavailableError):
+    """A crawl can't be queued here: no Spotify credentials, no Celery broker, or the broker is unreachable."""
+
+    retry_after = None  # a setting to fix, not a matter of waiting
+
+
+class CrawlRunning(ConflictError):
+    """A crawl is still running; a second one is refused."""
+
 
 class CrawlConfigError(ValueError):
     """A crawl setting is unusable; the run fails with this message."""

@@ -48,7 +48,7 @@ class Cron:
         return " ".join(self.as_fields().values())
 
 
-def ensure_schedule(periodic_task_model, crontab_model, cron, timezone, reset=False, enabled=None):
+def ensure_schedule(periodic_task_model, crontab_model, cron, timezone, *, reset=False, enabled=None):
     """Create the nightly entry if it is missing; with ``reset`` also put its timing back to ``cron``.
 
     Takes the model classes so a data migration can pass its historical models. Returns (task, created).

@@ -79,8 +79,8 @@ def run_crawl(trigger=CrawlRun.Trigger.COMMAND, *, queries=None, playlists=None,
         gateway = build_gateway(sleep=sleep)
         features = build_features(provider or settings.SPOTIFY_FEATURES_PROVIDER, gateway, sleep=sleep)
         run.features_provider = features.name
-        crawler = Crawler(run, CrawlCursor.load(), gateway, features, configured_seeds(queries, playlists),
-                          CrawlLimits.from_settings(**limits), progress=progress,
+        crawler = Crawler(run, CrawlCursor.load(), gateway, features, seeds=configured_seeds(queries, playlists),
+                          limits=CrawlLimits.from_settings(**limits), progress=progress,
                           rotate_seeds=queries is None and playlists is None)
         status, message = crawler.crawl()
     except CrawlConfigError as exc:

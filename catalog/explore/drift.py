@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from songrec.lib.mlflow_runs import log_run
+
 from ..models import AUDIO_FEATURES, Track
-from .tracking import log_run
 
 logger = logging.getLogger(__name__)
 
@@ -99,19 +100,19 @@ def record_crawl_drift(run):
     """Compute the run's drift, store it on the run (``drift``, ``drift_flagged``) and log it to MLflow."""
     summary = crawl_drift(run)
     if summary["status"] == "computed":
-        try:
-            summary["mlflow_run_id"] = log_run(
-                settings.EXPLORE_DRIFT_EXPERIMENT, f"crawl-{run.pk}",
-                params={"crawl_run": run.pk, "added": summary["added"], "reference": summary["reference"],
-                        "psi_threshold": summary["threshold"], "psi_bins": PSI_BINS},
-                metrics={"max_psi": summary["max_psi"], "max_ks": summary["max_ks"],
-                         **{f"psi_{name}": values["psi"] for name, values in summary["features"].items()},
-                         **{f"ks_{name}": values["ks"] for name, values in summary["features"].items()}},
-                tags={"songrec.crawl_run": run.pk, "songrec.drift_flagged": summary["flagged"]},
-                texts={"drift.json": json.dumps(summary, indent=1)})
-        except Exception as error:  # the drift is worth keeping without its MLflow record
-            logger.warning("MLflow logging of crawl #%s's drift failed: %s", run.pk, error, exc_info=True)
-            summary["mlflow_error"] = str(error)[:500]
+        logged = log_run(
+            settings.EXPLORE_DRIFT_EXPERIMENT, f"crawl-{run.pk}",
+            params={"crawl_run": run.pk, "added": summary["added"], "reference": summary["reference"],
+                    "psi_threshold": summary["threshold"], "psi_bins": PSI_BINS},
+            metrics={"max_psi": summary["max_psi"], "max_ks": summary["max_ks"],
+                     **{f"psi_{name}": values["psi"] for name, values in summary["features"].items()},
+                     **{f"ks_{name}": values["ks"] for name, values in summary["features"].items()}},
+            tags={"songrec.crawl_run": run.pk, "songrec.drift_flagged": summary["flagged"]},
+            texts={"drift.json": json.dumps(summary, indent=1)})
+        if logged.error is None:
+            summary["mlflow_run_id"] = logged.run_id
+        else:  # the drift is worth keeping without its MLflow record
+            summary["mlflow_error"] = logged.error[:500]
         if summary["flagged"]:
             logger.warning("crawl #%s drifted: PSI of %s is %.3f (threshold %.2f)", run.pk,
                            summary["max_psi_feature"], summary["max_psi"], summary["threshold"])

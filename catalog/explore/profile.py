@@ -117,7 +117,7 @@ def correlation_matrix(values, method):
     return [[None if not np.isfinite(cell) else round(float(cell), 6) for cell in row] for row in matrix]
 
 
-def _top_counts(owner, index, names, mask, top):
+def _top_counts(owner, index, names, mask, *, top):
     counts = np.bincount(index[mask[owner]], minlength=len(names)) if len(owner) else np.zeros(0, np.int64)
     order = np.lexsort((np.arange(len(counts)), -counts))[:top]
     return [{"name": names[number], "count": int(counts[number])} for number in order if counts[number] > 0]
@@ -143,9 +143,9 @@ def compute_profile(frame, genre=None):
             "pearson": correlation_matrix(values, "pearson"),
             "spearman": correlation_matrix(values, "spearman"),
         },
-        "genres": _top_counts(frame.genre_owner, frame.genre_index, frame.genre_names, mask, TOP_GENRES),
+        "genres": _top_counts(frame.genre_owner, frame.genre_index, frame.genre_names, mask, top=TOP_GENRES),
         "genre_count": int(np.count_nonzero(genre_counts)),
-        "artists": _top_counts(frame.artist_owner, frame.artist_index, frame.artist_names, mask, TOP_ARTISTS),
+        "artists": _top_counts(frame.artist_owner, frame.artist_index, frame.artist_names, mask, top=TOP_ARTISTS),
         "explicit": {"explicit": int(explicit.sum()), "clean": int(len(explicit) - explicit.sum())},
         "popularity": {
             "missing": int(len(popularity) - len(present_popularity)),

@@ -1,11 +1,13 @@
 """JSON API of the clusters: the list, one cluster with its tracks, and the map's points."""
 
+
+
 from django.core.paginator import Paginator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,16 +20,10 @@ TRACKS_PER_PAGE = 50
 NOT_READY = OpenApiResponse(description="no clustering yet: run `manage.py build_clusters`")
 
 
-class NoClustering(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "No clustering is active yet: run `manage.py build_clusters` after an index build."
-    default_code = "no_clustering"
-
-
-def _active():
+def _active() -> Clustering:
     clustering = selectors.active_clustering()
     if clustering is None:
-        raise NoClustering()
+        raise selectors.NoClustering()
     return clustering
 
 
@@ -35,7 +31,7 @@ class ClusterListView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(operation_id="clusters_list", responses={200: serializers.ClusterListSerializer, 503: NOT_READY})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         """The active clustering, every candidate compared with it, and its clusters, largest first."""
         clustering = _active()
         data = {"clustering": clustering, "clusters": selectors.clusters_of(clustering),
@@ -48,17 +44,19 @@ class ClusterDetailView(APIView):
 
     @extend_schema(operation_id="clusters_retrieve", parameters=[OpenApiParameter("page", OpenApiTypes.INT)],
                    responses={200: serializers.ClusterDetailSerializer, 404: OpenApiResponse(), 503: NOT_READY})
-    def get(self, request, number):
+    def get(self, request: Request, number: str) -> Response:
         """One cluster: label, genres, distinctive features, mean features against the catalog's, its tracks."""
         clustering = _active()
         cluster = selectors.cluster_by_number(clustering, int(number))
         if cluster is None:
             raise NotFound(f"No cluster {number} in the active clustering.")
         page = Paginator(selectors.cluster_tracks(cluster), TRACKS_PER_PAGE).get_page(request.query_params.get("page"))
-        cluster.catalog_means = selectors.catalog_means(selectors.clusters_of(clustering))
-        cluster.tracks = [{"spotify_id": t.spotify_id, "name": t.name, "popularity": t.popularity,
-                           "artists": [a.name for a in t.ordered_artists], "url": t.get_absolute_url()} for t in page]
-        cluster.page, cluster.pages = page.number, page.paginator.num_pages
+        tracks = [{"spotify_id": t.spotify_id, "name": t.name, "popularity": t.popularity,
+                   "artists": [a.name for a in t.ordered_artists], "url": t.get_absolute_url()} for t in page]
+        # The detail serializer's extra fields, set on the instance it reads.
+        cluster.catalog_means = selectors.catalog_means(selectors.clusters_of(clustering))  # type: ignore[attr-defined]
+        cluster.tracks = tracks  # type: ignore[attr-defined]
+        cluster.page, cluster.pages = page.number, page.paginator.num_pages  # type: ignore[attr-defined]
         return Response(serializers.ClusterDetailSerializer(cluster).data)
 
 
@@ -68,7 +66,7 @@ class ClusterMapView(APIView):
     @extend_schema(operation_id="clusters_map", parameters=[OpenApiParameter("track", OpenApiTypes.STR,
                                                 description="also return this track and its neighbours as `focus`")],
                    responses={200: serializers.MapSerializer, 404: OpenApiResponse(), 503: NOT_READY})
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         """The map: a 2-D PCA projection of a sample of the index vectors, with each dot's cluster and genre."""
         clustering = _active()
         payload = dict(selectors.map_points(clustering))

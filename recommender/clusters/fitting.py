@@ -37,6 +37,7 @@ class Fit:
     metrics: dict = field(default_factory=dict)
     sizes: list = field(default_factory=list)
     eligible: bool = False
+    mlflow_run_id: str = ""  # set once the candidate is logged
 
     @property
     def n_clusters(self):

@@ -47,7 +47,7 @@ def feature_words(distinctive):
     return [WORDS[name][0 if z > 0 else 1] for name, z in distinctive]
 
 
-def describe(labels, audio, genre_indptr, genre_indices, genre_names):
+def describe(labels, audio, *, genre_indptr, genre_indices, genre_names):
     """One ClusterDescription per label value, largest cluster first.
 
     ``audio``: raw audio features per track (n × 12, AUDIO_FEATURES order); genres as the index's CSR arrays.

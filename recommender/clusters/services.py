@@ -8,6 +8,7 @@ previous clustering until the new one is complete.
 import json
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,13 +16,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from catalog.explore.tracking import log_run
+from songrec.lib.mlflow_runs import log_run
 
 from .. import storage
 from ..errors import NoActiveIndex
 from ..models import IndexVersion
 from . import fitting
-from .labels import describe
+from .labels import ClusterDescription, describe
 from .models import Cluster, Clustering, ClusterMember
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,9 @@ class ClusterResult:
     seconds: float = 0.0
 
 
-def build_clusters(*, force=False, progress=None, k_values=None, sample_size=None, map_sample=None):
+def build_clusters(*, force: bool = False, progress: Callable[[str], None] | None = None,
+                   k_values: Sequence[int] | None = None, sample_size: int | None = None,
+                   map_sample: int | None = None) -> ClusterResult:
     """Cluster the active index version's vectors; skip when its active clustering exists (unless ``force``).
 
     ``progress(message)`` is told about each candidate. Raises NoActiveIndex before the first index build.
@@ -64,30 +67,27 @@ def build_clusters(*, force=False, progress=None, k_values=None, sample_size=Non
         fits.append(result)
     winner = fitting.best(fits)
     genre_names = json.loads((data.directory / "genres.json").read_text())
-    descriptions = describe(winner.labels, data.attributes[:, :12], data.genre_indptr, data.genre_indices,
-                            genre_names)
-    clustering = _store(version, fits, winner, descriptions, data.track_ids, space,
-                        map_sample or settings.CLUSTERS_MAP_SAMPLE)
+    descriptions = describe(winner.labels, data.attributes[:, :12], genre_indptr=data.genre_indptr,
+                            genre_indices=data.genre_indices, genre_names=genre_names)
+    clustering = _store(version, fits, winner, descriptions, track_ids=data.track_ids, space=space,
+                        map_sample=map_sample or settings.CLUSTERS_MAP_SAMPLE)
     return ClusterResult(clustering, candidates=len(fits), seconds=time.perf_counter() - started)
 
 
-def _log(result, version, space):
+def _log(result: fitting.Fit, version: IndexVersion, space: fitting.Space) -> str:
     """The candidate's MLflow run id, or "" when MLflow is unavailable (the clustering is good without it)."""
-    try:
-        return log_run(
-            settings.CLUSTERS_EXPERIMENT, f"{result.candidate.algorithm}-v{version.pk}",
-            params={"algorithm": result.candidate.algorithm, **result.candidate.params, "index_version": version.pk,
-                    "n_tracks": len(result.labels), "dimensions": space.vectors.shape[1],
-                    "pca_components": space.reduced.shape[1], "silhouette_sample": len(space.sample)},
-            metrics={**result.metrics, "pca_seconds": space.pca_seconds},
-            tags={"songrec.index_version": version.pk, "songrec.eligible": result.eligible},
-            texts={"cluster_sizes.json": json.dumps(result.sizes)})
-    except Exception as error:
-        logger.warning("MLflow logging of clustering %s failed: %s", result.candidate, error, exc_info=True)
-        return ""
+    return log_run(
+        settings.CLUSTERS_EXPERIMENT, f"{result.candidate.algorithm}-v{version.pk}",
+        params={"algorithm": result.candidate.algorithm, **result.candidate.params, "index_version": version.pk,
+                "n_tracks": len(result.labels), "dimensions": space.vectors.shape[1],
+                "pca_components": space.reduced.shape[1], "silhouette_sample": len(space.sample)},
+        metrics={**result.metrics, "pca_seconds": space.pca_seconds},
+        tags={"songrec.index_version": version.pk, "songrec.eligible": result.eligible},
+        texts={"cluster_sizes.json": json.dumps(result.sizes)}).run_id
 
 
-def _store(version, fits, winner, descriptions, track_ids, space, map_sample):
+def _store(version: IndexVersion, fits: list[fitting.Fit], winner: fitting.Fit, descriptions: list[ClusterDescription],
+           *, track_ids: np.ndarray, space: fitting.Space, map_sample: int) -> Clustering:
     rng = np.random.default_rng(fitting.SEED)
     on_map = np.zeros(len(track_ids), dtype=bool)
     on_map[rng.choice(len(track_ids), size=min(map_sample, len(track_ids)), replace=False)] = True

@@ -45,7 +45,7 @@ def list_count(n, nlist=0):
     return max(1, min(n, int(nlist) if nlist else round(n / LIST_ROWS)))
 
 
-def approximate_lists(weighted, normalized, songs, k, width, metrics, *, nlist=0, nprobe=32, n_jobs=None,
+def approximate_lists(weighted, normalized, songs, k, *, width, metrics, nlist=0, nprobe=32, n_jobs=None,
                       seed=0, progress=None):
     """{metric: Neighbors}: each row's first ``k`` distinct songs (index.distinct_songs) among its ``width``
     best IVF candidates, scores exact. ``weighted``: the euclidean space; ``normalized``: its unit rows (cosine).
@@ -58,14 +58,14 @@ def approximate_lists(weighted, normalized, songs, k, width, metrics, *, nlist=0
     results = {}
     for number, metric in enumerate(metrics):
         report = progress and (lambda fraction, number=number: progress((number + fraction) / len(metrics)))
-        found = ivf_top(weighted, normalized, norms, metric, width, nlist=nlist, nprobe=nprobe, n_jobs=n_jobs,
+        found = ivf_top(weighted, normalized, norms, metric, width=width, nlist=nlist, nprobe=nprobe, n_jobs=n_jobs,
                         seed=seed, progress=report)
         results[metric] = distinct_songs(found, songs, k)
         del found
     return results
 
 
-def ivf_top(weighted, normalized, norms, metric, width, *, nlist=0, nprobe=32, n_jobs=None, seed=0, progress=None):
+def ivf_top(weighted, normalized, norms, metric, *, width, nlist=0, nprobe=32, n_jobs=None, seed=0, progress=None):
     """Neighbors of every row: its ``width`` best candidates among the rows of the lists it probes, by exact
     score (cosine similarity descending, euclidean distance ascending), −1/NaN padded."""
     space = normalized if metric == "cosine" else weighted
@@ -77,7 +77,7 @@ def ivf_top(weighted, normalized, norms, metric, width, *, nlist=0, nprobe=32, n
     euclidean = metric == "euclidean"
     half = (np.einsum("ij,ij->i", space, space, dtype=np.float64) / 2).astype(np.float32) if euclidean else \
         np.zeros(n, dtype=np.float32)
-    probes = _probes(space, lists, nprobe, euclidean, workers, seed)
+    probes = _probes(space, lists, nprobe, euclidean, workers=workers, seed=seed)
     primary = probes[:, 0]
     order = np.argsort(primary, kind="stable")
     starts = np.searchsorted(primary[order], np.arange(lists + 1))
@@ -109,13 +109,13 @@ def ivf_top(weighted, normalized, norms, metric, width, *, nlist=0, nprobe=32, n
 
     _run_threads(run, blocks, workers, progress, share=0.9)
     probes = None
-    _rescore_in_place(weighted, norms, metric, items, scores, workers)
+    _rescore_in_place(weighted, norms, metric, items, scores=scores, workers=workers)
     if progress:
         progress(1.0)
     return Neighbors(metric, items, scores)
 
 
-def _probes(space, lists, nprobe, euclidean, workers, seed):
+def _probes(space, lists, nprobe, euclidean, *, workers, seed):
     """int32 n × nprobe: each row's nearest k-means centroids, nearest first (faiss k-means and flat search)."""
     # Only approximate builds load faiss; its loader logs each CPU-specific build it tries at INFO.
     logging.getLogger("faiss.loader").setLevel(logging.WARNING)
@@ -158,20 +158,20 @@ def select(product, heap_rows, queries, columns, half_queries, half_columns, sco
                 worst = floor[row]
 
 
-def _rescore_in_place(matrix, norms, metric, items, scores, workers):
+def _rescore_in_place(matrix, norms, metric, items, *, scores, workers):
     """Each row's candidates re-scored in float64 and sorted (ties: lower position), written over the heaps."""
     n = items.shape[0]
 
     def run(start):
         stop = min(n, start + RESCORE_ROWS)
         items[start:stop], scores[start:stop] = _sorted_exactly(
-            matrix, norms, np.arange(start, stop, dtype=np.int64), items[start:stop], metric)
+            matrix, norms, np.arange(start, stop, dtype=np.int64), items[start:stop], metric=metric)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(run, range(0, n, RESCORE_ROWS)))
 
 
-def _sorted_exactly(matrix, norms, rows, candidates, metric):
+def _sorted_exactly(matrix, norms, rows, candidates, *, metric):
     """(int32 positions, float32 scores) of each row's candidates (−1 = none) by exact key, ties by lower
     position, missing ones last as −1/NaN."""
     candidates = np.asarray(candidates)
@@ -210,7 +210,7 @@ def candidate_keys(matrix, norms, rows, candidates, metric):
     return keys
 
 
-def _run_threads(run, blocks, workers, progress, share):
+def _run_threads(run, blocks, workers, progress, *, share):
     """``run(block)`` on ``workers`` threads (BLAS one thread each), reporting ``share`` of progress."""
     with threadpool_limits(limits=1 if workers > 1 else None, user_api="blas"):
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ivf") as pool:
@@ -227,7 +227,7 @@ def sample_rows(n, size, seed=0):
     return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False)).astype(np.int64)
 
 
-def exact_sample(weighted, normalized, norms, rows, metric, width, n_jobs=None):
+def exact_sample(weighted, normalized, norms, rows, *, metric, width, n_jobs=None):
     """Neighbors of ``rows`` only: their exact ``width`` best among every row (every column offered to
     heaps of the sample alone, candidates re-scored in float64; ties by lower position)."""
     space = np.ascontiguousarray(normalized if metric == "cosine" else weighted, dtype=np.float32)
@@ -252,12 +252,12 @@ def exact_sample(weighted, normalized, norms, rows, metric, width, n_jobs=None):
             select(product, local[start:stop], rows[start:stop], columns, half[rows[start:stop]], half[columns],
                    scores, items, sizes, floor, euclidean)
 
-    _run_threads(run, chunks, worker_count(n_jobs), None, 1.0)
-    indices, found = _sorted_exactly(weighted, norms, rows, items, metric)
+    _run_threads(run, chunks, worker_count(n_jobs), None, share=1.0)
+    indices, found = _sorted_exactly(weighted, norms, rows, items, metric=metric)
     return Neighbors(metric, np.ascontiguousarray(indices[:, :width]), np.ascontiguousarray(found[:, :width]))
 
 
-def measure_recall(weighted, normalized, songs, lists, k, width, rows, n_jobs=None):
+def measure_recall(weighted, normalized, songs, lists, *, k, width, rows, n_jobs=None):
     """{metric: recall@k} of the folded lists ``lists`` ({metric: Neighbors}, every row) on ``rows``.
 
     Per row, the share of the exact folded list's entries matched: an entry of the stored list scoring at least
@@ -266,8 +266,8 @@ def measure_recall(weighted, normalized, songs, lists, k, width, rows, n_jobs=No
     norms = topk_tiles.row_norms(weighted)
     recall = {}
     for metric, stored in lists.items():
-        exact = distinct_songs(exact_sample(weighted, normalized, norms, rows, metric, width, n_jobs), songs, k,
-                               rows=rows)
+        sample = exact_sample(weighted, normalized, norms, rows, metric=metric, width=width, n_jobs=n_jobs)
+        exact = distinct_songs(sample, songs, k, rows=rows)
         expected = valid_counts(exact)
         last = np.take_along_axis(exact.scores, np.maximum(expected - 1, 0)[:, None], axis=1)[:, 0]
         found = stored.scores[rows]

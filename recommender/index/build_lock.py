@@ -7,6 +7,7 @@ fall back to the heartbeat: a building version silent for ``RECOMMENDER_REBUILD_
 """
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Any constant 64-bit key; advisory locks are per database, so test and bench databases don't collide.
 REBUILD_LOCK_KEY = 0x736F6E6772656331  # "songrec1"
@@ -18,12 +19,12 @@ class BuildLock:
     ``supported`` is False on databases without advisory locks, where ``acquire()`` always succeeds.
     """
 
-    def __init__(self, alias="default"):
+    def __init__(self, alias: str = "default") -> None:
         self.alias = alias
         self.supported = connections[alias].vendor == "postgresql"
-        self._connection = None
+        self._connection: BaseDatabaseWrapper | None = None
 
-    def acquire(self):
+    def acquire(self) -> bool:
         if not self.supported:
             return True
         # A private connection: Django may close or recycle its own ones between queries of a long build.
@@ -42,10 +43,10 @@ class BuildLock:
         return True
 
     @property
-    def held(self):
+    def held(self) -> bool:
         return self._connection is not None or not self.supported
 
-    def release(self):
+    def release(self) -> None:
         """Drop the lock (closing its connection releases it even if the unlock fails)."""
         connection, self._connection = self._connection, None
         if connection is None:
@@ -57,7 +58,7 @@ class BuildLock:
             connection.close()
 
 
-def builder_alive(alias="default"):
+def builder_alive(alias: str = "default") -> bool | None:
     """Whether some process holds the rebuild lock right now (a read of ``pg_locks``; None without locks)."""
     connection = connections[alias]
     if connection.vendor != "postgresql":

@@ -15,7 +15,9 @@
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -42,12 +44,13 @@ class ShardsMissing(RebuildError):
     """The chord's callback ran before every shard had written its lists (retried)."""
 
 
-def shard_ranges(n, shard_rows=None):
+def shard_ranges(n: int, shard_rows: int | None = None) -> list[tuple[int, int]]:
     size = max(1, int(shard_rows or settings.RECOMMENDER_SHARD_ROWS))
     return [(start, min(n, start + size)) for start in range(0, n, size)]
 
 
-def prepare_build(params=None, shard_rows=None):
+def prepare_build(params: IndexParams | None = None,
+                  shard_rows: int | None = None) -> tuple[IndexVersion, list[tuple[int, int]]]:
     """Start a version and write its vectors; return (version, [(start, stop), …]) for the shards."""
     params = (params or IndexParams.from_settings()).validated()
     if params.approximate:
@@ -75,11 +78,11 @@ def prepare_build(params=None, shard_rows=None):
     return version, shard_ranges(len(table), shard_rows)
 
 
-def _shard_path(version_id, start, stop):
+def _shard_path(version_id: int, start: int, stop: int) -> Path:
     return Path(settings.RECOMMENDER_INDEX_DIR) / str(version_id) / "shards" / f"{start}-{stop}.npz"
 
 
-def compute_shard(version_id, start, stop):
+def compute_shard(version_id: int, start: int, stop: int) -> dict[str, Any]:
     """Compute and store the lists of rows [start, stop) of a building version; idempotent."""
     version = IndexVersion.objects.filter(pk=version_id).first()
     if version is None or version.status != Status.BUILDING:
@@ -117,11 +120,11 @@ def compute_shard(version_id, start, stop):
     return {"status": "done", "version": version_id, "rows": [start, stop]}
 
 
-def _heartbeat(version_id):
+def _heartbeat(version_id: int) -> None:
     IndexVersion.objects.filter(pk=version_id, status=Status.BUILDING).update(heartbeat_at=timezone.now())
 
 
-def finish_build(version_id, shards, activate=True):
+def finish_build(version_id: int, shards: Sequence[tuple[int, int]], activate: bool = True) -> services.RebuildResult:
     """Check every shard, join their extended lists, measure, mark ready and activate. Raises ShardsMissing."""
     version = IndexVersion.objects.get(pk=version_id)
     if version.status != Status.BUILDING:
@@ -149,7 +152,7 @@ def finish_build(version_id, shards, activate=True):
         version.dimensions = int(data.weighted.shape[1])
         version.message = f"{services.DISTRIBUTED_BUILD} in {len(shards)} shards"
         params = IndexParams.from_dict(version.params).validated()
-        services.mark_ready(version, params, metrics, reporter, version.directory)
+        services.mark_ready(version, params, metrics, reporter=reporter, directory=version.directory)
     except BaseException as error:
         services.fail_build(version, error)
         raise
@@ -158,10 +161,10 @@ def finish_build(version_id, shards, activate=True):
     return services.RebuildResult(version, activated=activate, pruned=services.prune_versions())
 
 
-def version_table(data):
+def version_table(data: storage.VersionData) -> TrackTable:
     """A TrackTable of a version's own tracks: genres from its files, lead artists from the catalog."""
     genre_names = json.loads((data.directory / "genres.json").read_text())
-    leads = {}
+    leads: dict[int, int] = {}
     for track_id, artist_id in (TrackArtist.objects.filter(track_id__in=data.track_ids.tolist())
                                 .order_by("track_id", "position").values_list("track_id", "artist_id")):
         leads.setdefault(track_id, artist_id)
@@ -171,7 +174,7 @@ def version_table(data):
                       version_songs(data))
 
 
-def version_songs(data):
+def version_songs(data: storage.VersionData) -> np.ndarray:
     """Song numbers (catalog.songs) of a version's tracks, in its row order."""
     ids = data.track_ids.tolist()
     songs = song_keys(ids)

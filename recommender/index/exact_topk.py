@@ -49,14 +49,14 @@ def scores_of(keys, metric):
     return (-keys if metric == "cosine" else np.sqrt(keys)).astype(np.float32)
 
 
-def uncertain(last_keys, floors, full, errors, metric):
+def uncertain(last_keys, floors, full, errors, *, metric):
     """Which rows the float32 cut may have decided: a full heap whose floor is within the bound of the
     row's last kept exact score (``last_keys``: the k-th key, NaN when fewer were found)."""
     last = similarities(np.asarray(last_keys, dtype=np.float64), metric)
     return np.asarray(full, dtype=bool) & ~(last > np.asarray(floors, dtype=np.float64) + errors)
 
 
-def exact_top_k(matrix, rows, metric, k, norms=None):
+def exact_top_k(matrix, rows, metric, k, *, norms=None):
     """(indices int32, scores float32, keys float64), each len(rows) × k: the exact best ``k`` other rows of
     each of ``rows`` by the float64 key, ties by lower position; padded with −1/NaN when fewer exist.
 
@@ -161,8 +161,8 @@ def certify(space, result, rows=None):
     number = topk_tiles.COSINE if result.metric == "cosine" else topk_tiles.EUCLIDEAN
     errors = score_errors(space.norms, result.metric, space.matrix.shape[1])[rows]
     doubtful = np.flatnonzero(uncertain(result.keys[:, -1], space.floor[number, rows],
-                                        space.sizes[number, rows] == space.kk, errors, result.metric))
+                                        space.sizes[number, rows] == space.kk, errors, metric=result.metric))
     if len(doubtful):
-        indices, scores, keys = exact_top_k(space.matrix, rows[doubtful], result.metric, k, space.norms)
+        indices, scores, keys = exact_top_k(space.matrix, rows[doubtful], result.metric, k, norms=space.norms)
         result.indices[doubtful], result.scores[doubtful], result.keys[doubtful] = indices, scores, keys
     return rows[doubtful]

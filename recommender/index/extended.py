@@ -14,20 +14,20 @@ from pathlib import Path
 
 import numpy as np
 
-from .topk import METRICS, candidates_for
+from .topk import METRICS, Neighbors, candidates_for
 
 
-def extended_width(k):
+def extended_width(k: int) -> int:
     """Neighbours kept per track: enough that k distinct songs remain once releases are folded (``candidates_for``),
     which also leaves room for hiding a few tracks before a row has to be recomputed."""
     return candidates_for(k)
 
 
-def file_name(metric, scores=False):
+def file_name(metric: str, scores: bool = False) -> str:
     return f"extended_{metric}_scores.npy" if scores else f"extended_{metric}.npy"
 
 
-def write_extended_lists(directory, track_ids, neighbors):
+def write_extended_lists(directory: Path, track_ids: np.ndarray, neighbors: dict[str, Neighbors]) -> None:
     """Save {metric: Neighbors} (positions into ``track_ids``, −1 = none) as track-id lists, atomically."""
     directory = Path(directory)
     track_ids = np.asarray(track_ids, dtype=np.int64)
@@ -41,7 +41,7 @@ def write_extended_lists(directory, track_ids, neighbors):
             os.replace(temporary, directory / file_name(metric, scores))
 
 
-def read_extended_lists(directory):
+def read_extended_lists(directory: Path) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
     """{metric: (track-id lists, int32 or int64; float32 scores)} of a version, memory-mapped read-only, or None
     when it was built without them."""
     directory = Path(directory)

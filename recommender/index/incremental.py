@@ -66,14 +66,14 @@ def catalog_changes(data, table):
     same = ((old_attributes == new_attributes) | (np.isnan(old_attributes) & np.isnan(new_attributes))).all(axis=1)
     genre_names = json.loads((data.directory / "genres.json").read_text())
     same &= _same_genres(data.genre_indptr, data.genre_indices, old_positions[both],
-                         [table.genres[row] for row in np.flatnonzero(both).tolist()], genre_names)
+                         [table.genres[row] for row in np.flatnonzero(both).tolist()], genre_names=genre_names)
     changed = table.track_ids[both][~same]
     added = np.union1d(table.track_ids[~both], changed)
     removed = np.union1d(np.setdiff1d(data.track_ids, table.track_ids, assume_unique=True), changed)
     return CatalogChanges(added.astype(np.int64), removed.astype(np.int64), len(changed))
 
 
-def _same_genres(indptr, indices, rows, genres, genre_names):
+def _same_genres(indptr, indices, rows, genres, *, genre_names):
     """Per old row ``rows[i]`` (its genre numbers in CSR ``indptr``/``indices`` into ``genre_names``): whether it
     has the same set of genres as the names ``genres[i]``. Compared as sorted numbers, whole arrays at a time."""
     numbers = {name: number for number, name in enumerate(genre_names)}
@@ -168,20 +168,22 @@ def update_index(*, activate=True, progress=None):
         version = services.start_build(params, CatalogRevision.current())
         reporter = ProgressReporter(version, progress)
         try:
-            built = _update(version, active, data, lists, params, reporter)
+            built = _update(version, active, data, lists, params=params, reporter=reporter)
         except BaseException as error:
             services.fail_build(version, error)
             raise
         if activate:
             version = services.activate_version(version)
-        _measure_and_log(version, params, *built, until_activation=time.perf_counter() - started)
+        table, normalized, neighbors, directory = built
+        _measure_and_log(version, params, table, normalized, neighbors=neighbors, directory=directory,
+                         until_activation=time.perf_counter() - started)
         return services.RebuildResult(version, activated=activate, pruned=services.prune_versions(),
                                       reason=f"incremental update of index version {active.pk}")
     finally:
         lock.release()
 
 
-def _update(version, active, data, lists, params, reporter):
+def _update(version, active, data, lists, *, params, reporter):
     """Everything up to a ready version; returns what ``_measure_and_log`` needs afterwards."""
     reporter.stage("loading")
     table = load_catalog()
@@ -192,8 +194,8 @@ def _update(version, active, data, lists, params, reporter):
     pipeline = joblib.load(data.directory / "pipeline.joblib")
     matrices = frozen_matrices(table, pipeline, data, changes.added)
     reporter.stage("neighbours")
-    extended_lists, neighbors = merged_lists(data, lists, table.track_ids, matrices.weighted, changes, params.k,
-                                             table.songs)
+    extended_lists, neighbors = merged_lists(data, lists, table.track_ids, matrices.weighted, changes=changes,
+                                             k=params.k, songs=table.songs)
     reporter.stage("storing")
     history = lineage(active)
     history["changed_since_fit"] += len(changes.added) + len(changes.removed) - changes.changed
@@ -210,11 +212,11 @@ def _update(version, active, data, lists, params, reporter):
     version.message = (f"incremental update of version {active.pk}: {len(changes.added)} tracks added or changed, "
                        f"{len(changes.removed)} taken out; pipeline of version {history['fitted_version']}")
     # Quality and the MLflow run come after the switch: they describe the version, they don't gate serving it.
-    services.mark_ready(version, params, {}, reporter, directory, log=False)
+    services.mark_ready(version, params, {}, reporter=reporter, directory=directory, log=False)
     return table, matrices.normalized, neighbors, directory
 
 
-def _measure_and_log(version, params, table, normalized, neighbors, directory, until_activation):
+def _measure_and_log(version, params, table, normalized, *, neighbors, directory, until_activation):
     """The quality metrics and MLflow run of a version already serving; their seconds join its timings, with
     the seconds from the start of the update to the switch (``until_activation``)."""
     timings = dict(version.timings)
@@ -223,7 +225,7 @@ def _measure_and_log(version, params, table, normalized, neighbors, directory, u
     version.metrics = {metric: list_quality(result, table, normalized) for metric, result in neighbors.items()}
     timings["quality_after_activation"] = round(time.perf_counter() - started, 3)
     started = time.perf_counter()
-    services.record_in_mlflow(version, params, version.metrics, timings, directory)
+    services.record_in_mlflow(version, params, version.metrics, timings=timings, directory=directory)
     timings["mlflow_after_activation"] = round(time.perf_counter() - started, 3)
     version.timings = timings
     IndexVersion.objects.filter(pk=version.pk).update(metrics=version.metrics, timings=timings,
@@ -263,7 +265,7 @@ def frozen_matrices(table, pipeline, data=None, added=None):
     return FeatureMatrices(weighted, normalized, pipeline, list(stack.get_feature_names_out()))
 
 
-def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
+def merged_lists(data, lists, track_ids, weighted, *, changes, k, songs=None):
     """The new catalog's lists from the old version's: ({metric: Neighbors} extended lists, the exact prefixes
     kept in the version's files; {metric: Neighbors} each track's first k distinct songs).
 
@@ -292,32 +294,34 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
     boundaries = {}
     thresholds = np.full((len(METRICS), n), np.inf, dtype=np.float32)
     for metric in METRICS:
-        keys, _ids = boundaries[metric] = merging.boundaries(old_matrix, old_norms, old_rows, np.asarray(
-            lists[metric][0]), old_positions, METRIC_NUMBERS[metric], len(data))
+        keys, _ids = boundaries[metric] = merging.boundaries(
+            matrix=old_matrix, norms=old_norms, rows=old_rows, lists=np.asarray(lists[metric][0]),
+            positions=old_positions, metric=METRIC_NUMBERS[metric], count=len(data))
         # A new track can only enter an old list by ranking ahead of its last entry: in float32, allow the error.
         lowest = exact_topk.similarities(keys, metric) - exact_topk.score_errors(norms, metric, matrix.shape[1])[kept]
         thresholds[METRIC_NUMBERS[metric], kept] = np.nextafter(
             np.where(np.isnan(keys), -np.inf, lowest).astype(np.float32), np.float32(-np.inf))
-    heaps, pairs = _scan(matrix, norms, added, thresholds, min(width + MARGIN, n - 1))
+    heaps, pairs = _scan(matrix, norms, added, thresholds, kk=min(width + MARGIN, n - 1))
     extended_lists, folded = {}, {}
     for metric in METRICS:
         number = METRIC_NUMBERS[metric]
         out = np.empty((n, width), dtype=np.int32)  # every row is written below
         out_scores = np.empty((n, width), dtype=np.float32)
         lengths = np.empty(n, dtype=np.int64)
-        out[added], out_scores[added] = _best_of_heaps(matrix, norms, added, heaps, metric, width)
+        out[added], out_scores[added] = _best_of_heaps(matrix, norms, added, heaps, metric=metric, width=width)
         lengths[added] = (out[added] >= 0).sum(axis=1)
         queries, columns = pairs[number]
         order = np.argsort(columns, kind="stable")
         pointers = np.searchsorted(np.searchsorted(kept, columns[order]), np.arange(len(kept) + 1))
-        _merge_in_halves(matrix, norms, number, kept, old_rows, lists[metric], new_positions, track_ids,
-                         boundaries[metric], pointers, queries[order], (out, out_scores, lengths))
+        _merge_in_halves(matrix, norms, number, kept, old_rows=old_rows, old_lists=lists[metric],
+                         new_positions=new_positions, track_ids=track_ids, boundaries=boundaries[metric],
+                         pointers=pointers, candidates=queries[order], outputs=(out, out_scores, lengths))
         first = distinct_songs(Neighbors(metric, out, out_scores), songs, k)
         # A prefix cut short of the full width must still yield k distinct songs, or a full rebuild (which folds
         # releases over the whole width) could list songs it doesn't know: recompute those rows exactly.
         short = np.flatnonzero((lengths < width) & (first.indices[:, -1] < 0)) if first.indices.shape[1] else []
         if len(short):
-            out[short], out_scores[short], _keys = exact_topk.exact_top_k(matrix, short, metric, width, norms)
+            out[short], out_scores[short], _keys = exact_topk.exact_top_k(matrix, short, metric, width, norms=norms)
             again = distinct_songs(Neighbors(metric, out[short], out_scores[short]), songs, k, rows=short)
             first.indices[short], first.scores[short] = again.indices, again.scores
         extended_lists[metric] = Neighbors(metric, out, out_scores)
@@ -325,23 +329,26 @@ def merged_lists(data, lists, track_ids, weighted, changes, k, songs=None):
     return extended_lists, folded
 
 
-def _merge_in_halves(matrix, norms, number, rows, old_rows, old_lists, new_positions, track_ids, boundaries, pointers,
-                     candidates, outputs):
+def _merge_in_halves(matrix, norms, number, rows, *, old_rows, old_lists, new_positions, track_ids, boundaries,
+                     pointers, candidates, outputs):
     """merging.merge_lists over two halves of ``rows`` on two threads (the compiled merge releases the GIL)."""
     old_ids, old_scores = (np.asarray(array) for array in old_lists)
     keys, ids = boundaries
 
     def merge(start, stop):
-        merging.merge_lists(matrix, norms, number, rows[start:stop], old_rows[start:stop], old_ids, old_scores,
-                            new_positions, track_ids, keys[start:stop], ids[start:stop], pointers[start:stop + 1],
-                            candidates, *outputs)
+        out, out_scores, lengths = outputs
+        merging.merge_lists(matrix=matrix, norms=norms, metric=number, rows=rows[start:stop],
+                            old_rows=old_rows[start:stop], old_lists=old_ids, old_scores=old_scores,
+                            new_positions=new_positions, track_ids=track_ids, boundary_keys=keys[start:stop],
+                            boundary_ids=ids[start:stop], pointers=pointers[start:stop + 1], candidates=candidates,
+                            out=out, out_scores=out_scores, lengths=lengths)
 
     middle = len(rows) // 2
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(merge, (0, middle), (middle, len(rows))))
 
 
-def _scan(matrix, norms, queries, thresholds, kk):
+def _scan(matrix, norms, queries, thresholds, *, kk):
     """One pass of ``queries`` against every row (merging.scan_tile): the queries' candidate heaps
     ([metric][query]) and, per metric, (query, row) pairs that reached the row's threshold."""
     n, count = len(matrix), len(queries)
@@ -367,8 +374,13 @@ def _scan(matrix, norms, queries, thresholds, kk):
                 columns = matrix[column_start:column_start + SCAN_COLUMNS]
                 product = local.tile[:len(left) * len(columns)].reshape(len(left), len(columns))
                 np.matmul(left, columns.T, out=product)
-                merging.scan_tile(product, rows, number * SCAN_QUERIES, column_start, inverse_norms, half_squared,
-                                  *heaps, thresholds, *buffers[number])
+                heap_scores, heap_items, heap_sizes, heap_floor = heaps
+                pair_queries, pair_columns, pair_counts = buffers[number]
+                merging.scan_tile(product=product, queries=rows, query_offset=number * SCAN_QUERIES,
+                                  column_start=column_start, inverse_norms=inverse_norms, half_squared=half_squared,
+                                  heap_scores=heap_scores, heap_items=heap_items, heap_sizes=heap_sizes,
+                                  heap_floor=heap_floor, thresholds=thresholds, pair_queries=pair_queries,
+                                  pair_columns=pair_columns, pair_counts=pair_counts)
 
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(worker_count(None)) as pool:
             list(pool.map(run, range(len(blocks))))
@@ -381,7 +393,7 @@ def _scan(matrix, norms, queries, thresholds, kk):
         capacity = int(counts.max())
 
 
-def _best_of_heaps(matrix, norms, rows, heaps, metric, width):
+def _best_of_heaps(matrix, norms, rows, heaps, *, metric, width):
     """The exact best ``width`` of each query's heap (ties by position); rows the float32 cut may have decided
     are recomputed against every row (exact_topk)."""
     number = METRIC_NUMBERS[metric]
@@ -400,8 +412,8 @@ def _best_of_heaps(matrix, norms, rows, heaps, metric, width):
     best_scores = exact_topk.scores_of(best_keys, metric)
     last = best_keys[:, -1]
     errors = exact_topk.score_errors(norms, metric, matrix.shape[1])[rows]
-    doubtful = np.flatnonzero(exact_topk.uncertain(last, floors, sizes == items.shape[1], errors, metric))
+    doubtful = np.flatnonzero(exact_topk.uncertain(last, floors, sizes == items.shape[1], errors, metric=metric))
     if len(doubtful):
         best[doubtful], best_scores[doubtful], _keys = exact_topk.exact_top_k(matrix, rows[doubtful], metric, width,
-                                                                            norms)
+                                                                            norms=norms)
     return best, best_scores

@@ -18,7 +18,7 @@ SCAN_RUN = 32
 
 
 @njit(nogil=True, cache=True)
-def scan_tile(product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores, heap_items,
+def _scan_tile(product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores, heap_items,
               heap_sizes, heap_floor, thresholds, pair_queries, pair_columns, pair_counts):
     """Offer tile ``product`` (rows ``queries`` × columns from ``column_start``) to the compact heaps (row
     ``query_offset + r`` for query r; [metric][row]) and record (query, column) pairs whose score reaches the
@@ -79,8 +79,15 @@ def scan_tile(product, queries, query_offset, column_start, inverse_norms, half_
                         pair_counts[metric] = count + 1
 
 
+def scan_tile(*, product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores, heap_items,
+              heap_sizes, heap_floor, thresholds, pair_queries, pair_columns, pair_counts):
+    """``_scan_tile`` with keyword arguments (numba compiles no keyword-only parameters)."""
+    return _scan_tile(product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores,
+                      heap_items, heap_sizes, heap_floor, thresholds, pair_queries, pair_columns, pair_counts)
+
+
 @njit(nogil=True, cache=True)
-def boundaries(matrix, norms, rows, lists, positions, metric, count):
+def _boundaries(matrix, norms, rows, lists, positions, metric, count):
     """Per old row ``rows[i]`` of the track-id ``lists``: the exact key (float64) and track id of its list's last
     entry; key NaN when the list held every other of the ``count`` tracks, id −1 when it is empty.
     ``positions`` maps a track id to its row of ``matrix``."""
@@ -100,8 +107,13 @@ def boundaries(matrix, norms, rows, lists, positions, metric, count):
     return keys, ids
 
 
+def boundaries(*, matrix, norms, rows, lists, positions, metric, count):
+    """``_boundaries`` with keyword arguments (numba compiles no keyword-only parameters)."""
+    return _boundaries(matrix, norms, rows, lists, positions, metric, count)
+
+
 @njit(nogil=True, cache=True)
-def merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
+def _merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
                 boundary_keys, boundary_ids, pointers, candidates, out, out_scores, lengths):
     """For each ``rows[i]`` (new position; ``old_rows[i]`` its old one): its old list (track ids in
     ``old_lists``, exact order, float32 scores beside; ``new_positions`` maps a track id to its new position, −1
@@ -160,6 +172,13 @@ def merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, ne
             out[row, t], out_scores[row, t] = -1, np.nan
 
 
+def merge_lists(*, matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
+                boundary_keys, boundary_ids, pointers, candidates, out, out_scores, lengths):
+    """``_merge_lists`` with keyword arguments (numba compiles no keyword-only parameters)."""
+    return _merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
+                        boundary_keys, boundary_ids, pointers, candidates, out, out_scores, lengths)
+
+
 @njit(nogil=True, cache=True)
 def _sort_by_key_then_position(positions, keys, scores, m, order):
     """Sort the first ``m`` entries of the three arrays in place by (key, position)."""
@@ -183,7 +202,7 @@ def _sort_by_key_then_position(positions, keys, scores, m, order):
 
 
 @njit(nogil=True, cache=True)
-def first_songs(indices, scores, songs, own_songs, out, out_scores):
+def _first_songs(indices, scores, songs, own_songs, out, out_scores):
     """Each row's first ``out.shape[1]`` entries of a song not yet listed nor the row's own (``own_songs[i]``),
     skipping −1; −1/NaN pad, in one pass without sorting (index.distinct_songs calls it)."""
     k = out.shape[1]
@@ -202,3 +221,8 @@ def first_songs(indices, scores, songs, own_songs, out, out_scores):
             written += 1
         for j in range(written, k):
             out[i, j], out_scores[i, j] = -1, np.nan
+
+
+def first_songs(*, indices, scores, songs, own_songs, out, out_scores):
+    """``_first_songs`` with keyword arguments (numba compiles no keyword-only parameters)."""
+    return _first_songs(indices, scores, songs, own_songs, out, out_scores)

@@ -3,6 +3,7 @@ settings as defaults."""
 
 import math
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from django.conf import settings
 
@@ -29,7 +30,7 @@ class IndexParams:
     nprobe: int = 0
 
     @classmethod
-    def from_settings(cls, **overrides):
+    def from_settings(cls, **overrides: Any) -> "IndexParams":
         """Defaults from settings, with ``overrides`` (None values ignored) applied and validated."""
         params = cls(
             k=settings.RECOMMENDER_DEFAULT_K,
@@ -48,11 +49,11 @@ class IndexParams:
         return replace(params, **changes).validated()
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: dict[str, Any]) -> "IndexParams":
         known = {key: data[key] for key in cls.__dataclass_fields__ if key in data}
         return cls(**known)
 
-    def validated(self):
+    def validated(self) -> "IndexParams":
         """Return self with feature weights completed, or raise RebuildError naming the bad value."""
         if not _whole(self.k) or not 1 <= self.k <= MAX_K:
             raise RebuildError(f"k must be a whole number between 1 and {MAX_K}, got {self.k!r}")
@@ -79,20 +80,20 @@ class IndexParams:
             raise RebuildError(f"nlist must be a whole number ≥ 0 (0: one list per 256 tracks), got {self.nlist!r}")
         return replace(self, feature_weights=weights, approximate=True)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def mlflow_params(self):
+    def mlflow_params(self) -> dict[str, Any]:
         """Flat string-able parameters for MLflow (one per weight)."""
         flat = {key: value for key, value in self.as_dict().items() if key != "feature_weights"}
         flat.update({f"weight_{name}": weight for name, weight in self.feature_weights.items()})
         return flat
 
 
-def _check_weight(name, value):
+def _check_weight(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
         raise RebuildError(f"{name} must be a number ≥ 0, got {value!r}")
 
 
-def _whole(value):
+def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)

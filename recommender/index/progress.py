@@ -5,6 +5,7 @@ it, and the same writes are the heartbeat that tells a live build from a killed 
 """
 
 import time
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -26,23 +27,23 @@ WRITE_INTERVAL = 0.5
 
 
 class ProgressReporter:
-    def __init__(self, version, callback=None):
+    def __init__(self, version: IndexVersion, callback: Callable[[str, float], None] | None = None) -> None:
         self.version = version
         self.callback = callback
         self.started = time.perf_counter()
-        self.current = None
+        self.current: str | None = None
         self.stage_started = self.started
         self.fraction = 0.0
-        self.seconds = {}
+        self.seconds: dict[str, float] = {}
         self.last_write = 0.0
 
-    def stage(self, name):
+    def stage(self, name: str) -> None:
         """Finish the current stage (recording its duration) and start ``name``."""
         self._close_stage()
         self.current, self.stage_started = name, time.perf_counter()
         self.update(0.0, force=True)
 
-    def update(self, fraction, force=False):
+    def update(self, fraction: float, force: bool = False) -> None:
         """Report ``fraction`` (0–1) of the current stage done."""
         self.fraction = max(0.0, min(1.0, fraction))
         overall = self.overall()
@@ -52,9 +53,9 @@ class ProgressReporter:
             IndexVersion.objects.filter(pk=self.version.pk).update(
                 stage=self.current or "", progress=round(overall, 4), heartbeat_at=timezone.now())
         if self.callback is not None:
-            self.callback(self.current, overall)
+            self.callback(self.current or "", overall)
 
-    def overall(self):
+    def overall(self) -> float:
         done = 0.0
         for name, weight in STAGE_WEIGHTS.items():
             if name == self.current:
@@ -62,20 +63,20 @@ class ProgressReporter:
             done += weight
         return min(1.0, done)
 
-    def finish(self):
+    def finish(self) -> None:
         self._close_stage()
         self.current = None
         self.seconds["total"] = round(time.perf_counter() - self.started, 3)
         if self.callback is not None:
             self.callback("done", 1.0)
 
-    def timings(self):
+    def timings(self) -> dict[str, float]:
         timings = dict(self.seconds)
         timings.setdefault("total", round(time.perf_counter() - self.started, 3))
         if "neighbours" in timings:
             timings["top_k"] = timings["neighbours"]
         return timings
 
-    def _close_stage(self):
+    def _close_stage(self) -> None:
         if self.current is not None:
             self.seconds[self.current] = round(time.perf_counter() - self.stage_started, 3)

@@ -11,14 +11,19 @@ All are computed over every track's list; "@10" metrics look at the first 10 nei
 * ``same_song_rate_at_10``: share of lists showing a song twice or the track's own song (another release).
 """
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 from scipy import sparse
 
+from .features import TrackTable
+from .topk import Neighbors
+
 AT = 10
 
 
-def list_quality(neighbors, table, normalized):
+def list_quality(neighbors: Neighbors, table: TrackTable, normalized: np.ndarray) -> dict[str, float]:
     """The metrics above for one Neighbors result over ``table`` (rows aligned with ``normalized``).
 
     Index -1 marks the padding of a list shorter than k (see index.distinct_songs); it is left out.
@@ -30,6 +35,7 @@ def list_quality(neighbors, table, normalized):
                 "catalog_coverage_at_10": 0.0, "same_song_rate_at_10": 0.0}
     top = indices[:, :AT]
     valid = top >= 0
+    assert table.songs is not None  # TrackTable.__post_init__ numbers the songs when none were given
     metrics = {
         "mean_topk_similarity": _mean_similarity(neighbors, normalized),
         "genre_precision_at_10": _genre_precision(top, valid, table.genres),
@@ -42,7 +48,7 @@ def list_quality(neighbors, table, normalized):
     return {name: round(value, 6) for name, value in metrics.items()}
 
 
-def same_song_rate(top, valid, songs):
+def same_song_rate(top: np.ndarray, valid: np.ndarray, songs: np.ndarray) -> float:
     """Share of lists showing one song twice or the track's own song (0 once index.distinct_songs ran)."""
     listed = np.where(valid, songs[np.maximum(top, 0)], -1 - np.arange(top.shape[1]))
     own = (listed == songs[:len(top), None]).any(axis=1)
@@ -51,7 +57,7 @@ def same_song_rate(top, valid, songs):
     return float(np.mean(own | twice)) if len(top) else 0.0
 
 
-def _mean_similarity(neighbors, normalized):
+def _mean_similarity(neighbors: Neighbors, normalized: np.ndarray) -> float:
     if neighbors.metric == "cosine":
         return float(np.nanmean(neighbors.scores, dtype=np.float64))
     total, count = _similarity_sum(np.asarray(normalized), neighbors.indices)
@@ -59,7 +65,7 @@ def _mean_similarity(neighbors, normalized):
 
 
 @njit(nogil=True, cache=True, fastmath=True)
-def _similarity_sum(normalized, indices):
+def _similarity_sum(normalized: np.ndarray, indices: np.ndarray) -> tuple[float, int]:
     """(sum of the float64 dot products of each row with its listed neighbours, how many were listed); summed in
     whatever order vectorises (fastmath): a mean reported to 6 decimals doesn't need a fixed order."""
     total, count = 0.0, 0
@@ -74,7 +80,7 @@ def _similarity_sum(normalized, indices):
     return total, count
 
 
-def _genre_precision(top, valid, genres):
+def _genre_precision(top: np.ndarray, valid: np.ndarray, genres: Any) -> float:
     names = sorted({name for labels in genres for name in labels})
     if not names:
         return 0.0
@@ -91,8 +97,7 @@ def _genre_precision(top, valid, genres):
     return float(shared[counted].mean()) if counted.any() else 0.0
 
 
-def _artist_diversity(top, valid, primary_artists):
-    # Padding gets a distinct negative id per column, then is subtracted from the distinct count.
+def _artist_diversity(top: np.ndarray, valid: np.ndarray, primary_artists: np.ndarray) -> float:
     padding = -2 - np.arange(top.shape[1])
     artists = np.sort(np.where(valid, primary_artists[np.maximum(top, 0)], padding), axis=1)
     distinct = 1 + np.count_nonzero(np.diff(artists, axis=1), axis=1) - (~valid).sum(axis=1)

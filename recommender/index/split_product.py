@@ -21,7 +21,7 @@ BLOCK_ROWS = 65_536
 class SplitMatrix:
     """``matrix`` (tracks × dimensions, float32, may be memory-mapped), kept as dense columns + CSR columns."""
 
-    def __init__(self, matrix):
+    def __init__(self, matrix: np.ndarray) -> None:
         rows, columns = matrix.shape
         nonzero = np.zeros(columns, dtype=np.int64)
         for start in range(0, rows, BLOCK_ROWS):
@@ -37,7 +37,7 @@ class SplitMatrix:
         self.sparse = (sparse.vstack(blocks, format="csr") if blocks
                        else sparse.csr_matrix((0, len(self.sparse_columns)), dtype=np.float32))
 
-    def dot(self, right):
+    def dot(self, right: np.ndarray) -> np.ndarray:
         """``matrix @ right`` for a vector (dimensions,) or a matrix (dimensions, k), as float32."""
         right = np.asarray(right, dtype=np.float32)
         product = self.dense @ right[self.dense_columns]

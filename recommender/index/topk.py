@@ -49,16 +49,16 @@ class Neighbors:
     keys: np.ndarray | None = None
 
 
-def top_k_neighbors(matrix, k, metric="cosine", block_rows=DEFAULT_BLOCK_ROWS, n_jobs=None, progress=None):
+def top_k_neighbors(matrix, k, metric="cosine", block_rows=DEFAULT_BLOCK_ROWS, *, n_jobs=None, progress=None):
     """Exact ``k`` nearest neighbours of every row of ``matrix`` among the other rows, by one metric.
 
     ``progress(done, total)`` is called from the calling thread as blocks finish.
     ``k`` is capped at ``n - 1``. Returns a Neighbors.
     """
-    return all_top_k(matrix, k, (metric,), block_rows, n_jobs, progress)[metric]
+    return all_top_k(matrix, k, (metric,), block_rows, n_jobs=n_jobs, progress=progress)[metric]
 
 
-def all_top_k(matrix, k, metrics=METRICS, block_rows=DEFAULT_BLOCK_ROWS, n_jobs=None, progress=None):
+def all_top_k(matrix, k, metrics=METRICS, block_rows=DEFAULT_BLOCK_ROWS, *, n_jobs=None, progress=None):
     """Like top_k_neighbors for several metrics at once, sharing one matrix product per block pair.
 
     Returns {metric: Neighbors}.
@@ -168,7 +168,7 @@ class TileSpace:
                         self.sizes[number], self.floor[number], np.asarray(rows, dtype=np.int64),
                         np.ascontiguousarray(candidates, dtype=np.int64), number)
 
-    def best(self, metrics, k, rows=None, n_jobs=None, with_keys=False):
+    def best(self, metrics, k, rows=None, n_jobs=None, *, with_keys=False):
         """{metric: Neighbors} of ``rows`` (default all): the exact best k of each row's candidates.
 
         ``with_keys``: each Neighbors also gets ``keys``, the float64 sort keys (see topk_tiles._exact).
@@ -264,7 +264,8 @@ def distinct_songs(neighbors, songs, k, rows=None):
     own = songs[:n] if rows is None else songs[np.asarray(rows)]
     indices = np.empty((n, k), dtype=np.int32)
     scores = np.empty((n, k), dtype=np.float32)
-    merging.first_songs(neighbors.indices, neighbors.scores, songs, own, indices, scores)
+    merging.first_songs(indices=neighbors.indices, scores=neighbors.scores, songs=songs, own_songs=own, out=indices,
+                        out_scores=scores)
     return Neighbors(neighbors.metric, indices, scores)
 
 

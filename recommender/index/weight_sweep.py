@@ -9,11 +9,13 @@ audio-feature distance of the list (standardised features, unweighted), artist d
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from recommender.errors import RebuildError
+from songrec.lib.mlflow_runs import log_run
 
 from .features import fit_features
 from .params import IndexParams
@@ -82,7 +84,7 @@ class Sweep:
                                    f"{error}") from None
             for metric in METRICS:
                 vectors = matrices.normalized if metric == "cosine" else matrices.weighted
-                metrics = measure_lists(self.table, vectors, seeds, audio, metric, self.k)
+                metrics = measure_lists(self.table, vectors, seeds, audio, metric=metric, k=self.k)
                 result = SweepResult(params, metric, metrics, len(seeds), self.k,
                                      time.perf_counter() - started)
                 results.append(result)
@@ -144,7 +146,7 @@ def list_metrics(lists, seeds, table, audio):
             "coverage_at_k": len(np.unique(lists)) / len(table)}
 
 
-def measure_lists(table, vectors, seeds, audio, metric, k):
+def measure_lists(table, vectors, seeds, audio, *, metric, k):
     """The sweep's metrics for the seeds' top-k lists of one metric, before and after folding releases."""
     raw = top_candidates(vectors, seeds, candidates_for(k), metric)
     twice_before, own_before = song_rates(raw[:, :k], seeds, table.songs)
@@ -162,19 +164,13 @@ def measure_lists(table, vectors, seeds, audio, metric, k):
     return metrics
 
 
-def mlflow_logger(tracking_uri, experiment=EXPERIMENT, dataset=""):
-    """A ``log`` callable for Sweep.run that records each result as an MLflow run."""
-    # mlflow is heavy to import: only a sweep that logs pays for it.
-    import mlflow
+def mlflow_logger(tracking_uri: str, experiment: str = EXPERIMENT, dataset: str = "") -> Callable[[SweepResult], None]:
+    """A ``log`` callable for Sweep.run that records each result as an MLflow run (songrec.lib.mlflow_runs)."""
 
-    mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_experiment(experiment)
-
-    def log(result):
-        with mlflow.start_run(run_name=result.label):
-            mlflow.log_params({**result.params.mlflow_params(), "metric": result.metric, "seeds": result.seeds,
-                               "list_k": result.k, "dataset": dataset})
-            mlflow.log_metrics(result.metrics)
+    def log(result: SweepResult) -> None:
+        log_run(experiment, result.label, tracking_uri=tracking_uri, metrics=result.metrics,
+                params={**result.params.mlflow_params(), "metric": result.metric, "seeds": result.seeds,
+                        "list_k": result.k, "dataset": dataset})
 
     return log
 

@@ -6,18 +6,17 @@ block and a CSR matrix of the sparse columns, the same product reads a tenth of 
 scores. Built once per process and version (one pass over the memory-mapped file), like the version data.
 """
 
-import threading
 
 import numpy as np
 from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
 from recommender import storage
+from songrec.lib.process_cache import ProcessCacheDict
 
 # A column with values in at least this share of the rows is kept dense.
 DENSE_SHARE = 0.3
-_cache = {}
-_lock = threading.Lock()
+_vectors = ProcessCacheDict(keep=1)  # version id → (the VersionData they came from, CatalogVectors)
 _threadpools = ThreadpoolController()
 
 
@@ -42,19 +41,11 @@ class CatalogVectors:
 def catalog_vectors(version_id):
     """The CatalogVectors of a version's current VersionData (rebuilt when that was reloaded)."""
     data = storage.version_data(version_id)
-    with _lock:
-        source, vectors = _cache.get(version_id, (None, None))
+    source, vectors = _vectors.get(version_id, (None, None))
     if source is not data:
         vectors = CatalogVectors(data.normalized)
-        with _lock:
-            _cache.clear()  # only the active version is scored; a switch rebuilds this once
-            _cache[version_id] = (data, vectors)
+        _vectors.put(version_id, (data, vectors))  # only the active version is scored; a switch rebuilds this once
     return vectors
-
-
-def forget_catalog_vectors():
-    with _lock:
-        _cache.clear()
 
 
 def one_blas_thread():

@@ -6,25 +6,24 @@ once and cache it (with its mapping onto the active index version's positions).
 """
 
 import shutil
-import threading
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 
 from recommender import storage
+from songrec.lib.process_cache import ProcessCacheDict
 
 from .models import PersonalModel
 
-_cache = {}
-_lock = threading.Lock()
+_models = ProcessCacheDict(keep=1)  # the active model's factors (see process_cache for the rule)
 
 
 def model_directory(model_id):
     return Path(settings.RECOMMENDER_INDEX_DIR) / "personal" / str(model_id)
 
 
-def save_factors(model_id, user_ids, user_factors, track_ids, item_factors):
+def save_factors(model_id, user_ids, user_factors, track_ids, *, item_factors):
     final = model_directory(model_id)
     temporary = final.with_name(f"{model_id}.tmp")
     shutil.rmtree(temporary, ignore_errors=True)
@@ -69,21 +68,17 @@ def active_model():
 
 
 def model_data(model):
-    with _lock:
-        data = _cache.get(model.pk)
+    data = _models.get(model.pk)
     if data is None:
         if not (model_directory(model.pk) / "item_factors.npy").is_file():
             return None
-        data = ModelData(model.pk)
-        with _lock:
-            _cache.clear()
-            _cache[model.pk] = data
+        data = _models.put(model.pk, ModelData(model.pk))
     return data
 
 
 def forget_model_data():
-    with _lock:
-        _cache.clear()
+    """Drop the loaded model (after training a new one, whose id may be reused once the old files are gone)."""
+    _models.forget()
 
 
 def usable_model():

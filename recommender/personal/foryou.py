@@ -10,15 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catalog.refs import track_refs
+from catalog.refs import TrackRef, track_refs
 from catalog.songs import first_of_each_song
 from recommender import storage
+from recommender.models import IndexVersion
 from recommender.selectors import resolve_version
 from recommender.visible_rows import visible_rows
 
 from . import collaborative, freshness
 from .catalog_vectors import catalog_vectors, one_blas_thread
 from .interactions import Reason, load_interactions
+from .models import PersonalModel
 from .taste import find_tastes, interleave
 
 MAX_LIMIT = 100
@@ -38,7 +40,7 @@ class Ranked:
 
 @dataclass
 class PersonalItem:
-    track: object  # TrackRef
+    track: TrackRef
     rank: int
     score: float
     reason: Reason
@@ -47,13 +49,13 @@ class PersonalItem:
 @dataclass
 class PersonalList:
     method: str  # "hybrid", "content", "popular" (no signals yet)
-    items: list
+    items: list[PersonalItem]
     tastes: int
-    version: object
-    model: object  # the PersonalModel used, or None
+    version: IndexVersion
+    model: PersonalModel | None  # the one used
 
 
-def recommend_from(interactions, limit, version, collaborative_scores=None, blend_weight=0.0, allowed_ids=None):
+def recommend_from(interactions, limit, version, collaborative_scores=None, *, blend_weight=0.0, allowed_ids=None):
     """Ranked items for ``interactions`` from the version's vectors, optionally blended with collaborative scores.
 
     ``collaborative_scores`` is one value per index position (0–1, 0 where unknown) and ``blend_weight`` its
@@ -73,7 +75,7 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     excluded = data.positions(list(interactions.excluded))
     excluded = excluded[excluded >= 0]
     want = 3 * limit + 20
-    keys = taste_keys(data, tastes, collaborative_scores, blend_weight, excluded)
+    keys = taste_keys(data, tastes, collaborative_scores, blend_weight, excluded=excluded)
     negatives = data.positions(list(interactions.negatives)[:MAX_DISLIKES_USED])
     disliked = np.asarray(data.normalized[negatives[negatives >= 0]])
     ranked_lists = []
@@ -102,13 +104,13 @@ def recommend_from(interactions, limit, version, collaborative_scores=None, blen
     picked = interleave(ranked_lists, [taste.weight for taste in tastes], 2 * limit + 10, take)
     picked = first_of_each_song(picked, lambda row: int(data.songs[row[0]]), limit=limit,
                                 skip_songs={int(song) for song in data.songs[excluded]})
-    nearest = _nearest_members(data, picked, tastes, vectors, positions)
+    nearest = _nearest_members(data, picked, tastes, vectors, positions=positions)
     return [Ranked(candidate_ids[position], score, number,
                    interactions.reasons.get(int(data.track_ids[near]), POPULAR_REASON))
             for (position, number, score), near in zip(picked, nearest, strict=True)], len(tastes)
 
 
-def taste_keys(data, tastes, collaborative_scores, blend_weight, excluded):
+def taste_keys(data, tastes, collaborative_scores, blend_weight, *, excluded):
     """One row per taste of ranking keys over the whole version (float32), excluded positions at -inf.
 
     All tastes are scored at once against the catalog's vectors (see catalog_vectors): the catalog is read
@@ -133,7 +135,7 @@ def top_positions(key, count):
     return chosen[np.lexsort((chosen, -key[chosen]))]
 
 
-def _nearest_members(data, picked, tastes, vectors, positions):
+def _nearest_members(data, picked, tastes, vectors, *, positions):
     """For each picked (position, taste, score): the profile track of that taste most like it (the reason)."""
     if not picked:
         return []
@@ -170,7 +172,7 @@ def for_you(user, limit=20, version=None):
     version = resolve_version(version)
     model = collaborative.usable_model()
     method, ranked, tastes, used_model = freshness.cached_ranking(
-        user.pk, version.pk, model.pk if model else None, limit, lambda: _rank(user, limit, version, model))
+        user.pk, version.pk, model.pk if model else None, limit, compute=lambda: _rank(user, limit, version, model))
     # Names and credits for the chosen items and their reasons' tracks only, in one query: reading them for
     # every candidate cost ~20 ms, the names of every liked and played track ~10 ms (profiled).
     refs = track_refs([item.track_id for item in ranked]
@@ -190,7 +192,8 @@ def _rank(user, limit, version, model):
         if not interactions:
             return "popular", popular_from(version, limit, interactions.excluded, allowed_ids), 0, False
         weight = model.blend_weight if model is not None else 0.0
-        ranked, tastes = recommend_from(interactions, limit, version, scores, weight, allowed_ids)
+        ranked, tastes = recommend_from(interactions, limit, version, scores, blend_weight=weight,
+                                        allowed_ids=allowed_ids)
         if not ranked:  # none of their tracks is in the index (yet)
             return "popular", popular_from(version, limit, interactions.excluded, allowed_ids), tastes, False
         return ("hybrid" if model is not None else "content"), ranked, tastes, model is not None

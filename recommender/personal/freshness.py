@@ -40,7 +40,7 @@ def _list_key(user_id, version_id, model_id, limit):
     return f"personal:foryou:{user_id}:{token}:{version_id}:{model_id or 0}:{limit}"
 
 
-def cached_ranking(user_id, version_id, model_id, limit, compute):
+def cached_ranking(user_id, version_id, model_id, limit, *, compute):
     """``compute()``'s result for this listener, version, model and limit, from the cache when still valid."""
     key = _list_key(user_id, version_id, model_id, limit)
     found = cache.get(key)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from catalog.models import Track
 from catalog.search import search_tracks
+from songrec.lib.errors import DomainError
 from songrec.lib.outbox import enqueue
 
 from .freshness import signals_changed
@@ -32,8 +33,10 @@ WAITING_FOR_BROKER = ("The task queue is unreachable right now, so this import w
                       "the queue is back. No need to upload again.")
 
 
-class UploadRefused(ValueError):
+class UploadRefused(DomainError, ValueError):
     """The upload is refused before anything is stored (size, type)."""
+
+    field = "file"
 
 
 def receive_upload(user, uploaded):

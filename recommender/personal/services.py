@@ -3,9 +3,14 @@
 Every function takes the acting user and only ever touches that user's rows.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from catalog.models import Artist, Genre, Track
+from songrec.lib.errors import DomainError
 
 from .freshness import signals_changed
 from .models import HistoryImport, Play, Reaction, TastePick
@@ -13,11 +18,11 @@ from .models import HistoryImport, Play, Reaction, TastePick
 MAX_PICKS = 20
 
 
-class PickError(ValueError):
+class PickError(DomainError, ValueError):
     """A cold-start pick names nothing in the catalog, or too many things."""
 
 
-def set_reaction(user, track, value):
+def set_reaction(user: User, track: Track, value: str | None) -> str | None:
     """Like (``"like"``) or dislike (``"dislike"``) a track, or undo (``None``); returns the stored label or None."""
     if value is not None and value not in Reaction.VALUES:
         raise ValueError(f"reaction must be 'like' or 'dislike', got {value!r}")
@@ -29,14 +34,15 @@ def set_reaction(user, track, value):
     return value
 
 
-def reactions_of(user, track_ids):
+def reactions_of(user: User, track_ids: Iterable[int]) -> dict[int, str]:
     """{track id: "like" | "dislike"} of the user for the given tracks (one query)."""
     rows = Reaction.objects.filter(user=user, track_id__in=list(track_ids)).values_list("track_id", "value")
     return {track_id: "like" if value == Reaction.LIKE else "dislike" for track_id, value in rows}
 
 
 @transaction.atomic
-def save_picks(user, genre_ids=(), artist_ids=(), track_ids=()):
+def save_picks(user: User, genre_ids: Iterable[int] = (), artist_ids: Iterable[int] = (),
+               track_ids: Iterable[int] = ()) -> dict[str, int]:
     """Replace the listener's genre/artist picks and like the picked tracks; returns how many of each."""
     genres = list(Genre.objects.filter(pk__in=list(genre_ids)))
     artists = list(Artist.objects.filter(pk__in=list(artist_ids)))
@@ -54,7 +60,7 @@ def save_picks(user, genre_ids=(), artist_ids=(), track_ids=()):
     return {"genres": len(genres), "artists": len(artists), "tracks": len(tracks)}
 
 
-def export_data(user):
+def export_data(user: User) -> dict[str, Any]:
     """Everything songrec stores about the listener's taste, in the shape MyDataExportSerializer writes out."""
     return {
         "user": user.get_username(),
@@ -71,7 +77,7 @@ def export_data(user):
 
 
 @transaction.atomic
-def delete_data(user):
+def delete_data(user: User) -> dict[str, int]:
     """Delete the listener's reactions, plays, picks and imports; the next model training no longer sees them."""
     counts = {
         "reactions": Reaction.objects.filter(user=user).delete()[0],

@@ -86,7 +86,7 @@ def split_held_out(weights, seed=0):
     return train, held
 
 
-def evaluate(matrix, train, held, params, version):
+def evaluate(matrix, train, held, params, *, version):
     """Per-method mean @10 metrics on the held-out split; returns (metrics by method, best blend weight)."""
     user_factors, item_factors = fit_als(train, params)
     rows = sorted(held)
@@ -117,7 +117,7 @@ def evaluate(matrix, train, held, params, version):
         results["content"].append(precision_recall_ndcg([item.track_id for item in ranked], relevant))
         spread = collaborative.spread_onto_index(raw, version_positions, index_size)
         for weight in BLEND_WEIGHTS:
-            ranked, _ = recommend_from(interactions, K, version, spread, weight)
+            ranked, _ = recommend_from(interactions, K, version, spread, blend_weight=weight)
             results[f"hybrid_{weight}"].append(precision_recall_ndcg([item.track_id for item in ranked], relevant))
     metrics = {name: mean_metrics(values) for name, values in results.items() if values}
     hybrids = [(metrics[f"hybrid_{w}"]["ndcg_at_10"], w) for w in BLEND_WEIGHTS if f"hybrid_{w}" in metrics]
@@ -161,13 +161,13 @@ def train_personal_model(pairs=None, log_to_mlflow=True):
     try:
         train, held = split_held_out(matrix.weights)
         with one_blas_thread():  # thousands of small products: see catalog_vectors
-            metrics, blend_weight, evaluated = evaluate(matrix, train, held, params, active_version()) if held \
+            metrics, blend_weight, evaluated = evaluate(matrix, train, held, params, version=active_version()) if held \
                 else ({}, 0.5, 0)
         evaluate_seconds = time.perf_counter() - started
         fit_started = time.perf_counter()
         user_factors, item_factors = fit_als(matrix.weights, params)
         fit_seconds = time.perf_counter() - fit_started
-        collaborative.save_factors(model.pk, matrix.user_ids, user_factors, matrix.track_ids, item_factors)
+        collaborative.save_factors(model.pk, matrix.user_ids, user_factors, matrix.track_ids, item_factors=item_factors)
     except Exception as error:
         PersonalModel.objects.filter(pk=model.pk).update(status=PersonalModel.Status.FAILED, message=str(error)[:2000],
                                                          finished_at=timezone.now())
@@ -179,7 +179,7 @@ def train_personal_model(pairs=None, log_to_mlflow=True):
             model, {**params, "n_listeners": model.n_listeners, "n_tracks": model.n_tracks,
                     "n_interactions": model.n_interactions, "evaluated_listeners": evaluated},
             metrics, {"train_seconds": fit_seconds, "evaluate_seconds": evaluate_seconds,
-                      "blend_weight": blend_weight})
+                      "blend_weight": blend_weight}).run_id
     with transaction.atomic():
         previous = list(PersonalModel.objects.select_for_update().filter(status=PersonalModel.Status.ACTIVE))
         PersonalModel.objects.filter(pk__in=[m.pk for m in previous]).update(status=PersonalModel.Status.RETIRED)

@@ -2,12 +2,16 @@
 
 A service raises a ``DomainError`` subclass with a message written for the person who sent the request; the
 API answers ``{"detail": message}`` with the error's ``status_code`` (and ``Retry-After`` when it has
-``retry_after``), pages show the same message with the same status. Views never catch domain errors
-themselves: this handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) and ``songrec.middleware`` do it in one place.
+``retry_after``), or ``{field: [message]}`` when the error names the request ``field`` it is about (DRF's shape
+for a bad parameter); pages show the same message with the same status. Views never translate domain errors
+themselves: this handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) answers the API and
+``songrec.middleware.DomainErrorMiddleware`` the pages, each in one place. (A page whose form shows the error
+beside its field still catches it: that is the page's content, not an HTTP mapping.)
 """
 
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 
 class DomainError(Exception):
@@ -17,10 +21,21 @@ class DomainError(Exception):
     default_message = "The request could not be carried out."
     # Seconds a client should wait before trying again (503 and 429 answers), or None.
     retry_after: int | None = None
+    # The request parameter or form field the error is about, or None when it is about the request as a whole.
+    field: str | None = None
+    # How a page shows it: the error page's heading (None: the status's usual title) and template.
+    title: str | None = None
+    template = "http_error.html"
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: str | None = None, *, field: str | None = None):
         self.message = message or self.default_message
+        if field is not None:
+            self.field = field
         super().__init__(self.message)
+
+    def payload(self) -> dict:
+        """The JSON body of the answer: DRF's ``{field: [message]}`` for a bad field, else ``{"detail": message}``."""
+        return {self.field: [self.message]} if self.field else {"detail": self.message}
 
 
 class NotFoundError(DomainError):
@@ -36,12 +51,16 @@ class UnavailableError(DomainError):
     """Something the answer needs is not ready or not reachable yet (no index, broker down): try again later."""
 
     status_code = 503
-    retry_after = 30
+    retry_after: int | None = 30
 
 
-def exception_handler(exc, context):
+def response_headers(exc: DomainError) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, plus domain errors answered with their own status and message."""
     if isinstance(exc, DomainError):
-        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-        return Response({"detail": exc.message}, status=exc.status_code, headers=headers)
+        set_rollback()  # as DRF does for its own errors: nothing half-written survives under ATOMIC_REQUESTS
+        return Response(exc.payload(), status=exc.status_code, headers=response_headers(exc) or None)
     return drf_exception_handler(exc, context)

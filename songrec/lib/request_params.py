@@ -1,12 +1,17 @@
 """The one parser for bounded whole numbers in request parameters, form fields and command options, every app's."""
 
+from .errors import DomainError
 
-class InvalidQuery(ValueError):
-    """A request parameter is malformed; ``field`` names it for a 400 response, ``message`` says what is wrong."""
 
-    def __init__(self, field, message):
-        self.field, self.message = field, message
-        super().__init__(f"{field}: {message}")
+class InvalidQuery(DomainError, ValueError):
+    """A request parameter is malformed; ``field`` names it (the API answers 400 ``{field: [message]}``),
+    ``message`` says what is wrong."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message, field=field)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 def parse_int(raw, field, default=None, low=None, high=None):

@@ -26,11 +26,11 @@ def three_genre_catalog(seed, energy_spread):
 @pytest.fixture
 def fresh_version_cache():
     """Memory-mapped version files are cached per process: tests that build versions start without them."""
-    from recommender import storage
+    from songrec.lib.process_cache import forget_all
 
-    storage.forget_version_data()
+    forget_all()
     yield
-    storage.forget_version_data()
+    forget_all()
 
 
 @pytest.fixture

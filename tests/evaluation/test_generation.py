@@ -7,9 +7,10 @@ from catalog.models import Track
 from evaluation.campaigns import create_campaign, populate_campaign
 from evaluation.errors import CampaignError
 from evaluation.models import Campaign, RatingTask, TaskItem
-from recommender import services, storage
+from recommender import services
 from recommender.index.params import IndexParams
 from recommender.selectors import cosine_similarities, recommend
+from songrec.lib.process_cache import forget_all
 from tests.evaluation.conftest import three_genre_catalog
 
 SYSTEMS = ["cosine", "euclidean", "random", "popularity"]
@@ -103,7 +104,7 @@ def test_more_seeds_than_indexed_tracks_is_refused(version):
 
 def test_a_version_without_files_cannot_be_filled(version, settings, tmp_path):
     campaign = make(version)
-    storage.forget_version_data()
+    forget_all()
     settings.RECOMMENDER_INDEX_DIR = tmp_path / "elsewhere"
     with pytest.raises(CampaignError, match="missing"):
         populate_campaign(campaign)

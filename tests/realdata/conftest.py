@@ -16,9 +16,10 @@ from django.core.management import call_command
 
 from catalog.dataset_finder import find_dataset
 from catalog.models import Track
-from recommender import services, storage
+from recommender import services
 from recommender.index.params import IndexParams
 from recommender.models import IndexVersion
+from songrec.lib.process_cache import forget_all
 from tests.conftest import var_settings
 
 
@@ -74,7 +75,7 @@ def real_catalog(django_db_setup, django_db_blocker, real_var_dir, mlflow_dir):
         with django_db_blocker.unblock():
             if not Track.objects.exists():
                 call_command("import_tracks", str(path), "--no-progress", stdout=out, stderr=err)
-            storage.forget_version_data()
+            forget_all()
             version = services.rebuild_index(IndexParams.from_settings()).version
     finally:
         for name, value in previous.items():

@@ -13,6 +13,7 @@ from recommender.personal.foryou import for_you
 from recommender.personal.models import Play, Reaction
 from recommender.personal.services import save_picks
 from recommender.personal.training import train_personal_model
+from songrec.lib.process_cache import forget_all
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _uploads(settings, tmp_path):
     settings.PERSONAL_UPLOAD_DIR = tmp_path / "uploads"
-    collaborative.forget_model_data()
+    forget_all()
     yield
-    collaborative.forget_model_data()
+    forget_all()
 
 
 def popular_in(genre, count, offset=0):

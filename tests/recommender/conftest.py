@@ -2,18 +2,10 @@ import random
 
 import pytest
 
-from recommender import services, storage
+from recommender import services
 from recommender.index.build_lock import BuildLock
 from recommender.index.params import IndexParams
 from tests.factories import ArtistFactory, TrackFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_version_cache():
-    """Memory-mapped version files are cached per process; each test starts without them."""
-    storage.forget_version_data()
-    yield
-    storage.forget_version_data()
 
 
 @pytest.fixture

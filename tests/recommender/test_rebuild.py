@@ -11,6 +11,7 @@ from recommender.errors import RebuildError, RebuildInProgress
 from recommender.index.build_lock import BuildLock
 from recommender.index.params import IndexParams
 from recommender.models import IndexVersion, NeighborList
+from songrec.lib.mlflow_runs import LoggedRun
 
 from .conftest import build
 
@@ -198,9 +199,9 @@ def test_a_version_can_be_built_without_activating_it(catalog):
 
 
 def test_a_build_expired_by_another_process_does_not_come_back_to_life(catalog, monkeypatch):
-    def expire_me(version, *args):
+    def expire_me(version, *args, **kwargs):
         IndexVersion.objects.filter(pk=version.pk).update(status=Status.FAILED, message="no heartbeat")
-        return ""
+        return LoggedRun("")
 
     monkeypatch.setattr(services, "log_build", expire_me)
     with pytest.raises(RebuildError, match="marked failed while it was being built"):

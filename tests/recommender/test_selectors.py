@@ -6,6 +6,7 @@ from recommender.blending import Constraints, recommend_for_seeds
 from recommender.errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
 from recommender.selectors import Recommendation, cosine_similarities, recommend
 from recommender.systems import SYSTEMS
+from songrec.lib.process_cache import forget_all
 from tests.factories import TrackFactory
 
 from .conftest import build
@@ -100,7 +101,7 @@ def test_an_explicit_version_is_used_instead_of_the_active_one(active, catalog):
 
 def test_missing_files_are_reported_for_systems_that_need_them(active, catalog):
     storage.remove_version_files(active.pk)
-    storage.forget_version_data()
+    forget_all()
     assert recommend("cosine", catalog["rock"][0], 3)  # served from the database
     with pytest.raises(IndexFilesMissing):
         recommend("random", catalog["rock"][0], 3)

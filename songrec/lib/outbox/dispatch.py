@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from ..errors import UnavailableError
 from .models import PendingTask
 
 logger = logging.getLogger(__name__)
@@ -16,8 +17,10 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, ConnectionError, OSError, TimeoutError)
 
 
-class BrokerUnavailable(Exception):
+class BrokerUnavailable(UnavailableError):
     """The Celery broker could not be reached; the task was recorded and is sent when the broker is back."""
+
+    retry_after = None  # the task is already recorded: the client has nothing to retry
 
     def __init__(self, what, error):
         self.error = error
@@ -77,7 +80,7 @@ def enqueue(task_name, args=(), kwargs=None, *, dedupe_key="", on_broker_down=No
     return pending
 
 
-def send_now_or_later(signature, what, task_name, args=(), kwargs=None, *, dedupe_key=""):
+def send_now_or_later(signature, what, task_name, args=(), *, kwargs=None, dedupe_key=""):
     """Publish a Celery signature (a task or a chain) now; if the broker is down, record ``task_name`` instead.
 
     Returns the AsyncResult; raises BrokerUnavailable (naming ``what``) after recording the fallback task.

@@ -3,18 +3,19 @@ import random
 import pytest
 from django.core.cache import cache
 
-from recommender import services, storage
+from recommender import services
 from recommender.index.params import IndexParams
+from songrec.lib.process_cache import forget_all
 from tests.factories import ArtistFactory, TrackFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Version files are cached per process and map payloads per clustering id, which repeat between tests."""
-    storage.forget_version_data()
+    forget_all()
     cache.clear()
     yield
-    storage.forget_version_data()
+    forget_all()
     cache.clear()
 
 

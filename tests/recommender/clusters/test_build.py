@@ -57,8 +57,8 @@ def test_the_rule_prefers_eligible_candidates_then_the_best_silhouette():
 def test_labels_name_the_distinctive_features_and_dominant_genre():
     audio = np.zeros((4, 12))
     audio[:2, 1] = 1.0  # energy of the first two tracks far above the others
-    described = describe(np.array([0, 0, 1, 1]), audio, np.array([0, 1, 2, 3, 4]), np.array([0, 0, 1, 1]),
-                         ["metal", "folk"])
+    described = describe(np.array([0, 0, 1, 1]), audio, genre_indptr=np.array([0, 1, 2, 3, 4]),
+                         genre_indices=np.array([0, 0, 1, 1]), genre_names=["metal", "folk"])
     assert described[0].label == "energetic — metal" and described[1].label == "calm — folk"
 
 

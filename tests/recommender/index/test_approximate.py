@@ -173,15 +173,15 @@ def test_recall_counts_the_exact_entries_a_list_holds():
     songs = np.arange(1500)
     exact = {metric: distinct_songs(result, songs, 10) for metric, result in all_top_k(weighted, 40).items()}
     rows = approximate.sample_rows(1500, 200)
-    assert approximate.measure_recall(weighted, normalized, songs, exact, 10, 40, rows) == {
+    assert approximate.measure_recall(weighted, normalized, songs, exact, k=10, width=40, rows=rows) == {
         "cosine": 1.0, "euclidean": 1.0}
     # Each list loses its best neighbour (the rest move up, the 11th comes in): 9 of 10 exact entries remain.
     shifted = {metric: distinct_songs(result, songs, 11) for metric, result in all_top_k(weighted, 40).items()}
     for result in shifted.values():
         result.indices, result.scores = result.indices[:, 1:], result.scores[:, 1:]
-    assert approximate.measure_recall(weighted, normalized, songs, shifted, 10, 40, rows) == {
+    assert approximate.measure_recall(weighted, normalized, songs, shifted, k=10, width=40, rows=rows) == {
         "cosine": pytest.approx(0.9), "euclidean": pytest.approx(0.9)}
-    found = approximate.approximate_lists(weighted, normalized, songs, 10, 40, ("cosine", "euclidean"), nlist=30,
-                                          nprobe=2)
-    recall = approximate.measure_recall(weighted, normalized, songs, found, 10, 40, rows)
+    found = approximate.approximate_lists(weighted, normalized, songs, 10, width=40, metrics=("cosine", "euclidean"),
+                                          nlist=30, nprobe=2)
+    recall = approximate.measure_recall(weighted, normalized, songs, found, k=10, width=40, rows=rows)
     assert all(0.2 < value < 1.0 for value in recall.values())

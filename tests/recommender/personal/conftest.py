@@ -4,11 +4,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from recommender import storage
 from recommender.index.params import IndexParams
-from recommender.personal import collaborative
 from recommender.personal.models import Play, Reaction
 from recommender.services import rebuild_index
+from songrec.lib.process_cache import forget_all
 from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
 # Three tastes far apart in the feature space: quiet acoustic jazz, loud fast metal, danceable pop.
@@ -22,12 +21,10 @@ STYLES = {
 @pytest.fixture(autouse=True)
 def _fresh_caches(settings, tmp_path):
     settings.PERSONAL_UPLOAD_DIR = tmp_path / "uploads"
-    storage.forget_version_data()
-    collaborative.forget_model_data()
+    forget_all()
     cache.clear()  # cached For you rankings (locmem in tests) must not outlive a test's rolled-back rows
     yield
-    storage.forget_version_data()
-    collaborative.forget_model_data()
+    forget_all()
 
 
 def _jitter(values):

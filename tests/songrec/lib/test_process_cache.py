@@ -42,3 +42,25 @@ def test_a_new_token_is_read_again_and_max_age_bounds_a_lost_one():
     assert value.get() == 2
     time.sleep(0.06)
     assert value.get() == 3  # the token did not change, but the value was older than max_age
+
+
+def test_forget_all_empties_every_registered_cache_of_both_kinds():
+    reads = []
+    value = ProcessCachedRead("test:process-cache-token", lambda: reads.append(1) or len(reads), max_age=60)
+    loaded = process_cache.ProcessCacheDict(keep=2)
+    assert value.get() == value.get() == 1
+    assert loaded.get_or_load("a", lambda: "A") == "A" and loaded.get("a") == "A"
+    process_cache.forget_all()
+    assert loaded.get("a") is None
+    assert value.get() == 2  # read again although the token did not change
+
+
+def test_a_process_cache_dict_keeps_the_most_recently_used_entries():
+    loaded = process_cache.ProcessCacheDict(keep=2)
+    loaded.put(1, "one")
+    loaded.put(2, "two")
+    assert loaded.get(1) == "one"  # 1 is now the most recently used
+    loaded.put(3, "three")
+    assert (loaded.get(1), loaded.get(2), loaded.get(3)) == ("one", None, "three")
+    loaded.pop(1)
+    assert loaded.get(1) is None
