@@ -1,4 +1,5 @@
-"""Error responses outside the views: JSON ``{"detail": …}`` under /api/, the HTML error page elsewhere.
+"""Error responses outside the views: JSON ``{"detail": …}`` under /api/, Spotify's ``{"error": {"status",
+"message"}}`` under /v1/ (recommender.spotify_api), the HTML error page elsewhere.
 
 The URL conf's ``handler400/403/404/500`` point here, so a request the router can't match (``/api/tasks/abc/``)
 or a view that fails answers an API client in JSON like every other API error.
@@ -7,6 +8,8 @@ or a view that fails answers an API client in JSON like every other API error.
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+
+from recommender.spotify_api import errors as spotify_errors
 
 API_PREFIX = "/api/"
 TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 429: "Too many attempts", 500: "Server error"}
@@ -17,7 +20,10 @@ def is_api_request(request):
 
 
 def error_response(request, status, message, exception=None):
-    """The response for an error found outside a view: JSON for the API, the site's error page otherwise."""
+    """The response for an error found outside a view: JSON for the API (Spotify's body under /v1/), the site's
+    error page otherwise."""
+    if spotify_errors.is_spotify_api_request(request):
+        return spotify_errors.error_response(status, message)
     if is_api_request(request):
         return JsonResponse({"detail": message}, status=status)
     context = {"title": TITLES.get(status, "Error"), "message": message, "status": status}
@@ -33,12 +39,16 @@ def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPL
 
 
 def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
+    if spotify_errors.is_spotify_api_request(request):
+        return spotify_errors.error_response(404, "Service not found")
     if is_api_request(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", {"request_path": request.path}, status=404)
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    if spotify_errors.is_spotify_api_request(request):
+        return spotify_errors.error_response(500, "Server error; it has been logged.")
     if is_api_request(request):
         return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
     return defaults.server_error(request, template_name)

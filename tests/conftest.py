@@ -111,9 +111,10 @@ def _fresh_process_caches():
     from evaluation.scores import forget_rated_seeds
     from recommender.active_version import forget_active_version
     from recommender.clusters.selectors import forget_active_clusters
+    from recommender.spotify_api.ids import forget_catalog_ids
 
     forgets = (forget_active_version, forget_rated_seeds, forget_active_clusters, CatalogRevision.forget_served,
-               forget_songs_with_several_tracks)
+               forget_songs_with_several_tracks, forget_catalog_ids)
     for forget in forgets:
         forget()
     yield
@@ -133,4 +134,5 @@ def _api_throttles_off(monkeypatch):
     """Throttle counts live in the shared Redis cache across tests; tests of throttling set their own rates."""
     from rest_framework.throttling import SimpleRateThrottle
 
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "evaluation-token": None})
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "evaluation-token": None,
+                                                             "spotify-api": None, "spotify-token": None})

@@ -1,0 +1,127 @@
+"""Reads for the Spotify-compatible API: visible tracks with their album and credits, audio features, artists,
+albums, and the seed tracks that stand for artist and genre seeds. Hidden tracks are never served."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch
+
+from catalog.models import AUDIO_FEATURES, Album, Artist, Genre, Track, TrackArtist, TrackGenre
+from catalog.songs import first_of_each_song, song_of
+from recommender import storage
+
+# Candidates tried when an artist or genre seed stands for its most popular track in the index.
+SEED_CANDIDATES = 50
+
+
+def _tracks():
+    credits = TrackArtist.objects.select_related("artist").order_by("position")
+    return (Track.objects.visible().select_related("album", "album__artist")
+            .prefetch_related(Prefetch("track_artists", queryset=credits)))
+
+
+def tracks_by_spotify_id(spotify_ids: list[str]) -> dict:
+    """{Spotify id: Track} for the visible tracks among ``spotify_ids`` (album, album artist, credits loaded)."""
+    return {track.spotify_id: track for track in _tracks().filter(spotify_id__in=set(spotify_ids))}
+
+
+def tracks_by_pk(track_ids: list[int]) -> dict:
+    return {track.pk: track for track in _tracks().filter(pk__in=set(track_ids))}
+
+
+def album_track_counts(tracks) -> dict:
+    """{album pk: visible tracks} for the albums of ``tracks`` (a simplified album's ``total_tracks``)."""
+    album_ids = {track.album_id for track in tracks if track.album_id is not None}
+    if not album_ids:
+        return {}
+    return dict(Track.objects.visible().filter(album_id__in=album_ids).order_by().values("album_id")
+                .annotate(n=Count("id")).values_list("album_id", "n"))
+
+
+def audio_features(spotify_ids: list[str]) -> dict:
+    """{Spotify id: {feature: value, "duration_ms": …}} for visible tracks that have every audio feature."""
+    rows = (Track.objects.visible().filter(spotify_id__in=set(spotify_ids)).order_by()
+            .values_list("spotify_id", "duration_ms", *AUDIO_FEATURES))
+    found = {}
+    for spotify_id, duration_ms, *values in rows:
+        if None not in values:
+            found[spotify_id] = {"duration_ms": duration_ms, **dict(zip(AUDIO_FEATURES, values, strict=True))}
+    return found
+
+
+@dataclass
+class ArtistInfo:
+    artist: Artist
+    popularity: int
+    genres: list = field(default_factory=list)
+
+
+def artists_by_pk(artist_ids: list[int]) -> dict:
+    """{pk: ArtistInfo}: popularity is the artist's own (from the crawl) or its most popular visible track's;
+    genres are its own or its visible tracks' genres, most frequent first."""
+    artists = {artist.pk: artist for artist in Artist.objects.filter(pk__in=set(artist_ids)).prefetch_related("genres")}
+    if not artists:
+        return {}
+    best = dict(Track.objects.visible().filter(track_artists__artist_id__in=artists).order_by()
+                .values("track_artists__artist_id").annotate(p=Max("popularity"))
+                .values_list("track_artists__artist_id", "p"))
+    counts = {pk: Counter() for pk in artists}
+    genre_rows = TrackGenre.objects.filter(track__hidden=False, track__track_artists__artist_id__in=artists)
+    for artist_id, name, n in (genre_rows
+                               .order_by().values("track__track_artists__artist_id", "genre__name")
+                               .annotate(n=Count("id")).values_list("track__track_artists__artist_id",
+                                                                     "genre__name", "n")):
+        counts[artist_id][name] += n
+    infos = {}
+    for pk, artist in artists.items():
+        own = [genre.name for genre in artist.genres.all()]
+        genres = own or [name for name, _ in sorted(counts[pk].items(), key=lambda item: (-item[1], item[0]))]
+        popularity = artist.popularity if artist.popularity is not None else best.get(pk)
+        infos[pk] = ArtistInfo(artist, int(popularity or 0), genres)
+    return infos
+
+
+def artist_top_tracks(artist_id: int, limit: int = 10) -> list:
+    """The artist's most popular visible tracks, one release per song."""
+    candidates = list(_tracks().filter(track_artists__artist_id=artist_id).order_by("-popularity", "pk")[:4 * limit])
+    return first_of_each_song(candidates, lambda track: song_of(track.pk, track.song_key), limit=limit)
+
+
+def album(album_id: int) -> Album | None:
+    return Album.objects.select_related("artist").filter(pk=album_id).first()
+
+
+def album_tracks(album_id: int, limit: int, offset: int) -> tuple[int, list]:
+    """(visible tracks on the album, the page of them in catalog order)."""
+    tracks = _tracks().filter(album_id=album_id).order_by("pk")
+    return tracks.count(), list(tracks[offset:offset + limit])
+
+
+def album_popularity(album_id: int) -> int:
+    return int(Track.objects.visible().filter(album_id=album_id).aggregate(p=Max("popularity"))["p"] or 0)
+
+
+def available_genres() -> list[str]:
+    """The genres of visible tracks, alphabetically: what ``seed_genres`` takes."""
+    return list(Genre.objects.filter(track_genres__track__hidden=False).order_by("name").values_list("name", flat=True)
+                .distinct())
+
+
+def indexed_seed_track(version, *, artist_id: int | None = None, genre: str | None = None) -> int | None:
+    """The most popular visible track of an artist or a genre that ``version`` indexed (None when it has none)."""
+    tracks = Track.objects.visible()
+    tracks = tracks.filter(track_artists__artist_id=artist_id) if artist_id is not None else \
+        tracks.filter(genres__name=genre)
+    candidates = list(tracks.order_by("-popularity", "pk").values_list("pk", flat=True)[:SEED_CANDIDATES])
+    if not candidates:
+        return None
+    positions = storage.version_data(version.pk).positions(candidates)
+    return next((pk for pk, position in zip(candidates, positions, strict=True) if position >= 0), None)
+
+
+def track_genres(track_ids: list[int]) -> dict:
+    """{track pk: [genre names]}."""
+    genres = {}
+    for track_id, name in TrackGenre.objects.filter(track_id__in=set(track_ids)).values_list("track_id", "genre__name"):
+        genres.setdefault(track_id, []).append(name)
+    return genres
