@@ -58,10 +58,12 @@ def _pointer(document, ref):
 
 def validate(body, path, status=200):
     """Raise jsonschema.ValidationError unless ``body`` is what Spotify's definition says ``GET path`` answers."""
-    schema = response_schema(path, status)
+    _validate(body, response_schema(path, status))
+
+
+def _validate(body, schema):
     registry = Registry().with_resource(URI, Resource.from_contents(_definition(), default_specification=DRAFT7))
-    schema = _rebase(schema)
-    jsonschema.Draft7Validator(schema, registry=registry).validate(body)
+    jsonschema.Draft7Validator(_rebase(schema), registry=registry).validate(body)
 
 
 def _rebase(node):
@@ -76,9 +78,8 @@ def _rebase(node):
 
 def validate_error(body):
     """Spotify's error body: ``{"error": ErrorObject}``."""
-    schema = {"type": "object", "required": ["error"], "properties": {"error": {"$ref": "#/components/schemas/ErrorObject"}}}
-    registry = Registry().with_resource(URI, Resource.from_contents(_definition(), default_specification=DRAFT7))
-    jsonschema.Draft7Validator(_rebase(schema), registry=registry).validate(body)
+    _validate(body, {"type": "object", "required": ["error"],
+                     "properties": {"error": {"$ref": "#/components/schemas/ErrorObject"}}})
 
 
 def without_nulls(body):
