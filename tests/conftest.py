@@ -111,10 +111,12 @@ def _fresh_process_caches():
     from evaluation.scores import forget_rated_seeds
     from recommender.active_version import forget_active_version
     from recommender.clusters.selectors import forget_active_clusters
+    from recommender.spotify_api.auth import forget_active_clients
     from recommender.spotify_api.ids import forget_catalog_ids
 
     forgets = (forget_active_version, forget_rated_seeds, forget_active_clusters, CatalogRevision.forget_served,
-               forget_songs_with_several_tracks, forget_catalog_ids)
+               forget_songs_with_several_tracks, forget_catalog_ids,
+               forget_active_clients)
     for forget in forgets:
         forget()
     yield

@@ -2,7 +2,8 @@
 
 A token is signed, not stored: ``client id`` and the first 12 hex digits of the client's secret hash, with the
 time it was issued, signed with SECRET_KEY (``django.core.signing``, its own salt). Checking one costs an HMAC
-and one indexed read of the client, and nothing is written per token. It ends after
+and a look-up in the active clients, which each process keeps until a client is saved or deleted anywhere
+(songrec.lib.process_cache: one cache read per request); nothing is written per token. It ends after
 ``SPOTIFY_API_TOKEN_SECONDS`` (an hour, as Spotify's), when the client is deactivated, when the client gets a
 new secret, or when SECRET_KEY changes. Messages are Spotify's: "No token provided", "Invalid access token",
 "The access token expired".
@@ -18,6 +19,8 @@ from django.core import signing
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
 from rest_framework.throttling import SimpleRateThrottle
+
+from songrec.lib.process_cache import ProcessCachedRead
 
 from .models import ApiClient
 
@@ -49,11 +52,31 @@ def client_for_token(token: str) -> ApiClient:
         raise AuthenticationFailed("The access token expired") from None
     except (signing.BadSignature, ValueError, UnicodeError):
         raise AuthenticationFailed("Invalid access token") from None
-    client = ApiClient.objects.filter(client_id=str(payload.get("c")), active=True).first() \
-        if isinstance(payload, dict) else None
+    client = active_clients().get(str(payload.get("c"))) if isinstance(payload, dict) else None
     if client is None or not hmac.compare_digest(client.secret_sha256[:FINGERPRINT_LENGTH], str(payload.get("s"))):
         raise AuthenticationFailed("Invalid access token")
     return client
+
+
+def _read_active_clients():
+    return {client.client_id: client for client in ApiClient.objects.filter(active=True)}
+
+
+_active_clients = ProcessCachedRead("spotify_api:clients-token", _read_active_clients, max_age=30)
+
+
+def active_clients() -> dict:
+    """{client id: ApiClient} of the active clients, as this process last read them (see the module docstring)."""
+    return _active_clients.get()
+
+
+def clients_changed():
+    """Called on every write to API clients (signals in apps.py, services.rotate_secret)."""
+    _active_clients.changed()
+
+
+def forget_active_clients():
+    _active_clients.forget()
 
 
 def authenticate_client(client_id: str, secret: str) -> ApiClient | None:

@@ -17,7 +17,9 @@ import re
 import threading
 from dataclasses import dataclass
 
-from catalog.models import Album, Artist, CatalogRevision
+from django.db.models import Count
+
+from catalog.models import Album, Artist, CatalogRevision, Track
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ID_LENGTH = 22
@@ -53,13 +55,15 @@ def album_key_id(name: str, lead_artist_name: str | None) -> str:
 
 @dataclass
 class CatalogIds:
-    """Both directions for the catalog at ``revision``: pk → served id, and served or derived id → pk."""
+    """Both directions for the catalog at ``revision``: pk → served id, and served or derived id → pk; and each
+    album's visible tracks (a simplified album's ``total_tracks``, a query per request otherwise)."""
 
     revision: int
     artist_ids: dict
     artist_pks: dict
     album_ids: dict
     album_pks: dict
+    album_track_counts: dict
 
     @classmethod
     def build(cls, revision):
@@ -69,7 +73,9 @@ class CatalogIds:
         for pk, name, spotify_id, lead in Album.objects.order_by("id").values_list(
                 "id", "name", "spotify_id", "artist__name"):
             _add(pk, album_key_id(name, lead), spotify_id, album_ids, album_pks)
-        return cls(revision, artist_ids, artist_pks, album_ids, album_pks)
+        counts = dict(Track.objects.visible().filter(album__isnull=False).order_by().values("album_id")
+                      .annotate(n=Count("id")).values_list("album_id", "n"))
+        return cls(revision, artist_ids, artist_pks, album_ids, album_pks, counts)
 
 
 def _add(pk, key_id, spotify_id, ids, pks):

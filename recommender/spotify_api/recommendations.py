@@ -58,8 +58,7 @@ def recommend(params, ids, *, limit: int) -> SpotifyRecommendations:
     seeds = parse_seeds(params)
     constraints = parse_constraints(params)
     version = recommender_selectors.resolve_version()
-    _resolve(seeds, ids, version)
-    refs = track_refs([seed.track_id for seed in seeds])
+    refs = _resolve(seeds, ids, version)
     seed_refs = [refs[track_id] for track_id in dict.fromkeys(seed.track_id for seed in seeds)]
     result, recommended = blended_recommendations("cosine", seed_refs, limit, constraints, version)
     for seed in seeds:
@@ -70,14 +69,16 @@ def recommend(params, ids, *, limit: int) -> SpotifyRecommendations:
 
 
 def _resolve(seeds, ids, version):
-    """Each seed's track id; 404 for an unknown track or artist, 400 for a genre the catalog doesn't have."""
+    """Each seed's track id, and {track id: TrackRef} of the seed tracks; 404 for an unknown track or artist, 400
+    for a genre the catalog doesn't have."""
+    refs = {}
     track_seeds = [seed for seed in seeds if seed.kind == "track"]
     if track_seeds:
         found, unknown = seed_tracks([seed.id for seed in track_seeds])
         if unknown:
             raise NonExistingId("track", unknown[0])
         for seed, ref in zip(track_seeds, found, strict=True):
-            seed.track_id = ref.pk
+            seed.track_id, refs[ref.pk] = ref.pk, ref
     for seed in seeds:
         if seed.kind == "artist":
             artist_id = ids.artist_pks.get(seed.id)
@@ -91,6 +92,8 @@ def _resolve(seeds, ids, version):
             if seed.track_id is None:
                 raise BadRequest(f"seed_genres: unknown genre {seed.id!r}; "
                                  "GET /v1/recommendations/available-genre-seeds lists them")
+    missing = [seed.track_id for seed in seeds if seed.track_id not in refs]
+    return {**refs, **(track_refs(missing) if missing else {})}
 
 
 

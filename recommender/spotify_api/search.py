@@ -65,14 +65,14 @@ def parse_types(raw: str | None) -> list[str]:
     return list(dict.fromkeys(types))
 
 
-def matching_tracks(query: Query, tracks_by_pk, genres_by_pk) -> list:
-    """Catalog Tracks matching ``query``, best first: ``tracks_by_pk(pks)`` and ``genres_by_pk(pks)`` read them."""
+def matching_tracks(query: Query, tracks_by_pk) -> list:
+    """Tracks (TrackRows) matching ``query``, best first; ``tracks_by_pk(pks)`` reads them."""
     if query.search_text:
         pks = [hit.track_id for hit in search_tracks(query.search_text, limit=POOL)]
     else:
         pks = list(_filtered_listing(query).values_list("pk", flat=True)[:POOL])
-    tracks, genres = tracks_by_pk(pks), genres_by_pk(pks) if "genre" in query.filters else {}
-    return [tracks[pk] for pk in pks if pk in tracks and _passes(tracks[pk], query.filters, genres.get(pk, ()))]
+    tracks = tracks_by_pk(pks, with_genres=True)
+    return [tracks[pk] for pk in pks if pk in tracks and _passes(tracks[pk], query.filters)]
 
 
 def matching_artists(query: Query, tracks) -> list:
@@ -81,8 +81,8 @@ def matching_artists(query: Query, tracks) -> list:
     seen, artists = set(), []
     for track in tracks:
         for artist in track.ordered_artists:
-            if artist.pk not in seen and (not wanted or _matches(wanted, artist.name)):
-                seen.add(artist.pk)
+            if artist.id not in seen and (not wanted or _matches(wanted, artist.name)):
+                seen.add(artist.id)
                 artists.append(artist)
     return artists
 
@@ -114,7 +114,7 @@ def _year_range(value):
     return int(first), int(last or first)
 
 
-def _passes(track, filters, genres):
+def _passes(track, filters):
     for name, value in filters.items():
         if name == "artist" and not any(_matches(value, artist.name) for artist in track.ordered_artists):
             return False
@@ -122,7 +122,7 @@ def _passes(track, filters, genres):
             return False
         if name == "album" and (track.album is None or not _matches(value, track.album.name)):
             return False
-        if name == "genre" and normalize(value) not in {normalize(genre) for genre in genres}:
+        if name == "genre" and normalize(value) not in {normalize(genre) for genre in track.genre_names}:
             return False
         if name == "year" and not _in_years(track, value):
             return False

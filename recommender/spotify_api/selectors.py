@@ -1,12 +1,14 @@
-"""Reads for the Spotify-compatible API: visible tracks with their album and credits, audio features, artists,
-albums, and the seed tracks that stand for artist and genre seeds. Hidden tracks are never served."""
+"""Reads for the Spotify-compatible API: visible tracks (catalog.refs TrackRows, with their album's lead artist),
+audio features, artists, albums, and the seed tracks that stand for artist and genre seeds. Hidden tracks are
+never served."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 
-from catalog.models import AUDIO_FEATURES, Album, Artist, Genre, Track, TrackArtist, TrackGenre
+from catalog.models import AUDIO_FEATURES, Album, Artist, Genre, Track, TrackGenre
+from catalog.refs import ArtistRef, visible_rows
 from catalog.songs import first_of_each_song, song_of
 from recommender import storage
 
@@ -14,28 +16,33 @@ from recommender import storage
 SEED_CANDIDATES = 50
 
 
-def _tracks():
-    credits = TrackArtist.objects.select_related("artist").order_by("position")
-    return (Track.objects.visible().select_related("album", "album__artist")
-            .prefetch_related(Prefetch("track_artists", queryset=credits)))
-
-
 def tracks_by_spotify_id(spotify_ids: list[str]) -> dict:
-    """{Spotify id: Track} for the visible tracks among ``spotify_ids`` (album, album artist, credits loaded)."""
-    return {track.spotify_id: track for track in _tracks().filter(spotify_id__in=set(spotify_ids))}
+    """{Spotify id: TrackRow} for the visible tracks among ``spotify_ids``, with album, album artist and credits."""
+    rows = visible_rows(spotify_ids=spotify_ids, with_genres=False)
+    return {row.spotify_id: row for row in _with_album_artists(rows).values()}
 
 
-def tracks_by_pk(track_ids: list[int]) -> dict:
-    return {track.pk: track for track in _tracks().filter(pk__in=set(track_ids))}
+def tracks_by_pk(track_ids: list[int], with_genres: bool = False) -> dict:
+    """{pk: TrackRow} for the visible tracks among ``track_ids`` (catalog.refs' one-query read: through the ORM
+    the tracks of a recommendation cost /v1/recommendations more than the blend, bench/bench_spotify_api.py)."""
+    return _with_album_artists(visible_rows(track_ids, with_genres=with_genres))
 
 
-def album_track_counts(tracks) -> dict:
-    """{album pk: visible tracks} for the albums of ``tracks`` (a simplified album's ``total_tracks``)."""
-    album_ids = {track.album_id for track in tracks if track.album_id is not None}
-    if not album_ids:
-        return {}
-    return dict(Track.objects.visible().filter(album_id__in=album_ids).order_by().values("album_id")
-                .annotate(n=Count("id")).values_list("album_id", "n"))
+def _with_album_artists(rows):
+    """Each row's ``album.artist``: usually one of its credits; the others in one query."""
+    missing = set()
+    for row in rows.values():
+        if row.album is not None and row.album.artist_id is not None:
+            row.album.artist = next((a for a in row.artists if a.id == row.album.artist_id), None)
+            if row.album.artist is None:
+                missing.add(row.album.artist_id)
+    if missing:
+        found = {pk: ArtistRef(pk, name, spotify_id) for pk, name, spotify_id in
+                 Artist.objects.filter(pk__in=missing).values_list("pk", "name", "spotify_id")}
+        for row in rows.values():
+            if row.album is not None and row.album.artist is None and row.album.artist_id is not None:
+                row.album.artist = found.get(row.album.artist_id)
+    return rows
 
 
 def audio_features(spotify_ids: list[str]) -> dict:
@@ -82,9 +89,12 @@ def artists_by_pk(artist_ids: list[int]) -> dict:
 
 
 def artist_top_tracks(artist_id: int, limit: int = 10) -> list:
-    """The artist's most popular visible tracks, one release per song."""
-    candidates = list(_tracks().filter(track_artists__artist_id=artist_id).order_by("-popularity", "pk")[:4 * limit])
-    return first_of_each_song(candidates, lambda track: song_of(track.pk, track.song_key), limit=limit)
+    """The artist's most popular visible tracks (TrackRows), one release per song."""
+    candidates = (Track.objects.visible().filter(track_artists__artist_id=artist_id).order_by("-popularity", "pk")
+                  .values_list("pk", "song_key")[:4 * limit])
+    pks = [pk for pk, _ in first_of_each_song(candidates, lambda row: song_of(*row), limit=limit)]
+    rows = tracks_by_pk(pks)
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 def album(album_id: int) -> Album | None:
@@ -92,9 +102,11 @@ def album(album_id: int) -> Album | None:
 
 
 def album_tracks(album_id: int, limit: int, offset: int) -> tuple[int, list]:
-    """(visible tracks on the album, the page of them in catalog order)."""
-    tracks = _tracks().filter(album_id=album_id).order_by("pk")
-    return tracks.count(), list(tracks[offset:offset + limit])
+    """(visible tracks on the album, the page of them as TrackRows in catalog order)."""
+    tracks = Track.objects.visible().filter(album_id=album_id).order_by("pk")
+    pks = list(tracks.values_list("pk", flat=True)[offset:offset + limit])
+    rows = tracks_by_pk(pks)
+    return tracks.count(), [rows[pk] for pk in pks if pk in rows]
 
 
 def album_popularity(album_id: int) -> int:
@@ -118,10 +130,3 @@ def indexed_seed_track(version, *, artist_id: int | None = None, genre: str | No
     positions = storage.version_data(version.pk).positions(candidates)
     return next((pk for pk, position in zip(candidates, positions, strict=True) if position >= 0), None)
 
-
-def track_genres(track_ids: list[int]) -> dict:
-    """{track pk: [genre names]}."""
-    genres = {}
-    for track_id, name in TrackGenre.objects.filter(track_id__in=set(track_ids)).values_list("track_id", "genre__name"):
-        genres.setdefault(track_id, []).append(name)
-    return genres

@@ -11,11 +11,11 @@ links to its songrec page as ``external_urls.songrec``). ``href``s point at this
 function writes one object directly, and tests/recommender/spotify_api/ validates them against that reference.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from catalog.models import AUDIO_FEATURES
 
-from .ids import CatalogIds, artist_key_id
+from .ids import CatalogIds, album_key_id, artist_key_id, is_spotify_id
 
 OPEN_SPOTIFY = "https://open.spotify.com"
 UNKNOWN_RELEASE_DATE = "0000"
@@ -29,7 +29,6 @@ class Links:
     api: str
     site: str
     ids: CatalogIds
-    album_counts: dict = field(default_factory=dict)  # album pk → visible tracks
 
     @classmethod
     def for_request(cls, request, ids):
@@ -45,7 +44,7 @@ def simplified_artist(artist, links):
     """A SimplifiedArtistObject; ``artist`` is an Artist or an ArtistRef (id, name, spotify_id)."""
     spotify_id = links.ids.artist_ids.get(artist.id)
     if spotify_id is None:  # created after this process read the ids (rebuilt on the next revision)
-        spotify_id = artist.spotify_id or artist_key_id(artist.name)
+        spotify_id = artist.spotify_id if is_spotify_id(artist.spotify_id) else artist_key_id(artist.name)
     if spotify_id == artist.spotify_id:
         external = {"spotify": f"{OPEN_SPOTIFY}/artist/{spotify_id}"}
     else:
@@ -60,7 +59,12 @@ def artist(info, links):
 
 
 def album_id(album, links):
-    return links.ids.album_ids.get(album.pk) or album.spotify_id
+    """The album's id; one created after this process read the ids gets the id it will have (ids.py)."""
+    served = links.ids.album_ids.get(album.pk)
+    if served is None:
+        served = album.spotify_id if is_spotify_id(album.spotify_id) else \
+            album_key_id(album.name, album.artist.name if album.artist is not None else None)
+    return served
 
 
 def simplified_album(album, links, total_tracks=None):
@@ -68,7 +72,7 @@ def simplified_album(album, links, total_tracks=None):
     spotify_id = album_id(album, links)
     external = {"spotify": f"{OPEN_SPOTIFY}/album/{spotify_id}"} if spotify_id == album.spotify_id else {}
     release = album.release_date or UNKNOWN_RELEASE_DATE
-    total = total_tracks if total_tracks is not None else links.album_counts.get(album.pk, 0)
+    total = total_tracks if total_tracks is not None else links.ids.album_track_counts.get(album.pk, 0)
     return {"album_type": "album", "total_tracks": int(total), "available_markets": [],
             **_object("album", spotify_id, links, external), "images": [], "name": album.name,
             "release_date": release, "release_date_precision": PRECISION.get(len(release), "year"),

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from songrec.lib.errors import ConflictError
 
-from .auth import secret_sha256
+from .auth import clients_changed, secret_sha256
 from .models import ApiClient
 
 
@@ -44,5 +44,6 @@ def rotate_secret(client: ApiClient) -> Credentials:
     """A new secret for ``client``; its tokens issued with the old one stop working."""
     secret = new_secret()
     ApiClient.objects.filter(pk=client.pk).update(secret_sha256=secret_sha256(secret))
+    clients_changed()
     client.secret_sha256 = secret_sha256(secret)
     return Credentials(client, secret)

@@ -28,12 +28,14 @@ class SpotifyView(APIView):
         return exception_handler
 
     def links(self, request):
-        return serializers.Links.for_request(request, catalog_ids())
+        """What objects link to, read once per request (the catalog's ids: one cache read)."""
+        if not hasattr(request, "spotify_links"):
+            request.spotify_links = serializers.Links.for_request(request, catalog_ids())
+        return request.spotify_links
 
     def track_objects(self, request, tracks):
-        """TrackObjects for Tracks (None stays null), their albums' track counts read in one query."""
+        """TrackObjects for TrackRows (None stays null)."""
         links = self.links(request)
-        links.album_counts = selectors.album_track_counts([track for track in tracks if track is not None])
         return [None if track is None else serializers.track(track, links) for track in tracks]
 
 
@@ -72,8 +74,8 @@ class SeveralAudioFeaturesView(SpotifyView):
 class RecommendationsView(SpotifyView):
     def get(self, request):
         limit = parse_page(request.query_params, max_limit=recommendations.MAX_LIMIT)[0]
-        result = recommendations.recommend(request.query_params, catalog_ids(), limit=limit)
         links = self.links(request)
+        result = recommendations.recommend(request.query_params, links.ids, limit=limit)
         return Response({"seeds": [serializers.seed(seed, links) for seed in result.seeds],
                          "tracks": self.track_objects(request, result.tracks)})
 
@@ -88,7 +90,7 @@ class SearchView(SpotifyView):
         params = request.query_params
         query, types = search.parse_query(params.get("q")), search.parse_types(params.get("type"))
         limit, offset = parse_page(params, min_limit=0, max_offset=1000)
-        tracks = search.matching_tracks(query, selectors.tracks_by_pk, selectors.track_genres)
+        tracks = search.matching_tracks(query, selectors.tracks_by_pk)
         links, answer = self.links(request), {}
 
         def paged(kind, found, write):
@@ -101,9 +103,8 @@ class SearchView(SpotifyView):
             paged("track", tracks, lambda page: self.track_objects(request, page))
         if "artist" in types:
             artists = search.matching_artists(query, tracks)
-            paged("artist", artists, lambda page: _artist_objects([artist.pk for artist in page], links))
+            paged("artist", artists, lambda page: _artist_objects([artist.id for artist in page], links))
         if "album" in types:
-            links.album_counts = selectors.album_track_counts(tracks)
             paged("album", search.matching_albums(query, tracks),
                   lambda page: [serializers.simplified_album(album, links) for album in page])
         return Response(answer)
@@ -118,9 +119,9 @@ class ArtistView(SpotifyView):
 class SeveralArtistsView(SpotifyView):
     def get(self, request):
         ids = parse_ids(request.query_params.get("ids"), MAX_ARTISTS)
-        pks = catalog_ids().artist_pks
-        return Response({"artists": _artist_objects([pks.get(spotify_id) for spotify_id in ids],
-                                                    self.links(request))})
+        links = self.links(request)
+        pks = links.ids.artist_pks
+        return Response({"artists": _artist_objects([pks.get(spotify_id) for spotify_id in ids], links)})
 
 
 class ArtistTopTracksView(SpotifyView):
