@@ -11,6 +11,7 @@ from catalog.models import AUDIO_FEATURES, Album, Artist, Genre, Track, TrackGen
 from catalog.refs import ArtistRef, visible_rows
 from catalog.songs import first_of_each_song, song_of
 from recommender import storage
+from songrec.lib.sql import fetch_rows, one_of
 
 # Candidates tried when an artist or genre seed stands for its most popular track in the index.
 SEED_CANDIDATES = 50
@@ -45,10 +46,18 @@ def _with_album_artists(rows):
     return rows
 
 
+_FEATURE_COLUMNS = ", ".join(["spotify_id", "duration_ms", *AUDIO_FEATURES])
+
+
 def audio_features(spotify_ids: list[str]) -> dict:
-    """{Spotify id: {feature: value, "duration_ms": …}} for visible tracks that have every audio feature."""
-    rows = (Track.objects.visible().filter(spotify_id__in=set(spotify_ids)).order_by()
-            .values_list("spotify_id", "duration_ms", *AUDIO_FEATURES))
+    """{Spotify id: {feature: value, "duration_ms": …}} for visible tracks that have every audio feature.
+
+    One fixed SQL text (songrec.lib.sql): through the ORM, 100 ids were 100 placeholders, a new statement each
+    time, and the read held /v1/audio-features near its 20 ms goal (bench/bench_spotify_api.py); tested equal to
+    the ORM's answer."""
+    condition, params = one_of("spotify_id", list(set(spotify_ids)))
+    rows = fetch_rows(f"SELECT {_FEATURE_COLUMNS} FROM {Track._meta.db_table} WHERE {condition} AND NOT hidden",
+                      params)
     found = {}
     for spotify_id, duration_ms, *values in rows:
         if None not in values:

@@ -11,28 +11,31 @@ links to its songrec page as ``external_urls.songrec``). ``href``s point at this
 function writes one object directly, and tests/recommender/spotify_api/ validates them against that reference.
 """
 
-from dataclasses import dataclass
-
 from catalog.models import AUDIO_FEATURES
 
-from .ids import CatalogIds, album_key_id, artist_key_id, is_spotify_id
+from .ids import CatalogIds, album_key_id, artist_key_id, catalog_ids, is_spotify_id
 
 OPEN_SPOTIFY = "https://open.spotify.com"
 UNKNOWN_RELEASE_DATE = "0000"
 PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
-@dataclass
 class Links:
-    """What objects link to: this server's /v1/ (``api``), its site root, and the catalog's ids."""
+    """What objects link to: this server's /v1/ (``api``), its site root, and the catalog's ids (read on first
+    use: audio features need none, and reading them costs a cache round trip)."""
 
-    api: str
-    site: str
-    ids: CatalogIds
+    def __init__(self, api: str, site: str, ids: CatalogIds | None = None):
+        self.api, self.site, self._ids = api, site, ids
+
+    @property
+    def ids(self) -> CatalogIds:
+        if self._ids is None:
+            self._ids = catalog_ids()
+        return self._ids
 
     @classmethod
-    def for_request(cls, request, ids):
-        return cls(api=request.build_absolute_uri("/v1/"), site=request.build_absolute_uri("/")[:-1], ids=ids)
+    def for_request(cls, request):
+        return cls(api=request.build_absolute_uri("/v1/"), site=request.build_absolute_uri("/")[:-1])
 
 
 def _object(kind, spotify_id, links, external_urls):

@@ -28,9 +28,9 @@ class SpotifyView(APIView):
         return exception_handler
 
     def links(self, request):
-        """What objects link to, read once per request (the catalog's ids: one cache read)."""
+        """What objects link to, once per request (the catalog's ids: one cache read, when first needed)."""
         if not hasattr(request, "spotify_links"):
-            request.spotify_links = serializers.Links.for_request(request, catalog_ids())
+            request.spotify_links = serializers.Links.for_request(request)
         return request.spotify_links
 
     def track_objects(self, request, tracks):

@@ -3,7 +3,9 @@ input and its error body, ids for artists and albums without a Spotify id."""
 
 import pytest
 
+from catalog.models import AUDIO_FEATURES, Track
 from recommender.spotify_api.ids import artist_key_id, catalog_ids, is_spotify_id
+from recommender.spotify_api.selectors import audio_features
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 from tests.recommender.conftest import build
 
@@ -152,3 +154,13 @@ def test_unknown_seed_track_is_404(spotify, small):
 
 def test_no_index_is_503(spotify, small):
     assert error(spotify.get(f"/v1/recommendations?seed_tracks={small[2][0].spotify_id}"), 503)
+
+
+def test_audio_features_read_is_the_orms(small):
+    incomplete = TrackFactory(tempo=None)
+    hidden = TrackFactory(hidden=True)
+    ids = [t.spotify_id for t in small[2]] + [incomplete.spotify_id, hidden.spotify_id, UNKNOWN]
+    expected = {spotify_id: {"duration_ms": duration_ms, **dict(zip(AUDIO_FEATURES, values, strict=True))}
+                for spotify_id, duration_ms, *values in Track.objects.visible().filter(spotify_id__in=ids)
+                .values_list("spotify_id", "duration_ms", *AUDIO_FEATURES) if None not in values}
+    assert audio_features(ids) == expected and len(expected) == 6
