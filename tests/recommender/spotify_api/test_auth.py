@@ -101,3 +101,15 @@ def test_create_api_client_command(db, capsys):
     assert token(APIClient(), client_id, secret).status_code == 200
     with pytest.raises(CommandError, match="already exists"):
         call_command("create_api_client", "my app")
+
+
+def test_staff_create_a_client_in_the_admin_and_see_its_secret_once(admin_client):
+    answer = admin_client.post("/admin/spotify_api/apiclient/add/", {"name": "from the admin"}, follow=True)
+    assert answer.status_code == 200
+    message = next(str(m) for m in answer.context["messages"])
+    client = ApiClient.objects.get(name="from the admin")
+    secret = message.split("client_secret=")[1].split()[0]
+    assert f"client_id={client.client_id}" in message and client.secret_sha256 == secret_sha256(secret)
+    assert token(APIClient(), client.client_id, secret).status_code == 200
+    listing = admin_client.get("/admin/spotify_api/apiclient/")
+    assert listing.status_code == 200 and secret not in listing.content.decode()
