@@ -3,7 +3,8 @@
 A token is signed, not stored: ``client id`` and the first 12 hex digits of the client's secret hash, with the
 time it was issued, signed with SECRET_KEY (``django.core.signing``, its own salt). Checking one costs an HMAC
 and a look-up in the active clients, which each process keeps until a client is saved or deleted anywhere
-(songrec.lib.process_cache: one cache read per request); nothing is written per token. It ends after
+(songrec.lib.process_cache: one cache read per request; a token of a client the process doesn't know yet is
+checked in the database); nothing is written per token. It ends after
 ``SPOTIFY_API_TOKEN_SECONDS`` (an hour, as Spotify's), when the client is deactivated, when the client gets a
 new secret, or when SECRET_KEY changes. Messages are Spotify's: "No token provided", "Invalid access token",
 "The access token expired".
@@ -52,10 +53,21 @@ def client_for_token(token: str) -> ApiClient:
         raise AuthenticationFailed("The access token expired") from None
     except (signing.BadSignature, ValueError, UnicodeError):
         raise AuthenticationFailed("Invalid access token") from None
-    client = active_clients().get(str(payload.get("c"))) if isinstance(payload, dict) else None
-    if client is None or not hmac.compare_digest(client.secret_sha256[:FINGERPRINT_LENGTH], str(payload.get("s"))):
+    if not isinstance(payload, dict):
         raise AuthenticationFailed("Invalid access token")
+    client_id, fingerprint = str(payload.get("c")), str(payload.get("s"))
+    client = active_clients().get(client_id)
+    if not _issued_to(client, fingerprint):
+        # A client created or re-keyed since this process read them: the database decides. (A signed token
+        # names a real client, so only tokens the process hasn't met yet come here.)
+        client = ApiClient.objects.filter(client_id=client_id, active=True).first()
+        if not _issued_to(client, fingerprint):
+            raise AuthenticationFailed("Invalid access token")
     return client
+
+
+def _issued_to(client, fingerprint):
+    return client is not None and hmac.compare_digest(client.secret_sha256[:FINGERPRINT_LENGTH], fingerprint)
 
 
 def _read_active_clients():

@@ -3,6 +3,7 @@ catalog over HTTP; each answer carries the catalog's own values."""
 
 import pytest
 import spotipy
+from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials
 
 from catalog.models import Track
@@ -12,7 +13,10 @@ from . import expected
 
 @pytest.fixture
 def sp(spotify_server, db):
-    manager = SpotifyClientCredentials(spotify_server.client_id, spotify_server.client_secret)
+    # In memory: spotipy's default keeps the token in ./.cache, where a later run would find a token of a client
+    # its fixture has deleted since.
+    manager = SpotifyClientCredentials(spotify_server.client_id, spotify_server.client_secret,
+                                       cache_handler=MemoryCacheHandler())
     manager.OAUTH_TOKEN_URL = f"{spotify_server.url}/api/token"
     client = spotipy.Spotify(auth_manager=manager, retries=0, requests_timeout=60)
     client.prefix = f"{spotify_server.url}/v1/"
