@@ -11,6 +11,8 @@ links to its songrec page as ``external_urls.songrec``). ``href``s point at this
 function writes one object directly, and tests/recommender/spotify_api/ validates them against that reference.
 """
 
+from rest_framework import serializers
+
 from catalog.models import AUDIO_FEATURES
 
 from .ids import CatalogIds, album_key_id, artist_key_id, catalog_ids, is_spotify_id
@@ -126,3 +128,18 @@ def paging(items, *, href, limit, offset, total, page_url):
             "next": page_url(offset + limit) if limit and offset + limit < total else None,
             "offset": offset, "previous": page_url(max(0, offset - limit)) if offset > 0 else None, "total": total}
 
+
+
+class TokenSerializer(serializers.Serializer):
+    """/api/token's answer (token.py)."""
+
+    access_token = serializers.CharField()
+    token_type = serializers.CharField()
+    expires_in = serializers.IntegerField()
+
+
+class OAuthErrorSerializer(serializers.Serializer):
+    """/api/token's refusals, OAuth 2's error body."""
+
+    error = serializers.CharField()
+    error_description = serializers.CharField()

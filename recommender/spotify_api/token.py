@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .auth import authenticate_client, basic_credentials, issue_token
+from .serializers import OAuthErrorSerializer, TokenSerializer
 
 
 class TokenView(APIView):
@@ -31,14 +32,14 @@ class TokenView(APIView):
         client = authenticate_client(str(client_id), str(secret))
         if client is None:
             return _oauth_error("invalid_client", "Invalid client")
-        return Response(issue_token(client), headers={"Cache-Control": "no-store"})
+        return Response(TokenSerializer(issue_token(client)).data, headers={"Cache-Control": "no-store"})
 
     def get_exception_handler(self):
         return _oauth_exception_handler
 
 
 def _oauth_error(code, description, status=400):
-    return Response({"error": code, "error_description": description}, status=status)
+    return Response(OAuthErrorSerializer({"error": code, "error_description": description}).data, status=status)
 
 
 def _oauth_exception_handler(exc, context):
