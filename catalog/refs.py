@@ -97,6 +97,15 @@ def _with_credits(rows, make):
 @dataclass
 class AlbumRef:
     name: str
+    id: int | None = None
+    spotify_id: str | None = None
+    release_date: str = ""
+    artist_id: int | None = None
+    artist: ArtistRef | None = None  # not read here: the Spotify-compatible API fills it in
+
+    @property
+    def pk(self):
+        return self.id
 
 
 @dataclass
@@ -109,6 +118,7 @@ class TrackRow(TrackRef):
     explicit: bool = False
     features: dict = field(default_factory=dict)
     genre_names: list = field(default_factory=list)
+    isrc: str = ""
 
     @property
     def ordered_artists(self):
@@ -118,29 +128,36 @@ class TrackRow(TrackRef):
         return self.features
 
 
-ROW_COLUMNS = ("t.id", "t.spotify_id", "t.name", "t.hidden", "b.name", "t.popularity", "t.duration_ms",
-               "t.explicit", *(f"t.{name}" for name in AUDIO_FEATURES))
+ROW_COLUMNS = ("t.id", "t.spotify_id", "t.name", "t.hidden", "b.name", "b.id", "b.spotify_id", "b.release_date",
+               "b.artist_id", "t.popularity", "t.duration_ms", "t.explicit", "t.isrc",
+               *(f"t.{name}" for name in AUDIO_FEATURES))
 
 
-def _track_row(track_id, spotify_id, name, hidden, album, popularity, duration_ms, explicit, *features):
-    return TrackRow(track_id, spotify_id, name, bool(hidden), album=None if album is None else AlbumRef(album),
-                    popularity=popularity, duration_ms=duration_ms, explicit=bool(explicit),
+def _track_row(track_id, spotify_id, name, hidden, album, album_id, album_spotify_id, release_date, album_artist_id,
+               popularity, duration_ms, explicit, isrc, *features):
+    album = None if album_id is None else AlbumRef(album, album_id, album_spotify_id, release_date or "",
+                                                   album_artist_id)
+    return TrackRow(track_id, spotify_id, name, bool(hidden), album=album, popularity=popularity,
+                    duration_ms=duration_ms, explicit=bool(explicit), isrc=isrc or "",
                     features=dict(zip(AUDIO_FEATURES, features, strict=True)))
 
 
-def visible_rows(track_ids):
-    """{track id: TrackRow} for the visible tracks among ``track_ids``: tracks with their album and credits in
-    one query, then their genres in a second (songrec.lib.sql: fixed texts, no ORM)."""
-    ids = list({int(track_id) for track_id in track_ids})
+def visible_rows(track_ids=(), *, spotify_ids=None, with_genres=True):
+    """{track id: TrackRow} for the visible tracks among ``track_ids`` (or ``spotify_ids``): tracks with their album
+    and credits in one query, then (``with_genres``) their genres in a second (songrec.lib.sql: fixed texts)."""
+    if spotify_ids is not None:
+        column, ids = "t.spotify_id", list({str(spotify_id) for spotify_id in spotify_ids})
+    else:
+        column, ids = "t.id", list({int(track_id) for track_id in track_ids})
     if not ids:
         return {}
-    condition, params = one_of("t.id", ids)
+    condition, params = one_of(column, ids)
     values = fetch_rows(
         f"SELECT {', '.join(ROW_COLUMNS)}, c.artist_id, a.name, a.spotify_id {_TRACKS_WITH_CREDITS} "
         f"LEFT JOIN {Album._meta.db_table} b ON b.id = t.album_id WHERE {condition} AND NOT t.hidden "
         "ORDER BY t.id, c.position", params)
     rows = _with_credits(values, _track_row)
-    if rows:
+    if rows and with_genres:
         condition, params = one_of("g.track_id", list(rows))
         genres = fetch_rows(
             f"SELECT g.track_id, n.name FROM {TrackGenre._meta.db_table} g JOIN {Genre._meta.db_table} n "

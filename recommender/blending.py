@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 
-from catalog.refs import visible_refs_by_spotify_id
+from catalog.refs import track_refs, visible_refs_by_spotify_id
 from catalog.songs import song_keys
 
 from . import storage
@@ -48,12 +48,14 @@ class SeedRecommendations:
     filtered_size: int  # of those, passing the min_/max_ filters (hidden ones still counted)
 
 
-def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, version=None, refs=None, seed_songs=None):
+def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, version=None, refs=None, seed_songs=None,
+                        read_refs=track_refs):
     """Blend up to MAX_SEEDS seeds (track pks) into ``limit`` Recommendations; see the module docstring.
 
     Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError. With ``refs``
-    (a dict), the recommended tracks' TrackRefs are added to it (see ranking.best_visible) and songs are folded as
-    the catalog has them now; ``seed_songs`` are then the seeds' songs (read when not given).
+    (a dict), the recommended tracks' TrackRefs (as ``read_refs`` reads them) are added to it (see
+    ranking.best_visible) and songs are folded as the catalog has them now; ``seed_songs`` are then the seeds'
+    songs (read when not given).
     """
     seed_ids = list(dict.fromkeys(int(i) for i in seed_track_ids))
     if not 1 <= len(seed_ids) <= MAX_SEEDS:
@@ -93,7 +95,8 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, vers
         skip_songs = data.songs[seeds]
     else:
         skip_songs = set(song_keys(seed_ids).values()) if seed_songs is None else set(seed_songs)
-    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, skip_songs=skip_songs, refs=refs)
+    positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, skip_songs=skip_songs, refs=refs,
+                                        read_refs=read_refs)
     ids = [int(i) for i in track_ids]
     return SeedRecommendations(
         version=version,
@@ -113,13 +116,14 @@ def seed_tracks(spotify_ids):
     return [found[i] for i in spotify_ids if i in found], [i for i in spotify_ids if i not in found]
 
 
-def blended_recommendations(system, seeds, limit, constraints=None, *, version=None):
+def blended_recommendations(system, seeds, limit, constraints=None, *, version=None, read_refs=track_refs):
     """What the recommend page and the recommendations API show: ``recommend_for_seeds`` for seed tracks and
-    (Recommendation, TrackRef) pairs for the recommended tracks that still exist. Raises like it.
+    (Recommendation, TrackRef) pairs for the recommended tracks that still exist, read by ``read_refs``. Raises
+    like it.
     """
     tracks = {}
     result = recommend_for_seeds(system, [seed.pk for seed in seeds], limit, constraints, version=version, refs=tracks,
-                                 seed_songs=[seed.song for seed in seeds])
+                                 seed_songs=[seed.song for seed in seeds], read_refs=read_refs)
     return result, [(item, tracks[item.track_id]) for item in result.recommendations if item.track_id in tracks]
 
 

@@ -58,14 +58,15 @@ def _candidates(key, count):
     return np.flatnonzero(key >= bound)
 
 
-def best_visible(key, track_ids, count, songs=None, *, skip_songs=(), refs=None):
+def best_visible(key, track_ids, count, songs=None, *, skip_songs=(), refs=None, read_refs=track_refs):
     """(positions, track ids) of the ``count`` best-keyed visible tracks; -inf keys are never picked.
 
     With ``songs`` (a song number per position, as the version's build folded them) only the best release of each
     song is kept and the songs in ``skip_songs`` (the seeds' own) are left out. With ``refs`` (a dict), the
     visibility check reads the candidates as TrackRefs and adds them to it, for a caller that shows the tracks:
     one query instead of two; songs are then the catalog's current ones (``TrackRef.song``, so a song merged
-    since the build counts once) and ``skip_songs`` must be given the same way.
+    since the build counts once) and ``skip_songs`` must be given the same way. ``read_refs(track ids)`` reads
+    them: ``track_refs``, or a reader of richer TrackRef subclasses (one that leaves hidden tracks out will do).
     """
     want = max(2 * count + 16, 64)
     while True:
@@ -76,7 +77,7 @@ def best_visible(key, track_ids, count, songs=None, *, skip_songs=(), refs=None)
             song = None if songs is None else (lambda p: int(songs[p]))
             skip = {int(s) for s in skip_songs}
         else:
-            found = track_refs(ids.tolist())
+            found = read_refs(ids.tolist())
             refs.update(found)
             visible = {track_id for track_id, ref in found.items() if not ref.hidden}
             song = None if songs is None else (lambda p, found=found: found[int(track_ids[p])].song)

@@ -1,4 +1,5 @@
-"""Error responses outside the views: JSON ``{"detail": …}`` under /api/, the HTML error page elsewhere.
+"""Error responses outside the views: JSON ``{"detail": …}`` under /api/, the body an app registered for its own
+API's prefix (``songrec.lib.errors.register_error_body``: Spotify's under /v1/), the HTML error page elsewhere.
 
 The URL conf's ``handler400/403/404/500`` point here, so a request the router can't match (``/api/tasks/abc/``)
 or a view that fails answers an API client in JSON like every other API error.
@@ -7,6 +8,8 @@ or a view that fails answers an API client in JSON like every other API error.
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+
+from songrec.lib.errors import error_body_for
 
 API_PREFIX = "/api/"
 TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict", 429: "Too many attempts",
@@ -21,6 +24,9 @@ def error_response(request, status, message, exception=None, *, payload=None, he
                    template="http_error.html"):
     """The response for an error found outside a DRF view: JSON (``payload``, by default ``{"detail": message}``)
     for the API, the site's error page (``template`` extends it) otherwise."""
+    registered = error_body_for(request.path_info)
+    if registered is not None:
+        return JsonResponse(registered(status, message), status=status, headers=headers)
     if is_api_request(request):
         return JsonResponse(payload or {"detail": message}, status=status, headers=headers)
     context = {"title": title or TITLES.get(status, "Error"), "message": message, "status": status}
@@ -39,12 +45,16 @@ def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPL
 
 
 def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
+    if error_body_for(request.path_info) is not None:
+        return error_response(request, 404, "Service not found")
     if is_api_request(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", {"request_path": request.path}, status=404)
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    if error_body_for(request.path_info) is not None:
+        return error_response(request, 500, "Server error; it has been logged.")
     if is_api_request(request):
         return JsonResponse({"detail": "Server error; it has been logged."}, status=500)
     return defaults.server_error(request, template_name)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "catalog.crawl",
     "recommender",
     "recommender.personal",
+    "recommender.spotify_api",
     "evaluation",
 ]
 
@@ -192,6 +193,9 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="300/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "evaluation-token": env.str("API_THROTTLE_TOKEN", default="10/minute"),
+        # The Spotify-compatible API (recommender.spotify_api): per API client, and token requests per address.
+        "spotify-api": env.str("API_THROTTLE_SPOTIFY", default="1200/minute"),
+        "spotify-token": env.str("API_THROTTLE_SPOTIFY_TOKEN", default="60/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -259,6 +263,8 @@ RECOMMENDER_INDEX_THREADS = env.int("RECOMMENDER_INDEX_THREADS", default=0)
 RECOMMENDER_REBUILD_STALE_SECONDS = env.int("RECOMMENDER_REBUILD_STALE_SECONDS", default=600)
 # Multi-seed target_* re-ranking: score penalty per standard deviation away from the target.
 RECOMMENDER_TARGET_WEIGHT = env.float("RECOMMENDER_TARGET_WEIGHT", default=0.1)
+# Lifetime of a /api/token bearer token for the Spotify-compatible API (recommender.spotify_api.auth).
+SPOTIFY_API_TOKEN_SECONDS = env.int("SPOTIFY_API_TOKEN_SECONDS", default=3600)
 # Nightly refresh (issue 14): incremental updates keep the fitted pipeline until it is this many days old or
 # this share of the catalog changed since the fit; then the pipeline is refitted by a full rebuild.
 RECOMMENDER_REFIT_DAYS = env.int("RECOMMENDER_REFIT_DAYS", default=7)

@@ -3,12 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from recommender.spotify_api.token import TokenView
+
 from . import api_docs
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Spotify's paths, so a Spotify client changes only its host (recommender.spotify_api, docs/spotify_api.md).
+    path("api/token", TokenView.as_view(), name="spotify-token"),
+    path("v1/", include("recommender.spotify_api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs.swagger_ui, name="api-docs"),
     path("api/redoc/", api_docs.redoc, name="api-redoc"),

@@ -9,6 +9,8 @@ themselves: this handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) answers the A
 beside its field still catches it: that is the page's content, not an HTTP mapping.)
 """
 
+from collections.abc import Callable
+
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -64,3 +66,20 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         set_rollback()  # as DRF does for its own errors: nothing half-written survives under ATOMIC_REQUESTS
         return Response(exc.payload(), status=exc.status_code, headers=response_headers(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+# Path prefix → the JSON body its API answers errors with, for errors found outside its views (no route, a server
+# error, a malformed request); an app whose API has its own error shape registers it in its AppConfig.ready().
+_error_bodies: dict[str, Callable[[int, str], dict]] = {}
+
+
+def register_error_body(prefix: str, body: Callable[[int, str], dict]) -> None:
+    _error_bodies[prefix] = body
+
+
+def error_body_for(path: str) -> Callable[[int, str], dict] | None:
+    """The registered error body of the API ``path`` belongs to, if any."""
+    for prefix, body in _error_bodies.items():
+        if path.startswith(prefix):
+            return body
+    return None

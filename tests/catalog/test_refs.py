@@ -58,11 +58,21 @@ def test_visible_rows_hold_what_a_search_result_shows(tracks):
     for track in Track.objects.visible().with_credits():
         row = rows[track.pk]
         assert ref_of(row) | {"song": None} == orm_ref(track) | {"song": None}  # results are not folded by song
-        assert (row.album and row.album.name) == (track.album and track.album.name)
+        assert (row.album and (row.album.name, row.album.id, row.album.spotify_id, row.album.release_date,
+                               row.album.artist_id)) == \
+            (track.album and (track.album.name, track.album.pk, track.album.spotify_id, track.album.release_date,
+                              track.album.artist_id))
+        assert row.isrc == track.isrc
         assert (row.popularity, row.duration_ms, row.explicit) == (track.popularity, track.duration_ms, track.explicit)
         assert row.explicit in (True, False)
         assert row.features == track.feature_values() and list(row.features) == list(AUDIO_FEATURES)
         assert row.genre_names == track.genre_names
+
+
+def test_visible_rows_by_spotify_id_are_the_rows_by_id(tracks):
+    by_id = visible_rows([track.pk for track in tracks])
+    assert visible_rows(spotify_ids=[track.spotify_id for track in tracks] + ["nope"]) == by_id
+    assert visible_rows(spotify_ids=[]) == {}
 
 
 def test_a_read_is_one_query_with_the_same_text_for_any_number_of_ids(tracks):
