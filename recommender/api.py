@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import VALUE_BOUNDS, Track
-from evaluation.scores import with_human_scores
 from songrec.lib.request_params import InvalidQuery, parse_int
 from songrec.lib.schema import error_response
 
 from . import selectors, serializers
+from .annotations import annotate
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import IndexFilesMissing, NoActiveIndex, UnknownTrack
 from .index.features import ATTRIBUTES
@@ -93,7 +93,7 @@ class SimilarTracksView(RecommenderAPIView):
         seed_id, stored = found if found is not None else (_visible_track_id(spotify_id), None)
         version = version or _version()
         k = parse_int(request.query_params.get("k"), "k", DEFAULT_K, 1, version.k)
-        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version, stored))
+        similar = annotate(selectors.similar_items(system, seed_id, k, version, stored))
         payload = {"seed": similar.seed, "metric": system, "k": k, "index_version": version.pk,
                    "score_label": SCORE_LABELS[system], "results": similar.items}
         return Response(serializers.SimilarResponseSerializer(payload, context={"metric": system}).data)

@@ -3,7 +3,7 @@
 ``recommend`` is the contract other apps use (evaluation freezes its lists); ``similar_items`` (and
 ``similar_lists``, several systems at once) adds what a page or the API shows beside each track (credits,
 cosine score) in as few queries as it can. Human scores come from evaluation, which the recommender does not
-import: the pages and the API join them in.
+import: it registers them as a list annotator (annotations.py).
 """
 
 from dataclasses import dataclass
@@ -39,6 +39,15 @@ def active_version():
     """The active IndexVersion, or None before the first build (read once per process until a version
     changes: see active_version.py)."""
     return _active_version()
+
+
+def warm_active_index():
+    """Open the active version's files and derive the arrays recommendations use (the filters' order, the vectors
+    split for products) now: gunicorn's master does it before forking, so every worker shares them."""
+    version = active_version()
+    if version is not None:
+        data = storage.version_data(version.pk)
+        _ = data.popularity_order, data.normalized_split, data.weighted_split
 
 
 def resolve_version(version=None):
@@ -168,7 +177,7 @@ class SimilarItem:
     rank: int
     score: float
     cosine_score: float | None
-    human_score: float | None = None  # filled in by the web layer (evaluation.scores.with_human_scores)
+    human_score: float | None = None  # filled in by a list annotator (recommender.annotations)
     human_ratings: int = 0
 
 

@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "catalog",
     "catalog.playlists",
     "catalog.crawl",
+    "catalog.explore",
     "recommender",
+    "recommender.clusters",
     "recommender.personal",
     "evaluation",
 ]
@@ -76,7 +78,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "recommender.personal.context_processors.reactions",
             ],
+            "builtins": ["songrec.lib.template_builtins"],
         },
     },
 ]

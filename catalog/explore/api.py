@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from songrec.lib.schema import error_response
 
-from .selectors import UnknownGenre, parse_genre, profile_for
+from .selectors import UnknownGenre, cached_profile, parse_genre
 from .serializers import ProfileSerializer
 
 RETRY_AFTER_SECONDS = 30
@@ -38,7 +38,7 @@ class ProfileView(APIView):
             genre = parse_genre(request.query_params.get("genre"))
         except UnknownGenre as error:
             raise ValidationError({"genre": [str(error)]}) from None
-        profile, stale = profile_for(genre)
+        profile, stale = cached_profile(genre)
         if profile is None:
             raise ProfileNotReady()
         return Response(ProfileSerializer({**profile, "stale": stale}).data)
