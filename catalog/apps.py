@@ -6,5 +6,11 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
+        from songrec.lib.warmup import register_warmer
+
         from . import signals  # noqa: F401  (connects the catalog-revision signals)
-        from .explore import tasks  # noqa: F401  (registers the profile task; autodiscovery finds only tasks.py)
+        from .search import get_index
+        from .songs import songs_with_several_tracks
+
+        register_warmer(get_index)
+        register_warmer(songs_with_several_tracks)  # which track pages have other releases to show

@@ -11,6 +11,7 @@ from .models import Artist, Track
 from .refs import credits_and_genres
 from .search import QueryError
 from .songs import other_releases
+from .track_page import track_page_context
 
 
 def home(request):
@@ -46,6 +47,7 @@ def track_detail(request, spotify_id):
         "duration": format_duration(track.duration_ms),
         "genres": genres,
         "other_releases": list(other_releases(track)),
+        **track_page_context(request, track),
     }
     return render(request, "catalog/track_detail.html", context)
 

@@ -51,7 +51,7 @@ def with_human_scores(similar, *more):
     """Fill the items of recommender ``SimilarList``s of one seed with their mean human score and rating count.
 
     One query for all the lists given (a track page shows two). Returns the first list. The recommender does
-    not know about evaluation; its pages and API join the two here.
+    not know about evaluation: EvaluationConfig.ready registers this as one of its list annotators.
     """
     items = [item for listed in (similar, *more) for item in listed.items]
     ids = list({item.track.id for item in items})

@@ -10,7 +10,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.throttling import ScopedRateThrottle
 
-from songrec.lockout import lockout_message
+from songrec.lib.login_lockout import lockout_message
 
 from .evaluators import is_evaluator
 

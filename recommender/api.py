@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import VALUE_BOUNDS, Track
-from evaluation.scores import with_human_scores
 from songrec.lib.request_params import parse_int
 from songrec.lib.schema import error_response
 
 from . import selectors, serializers
+from .annotations import annotate
 from .blending import MAX_SEEDS, blended_recommendations, seed_tracks
 from .errors import NoActiveIndex
 from .index.features import ATTRIBUTES
@@ -76,7 +76,7 @@ class SimilarTracksView(APIView):
         seed_id, stored = found if found is not None else (_visible_track_id(spotify_id), None)
         version = version or _version()
         k = parse_int(request.query_params.get("k"), "k", DEFAULT_K, 1, version.k)
-        similar = with_human_scores(selectors.similar_items(system, seed_id, k, version, stored=stored))
+        similar = annotate(selectors.similar_items(system, seed_id, k, version, stored=stored))
         payload = {"seed": similar.seed, "metric": system, "k": k, "index_version": version.pk,
                    "score_label": SCORE_LABELS[system], "results": similar.items}
         return Response(serializers.SimilarResponseSerializer(payload, context={"metric": system}).data)

@@ -7,15 +7,20 @@ class RecommenderConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from .active_version import index_versions_changed
-        from .clusters import admin, tasks  # noqa: F401  (registers the task and admin; discovery finds neither)
-        from .clusters.models import Cluster, Clustering
-        from .clusters.selectors import clusterings_changed
-        from .models import IndexVersion
+        from catalog.crawl.tasks import run_after_crawl
+        from catalog.track_page import register_track_page_part
+        from songrec.lib.warmup import register_warmer
 
-        for signal in (post_save, post_delete):
+        from .active_version import index_versions_changed
+        from .models import IndexVersion, index_versions_updated
+        from .selectors import warm_active_index
+        from .tasks import nightly_rebuild
+        from .track_page import similar_panel
+
+        run_after_crawl(nightly_rebuild)
+        register_track_page_part(similar_panel)
+        register_warmer(warm_active_index)
+
+        for signal in (post_save, post_delete, index_versions_updated):
             signal.connect(lambda **kwargs: index_versions_changed(), sender=IndexVersion, weak=False,
-                           dispatch_uid=f"index_versions_changed_{signal is post_save}")
-            for model in (Clustering, Cluster):
-                signal.connect(lambda **kwargs: clusterings_changed(), sender=model, weak=False,
-                               dispatch_uid=f"clusterings_changed_{model.__name__}_{signal is post_save}")
+                           dispatch_uid=f"index_versions_changed_{signal is post_save}_{signal is post_delete}")

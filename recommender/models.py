@@ -5,15 +5,18 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
+
+# Sent by a queryset ``update`` of IndexVersion rows, which sends no post_save; RecommenderConfig.ready connects it,
+# with post_save and post_delete, to active_version.index_versions_changed.
+index_versions_updated = Signal()
 
 
 class IndexVersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Updates like ``save``: the processes' cached active version is read again (active_version.py)."""
-        from .active_version import index_versions_changed
-
-        index_versions_changed()
+        index_versions_updated.send(sender=self.model)
         return super().update(**kwargs)
 
 
@@ -102,6 +105,3 @@ class NeighborList(models.Model):
 
     def __str__(self):
         return f"v{self.version_id} {self.metric} neighbours of track {self.track_id}"
-
-
-from .clusters.models import *  # noqa: E402,F401,F403

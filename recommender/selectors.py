@@ -3,7 +3,7 @@
 ``recommend`` is the contract other apps use (evaluation freezes its lists); ``similar_items`` (and
 ``similar_lists``, several systems at once) adds what a page or the API shows beside each track (credits,
 cosine score) in as few queries as it can. Human scores come from evaluation, which the recommender does not
-import: the pages and the API join them in.
+import: it registers them as a list annotator (annotations.py).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,6 +51,15 @@ def _track_id(seed_track: Track | int) -> int:
     """A seed given as a track (anything with a ``pk``) or as its id."""
     pk: Any = getattr(seed_track, "pk", seed_track)
     return int(pk)
+
+
+def warm_active_index() -> None:
+    """Open the active version's files and derive the arrays recommendations use (the filters' order, the vectors
+    split for products) now: gunicorn's master does it before forking, so every worker shares them."""
+    version = active_version()
+    if version is not None:
+        data = storage.version_data(version.pk)
+        _ = data.popularity_order, data.normalized_split, data.weighted_split
 
 
 def resolve_version(version: IndexVersion | None = None) -> IndexVersion:
@@ -184,7 +193,7 @@ class SimilarItem:
     rank: int
     score: float
     cosine_score: float | None
-    human_score: float | None = None  # filled in by the web layer (evaluation.scores.with_human_scores)
+    human_score: float | None = None  # filled in by a list annotator (recommender.annotations)
     human_ratings: int = 0
 
 

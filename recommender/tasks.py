@@ -13,6 +13,24 @@ from .index.params import IndexParams
 
 logger = logging.getLogger(__name__)
 
+# What follows the nightly rebuild, registered by the apps above from their AppConfig.ready: signatures linked to
+# the rebuild (run when it succeeds; the clusters), and task names the rebuild queues through the outbox once the
+# index it leaves active is complete (the listeners' model, which so never overlaps the rebuild).
+_linked_after_rebuild = []
+_queued_after_rebuild = []
+
+
+def link_after_rebuild(make_signature):
+    """Run ``make_signature()`` (an immutable signature) when the nightly rebuild succeeds; registered once."""
+    if make_signature not in _linked_after_rebuild:
+        _linked_after_rebuild.append(make_signature)
+
+
+def queue_after_rebuild(task_name):
+    """Queue the task ``task_name`` (no arguments) once the nightly rebuild leaves a complete active index."""
+    if task_name not in _queued_after_rebuild:
+        _queued_after_rebuild.append(task_name)
+
 
 @shared_task(name="recommender.tasks.rebuild_index", acks_late=True, ignore_result=False)
 def rebuild_index(*_previous_results, force=False, then=(), **overrides):
@@ -45,6 +63,17 @@ def rebuild_index(*_previous_results, force=False, then=(), **overrides):
             "seconds": version.timings.get("total"), "mlflow_run_id": version.mlflow_run_id,
             "pruned": result.pruned, "how": result.reason or "full rebuild",
             "queued": _queue(then) if result.activated else []}
+
+
+def nightly_rebuild():
+    """The nightly chain's step after the crawl (registered with catalog.crawl.tasks.run_after_crawl).
+
+    What follows is linked to the rebuild rather than chained after it, so the chain's result stays the rebuild's.
+    """
+    rebuild = rebuild_index.si(then=list(_queued_after_rebuild))
+    for make_signature in _linked_after_rebuild:
+        rebuild.link(make_signature())
+    return rebuild
 
 
 def _queue(task_names):

@@ -29,8 +29,9 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 
 
 # Compiled before forking, like the URLconf: the templates of the pages a listener opens most.
-HOT_TEMPLATES = ("base.html", "catalog/home.html", "catalog/track_detail.html", "_fill.html",
-                 "recommender/similar_panel.html", "clusters/track_panel.html", "recommender/recommend.html")
+HOT_TEMPLATES = ("base.html", "catalog/home.html", "catalog/track_detail.html", "_fill.html", "_player.html",
+                 "recommender/similar_panel.html", "recommender/_similar_row.html", "personal/_reaction_buttons.html",
+                 "clusters/track_panel.html", "recommender/recommend.html")
 
 
 def _import_the_views_and_templates():
@@ -53,21 +54,11 @@ def when_ready(server):
         return
     from django.db import connections
 
-    from catalog.search import get_index
-    from catalog.songs import songs_with_several_tracks
-    from recommender import selectors, storage
-    from recommender.clusters.selectors import warm_active_clusters
+    from songrec.lib.warmup import warm_up
 
     try:
         _import_the_views_and_templates()
-        get_index()
-        active = selectors.active_version()
-        if active is not None:
-            data = storage.version_data(active.pk)
-            # Derived arrays recommendations use: the filters' order, the vectors split for products.
-            _ = data.popularity_order, data.normalized_split, data.weighted_split
-        warm_active_clusters()  # the track page's cluster of every track
-        songs_with_several_tracks()  # which track pages have other releases to show
+        warm_up()  # what the apps registered: the search index, the active index files, clusters, songs
     except Exception as error:  # a database not migrated yet must not keep the server from starting
         server.log.warning("warm-up skipped: %s", error)
     finally:

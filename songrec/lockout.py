@@ -2,13 +2,9 @@
 
 from django.conf import settings
 
+from songrec.lib.login_lockout import lockout_message
+
 from .errors import error_response
-
-
-def lockout_message():
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return (f"Too many failed logins: this account or address is locked for {minutes} minutes. "
-            "An admin can unlock it sooner.")
 
 
 def lockout_response(request, original_response=None, credentials=None, *args, **kwargs):

@@ -5,9 +5,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from recommender.spotify_api.token import TokenView
 
-from . import api_docs
+from . import admin_moves, api_docs
 
 urlpatterns = [
+    *admin_moves.urlpatterns,
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

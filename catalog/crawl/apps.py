@@ -2,10 +2,10 @@ from django.apps import AppConfig
 
 
 class CrawlConfig(AppConfig):
-    """The crawl's own app, so its commands, admin and tasks are discovered like any app's.
+    """The Spotify crawl as its own app (label ``crawl``): models, admin, commands and tasks discovered like any app's.
 
-    Its models declare ``app_label = "catalog"``: they stay in the catalog's migrations with their tables
-    (``catalog_crawlrun`` …) and admin URLs (``/admin/catalog/crawlrun/``) unchanged.
+    Its tables keep the names they had under the catalog's label (``catalog_crawlrun`` …); the models moved by
+    state-only migrations (catalog 0008, crawl 0001) and old admin URLs redirect (songrec/admin_moves.py).
     """
 
     name = "catalog.crawl"

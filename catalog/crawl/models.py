@@ -1,6 +1,7 @@
 """Bookkeeping of the Spotify crawl: one CrawlRun row per run and the cursor runs resume from.
 
-The models keep the catalog's app label, so their tables, migrations and admin URLs are the catalog's.
+The models belong to the crawl app (label ``crawl``) and keep the tables they had under the catalog's label
+(``catalog_crawlrun`` …); old admin URLs redirect (songrec/admin_moves.py).
 """
 
 from django.db import models
@@ -49,7 +50,7 @@ class CrawlRun(models.Model):
     drift_flagged = models.BooleanField(default=False, help_text="The drift passed EXPLORE_DRIFT_PSI_THRESHOLD")
 
     class Meta:
-        app_label = "catalog"
+        db_table = "catalog_crawlrun"
         ordering = ["-started_at", "-id"]
         get_latest_by = "started_at"
 
@@ -79,7 +80,7 @@ class CrawlCursor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        app_label = "catalog"
+        db_table = "catalog_crawlcursor"
         verbose_name = "crawl cursor"
 
     def __str__(self):
@@ -106,7 +107,7 @@ class CrawlMark(models.Model):
     fetched_at = models.DateTimeField()
 
     class Meta:
-        app_label = "catalog"
+        db_table = "catalog_crawlmark"
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="crawlmark_unique_kind_key")]
         indexes = [models.Index(fields=["kind", "fetched_at"])]
 

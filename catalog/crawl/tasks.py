@@ -1,18 +1,23 @@
-"""Celery tasks of the catalog: the Spotify crawl and the nightly crawl → index rebuild chain.
+"""Celery tasks of the crawl: the Spotify crawl and the nightly chain (the crawl, then what other apps register).
 
 The crawl task never raises for expected trouble (no credentials, rate limits, Spotify down): the CrawlRun
 records it and the chain goes on to the index rebuild, which then simply finds fewer (or no) new tracks.
 Only an unexpected error (a bug, the database gone) fails the task and so stops the chain.
 """
 
-from celery import chain, shared_task, signature
+from celery import chain, shared_task
 
 from .service import run_crawl
 
-REBUILD_INDEX_TASK = "recommender.tasks.rebuild_index"
-BUILD_CLUSTERS_TASK = "recommender.clusters.tasks.build_clusters"
-# Queued by the rebuild itself, through the outbox, once the new index is active (see rebuild_index's ``then``).
-AFTER_REBUILD_TASKS = ["recommender.personal.tasks.train_personal_model"]
+# What the nightly chain runs after the crawl, in order: callables returning a Celery signature, registered by
+# the apps above the catalog from their AppConfig.ready (the recommender registers its index rebuild).
+_after_crawl = []
+
+
+def run_after_crawl(make_signature):
+    """Add a step to the nightly chain after the crawl (``make_signature()`` → an immutable signature); once."""
+    if make_signature not in _after_crawl:
+        _after_crawl.append(make_signature)
 
 
 @shared_task(name="catalog.tasks.crawl_spotify", acks_late=True)
@@ -23,16 +28,9 @@ def crawl_spotify(trigger="schedule"):
 
 
 def nightly_chain(trigger="schedule"):
-    """crawl → rebuild → clusters and the listeners' model; referred to by name so catalog does not import the
-    recommender.
-
-    The clustering is linked to the rebuild (runs when it succeeds) rather than a third chain step, so the
-    chain's result stays the rebuild's. The listeners' model retraining is queued by the rebuild task itself
-    when the index it leaves active is complete, so it never overlaps the rebuild nor sees a half-built version.
-    """
-    rebuild = signature(REBUILD_INDEX_TASK, kwargs={"then": AFTER_REBUILD_TASKS}, immutable=True)
-    rebuild.link(signature(BUILD_CLUSTERS_TASK, immutable=True))
-    return chain(crawl_spotify.si(trigger=trigger), rebuild)
+    """The crawl, then the steps registered with ``run_after_crawl``: the recommender's rebuild, which brings the
+    clusters and the listeners' model after it (recommender.tasks.nightly_rebuild)."""
+    return chain(crawl_spotify.si(trigger=trigger), *(make_signature() for make_signature in _after_crawl))
 
 
 @shared_task(name="catalog.tasks.nightly_crawl")

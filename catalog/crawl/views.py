@@ -19,7 +19,7 @@ def crawl_status(request):
     context = crawl_overview()
     context.update(runs=latest_runs(20), not_configured_message=NOT_CONFIGURED)
     if request.user.is_staff:
-        context["admin_runs_url"] = _admin_url("admin:catalog_crawlrun_changelist")
+        context["admin_runs_url"] = _admin_url("admin:crawl_crawlrun_changelist")
         if context["schedule"]:
             context["admin_schedule_url"] = _admin_url("admin:django_celery_beat_periodictask_change",
                                                        context["schedule"]["id"])

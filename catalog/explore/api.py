@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from songrec.lib.schema import error_response
 
-from .selectors import ProfileNotReady, parse_genre, profile_for
+from .selectors import ProfileNotReady, cached_profile, parse_genre
 from .serializers import ProfileSerializer
 
 
@@ -25,7 +25,7 @@ class ProfileView(APIView):
         """Per audio feature its histogram, missing count and range; Pearson and Spearman correlations; genre,
         artist, explicit and popularity distributions. Cached per catalog revision."""
         genre = parse_genre(request.query_params.get("genre"))
-        profile, stale = profile_for(genre)
+        profile, stale = cached_profile(genre)
         if profile is None:
             raise ProfileNotReady()
         return Response(ProfileSerializer({**profile, "stale": stale}).data)

@@ -3,7 +3,7 @@
 import logging
 
 from .drift import record_crawl_drift
-from .store import request_profile
+from .tasks import request_profile
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,12 @@
 """Reads for the explorer's page and API: the cached profile for a validated genre filter."""
 
+from django.core.cache import cache
+
 from songrec.lib.errors import DomainError, UnavailableError
 
-from ..models import Genre
-from .store import cached_profile
+from ..models import CatalogRevision, Genre
+from .store import latest_key, profile_key
+from .tasks import request_profile
 
 
 class UnknownGenre(DomainError, ValueError):
@@ -29,9 +32,17 @@ def parse_genre(raw: str | None) -> str | None:
     return genre
 
 
-def profile_for(genre: str | None = None) -> tuple[dict | None, bool]:
-    """(profile dict or None, stale): see store.cached_profile."""
-    return cached_profile(genre)
+def cached_profile(genre: str | None = None) -> tuple[dict | None, bool]:
+    """(profile, stale): the current revision's profile, else the latest one computed (stale=True), else None.
+
+    A miss queues the computation (once per revision).
+    """
+    revision = CatalogRevision.current()
+    profile = cache.get(profile_key(revision, genre))
+    if profile is not None:
+        return profile, False
+    request_profile(revision)
+    return cache.get(latest_key(genre)), True
 
 
 def genre_names() -> list[str]:

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from . import charts
-from .selectors import UnknownGenre, genre_names, parse_genre, profile_for
+from .selectors import UnknownGenre, cached_profile, genre_names, parse_genre
 from .store import REVISION_TIMEOUT, genre_part
 
 
@@ -46,7 +46,7 @@ def explore(request):
     except UnknownGenre as problem:
         error = str(problem)
     else:
-        profile, stale = profile_for(genre)
+        profile, stale = cached_profile(genre)
     context = {"genre": genre, "genres": genre_names(), "error": error, "profile": profile, "stale": stale,
                "charts": rendered_charts(profile) if profile is not None else ""}
     return render(request, "explore/profile.html", context, status=400 if error else 200)

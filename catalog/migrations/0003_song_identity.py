@@ -1,13 +1,31 @@
 """Track.song_key (one song released under several ids) and Track.isrc, with keys filled in for stored tracks."""
 
+import hashlib
+import re
+import unicodedata
+
 from django.db import migrations, models
 
 BATCH = 5000
+_SPACES = re.compile(r"\s+")
+
+
+# Frozen copies of catalog.songs.normalise_text and song_key as they were when this migration was written: a
+# migration must fill the keys the same way whatever the live module later becomes.
+def normalise_text(text):
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "").casefold()).strip()
+
+
+def song_key(title, artist_names):
+    title = normalise_text(title)
+    if not title:
+        return ""
+    artists = sorted({normalise_text(name) for name in artist_names} - {""})
+    text = "\x1f".join([title, *artists])
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def fill_song_keys(apps, schema_editor):
-    from catalog.songs import song_key
-
     Track = apps.get_model("catalog", "Track")
     TrackArtist = apps.get_model("catalog", "TrackArtist")
     ids = list(Track.objects.order_by("pk").values_list("pk", flat=True))

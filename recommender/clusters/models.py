@@ -1,11 +1,12 @@
-"""A clustering fitted on one index version, its clusters and every track's cluster and map position."""
+"""A clustering fitted on one index version, its clusters and every track's cluster and map position.
+
+The clusters app (label ``clusters``) keeps the tables the models had under the recommender's label.
+"""
 
 from django.db import models
 from django.db.models import Q
 
 from catalog.models import Track
-
-__all__ = ["Cluster", "ClusterMember", "Clustering"]
 
 
 class Clustering(models.Model):
@@ -24,6 +25,7 @@ class Clustering(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "recommender_clustering"
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(fields=["active"], condition=Q(active=True), name="one_active_clustering"),
@@ -48,6 +50,7 @@ class Cluster(models.Model):
     color = models.CharField(max_length=7)
 
     class Meta:
+        db_table = "recommender_cluster"
         ordering = ["clustering", "-size"]
         constraints = [models.UniqueConstraint(fields=["clustering", "number"], name="cluster_unique_number")]
 
@@ -65,6 +68,7 @@ class ClusterMember(models.Model):
     on_map = models.BooleanField(default=False, help_text="in the sample the catalog map draws")
 
     class Meta:
+        db_table = "recommender_clustermember"
         constraints = [models.UniqueConstraint(fields=["cluster", "track"], name="clustermember_unique_track")]
         indexes = [models.Index(fields=["cluster", "on_map"])]
 

@@ -11,6 +11,12 @@ from .models import Clustering
 COLOR_MODES = ("cluster", "genre")
 
 
+def track_page_part(request, track):
+    """``{"cluster": …}`` for a track's page (registered with catalog.track_page): the track's cluster in the active
+    clustering, None when there is none, the track isn't in it, or the track is hidden."""
+    return {"cluster": selectors.track_cluster(track) if not track.hidden else None}
+
+
 def cluster_list(request):
     clustering = selectors.active_clustering()
     context = {"clustering": clustering, "rule": {"min": MIN_CLUSTERS, "max": MAX_CLUSTERS,

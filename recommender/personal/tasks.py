@@ -21,7 +21,7 @@ def import_history(history_import_id):
 @shared_task(name=TRAIN_TASK, acks_late=True)
 def train_personal_model_task(*_previous_results):
     """Retrain the collaborative model; queued by the nightly index rebuild once it succeeds (see
-    catalog.crawl.tasks.nightly_chain). Arguments a chain may pass are ignored."""
+    recommender.tasks.nightly_rebuild). Arguments a chain may pass are ignored."""
     result = train_personal_model()
     if result.model is None:
         logger.info("personal model training skipped: %s", result.skipped)

@@ -1,16 +1,20 @@
 import pytest
-from django.template import Context, Template
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from recommender import selectors
 from recommender.models import IndexVersion
+from recommender.track_page import similar_panel
 from tests.factories import UserFactory
 
 
 def render_panel(track, query=""):
+    """The panel as the track page shows it: the recommender's part of the page's context, through its template."""
     request = RequestFactory().get(f"/tracks/{track.spotify_id}/{query}")
-    return Template("{% load recommender_tags %}{% similar_panel track %}").render(
-        Context({"track": track, "request": request}))
+    request.user = AnonymousUser()
+    return render_to_string("recommender/similar_panel.html", {"track": track, **similar_panel(request, track)},
+                            request=request)
 
 
 def test_the_panel_explains_when_there_is_no_index(catalog):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog import datasets
-from catalog.explore.store import request_profile
+from catalog.explore.tasks import request_profile
 from catalog.importers import DatasetError, read_tracks
 from catalog.models import Track
 from catalog.upsert import refresh_planner_statistics, upsert_tracks

@@ -1,7 +1,7 @@
 """Remove the 05:00 Beat entry: the nightly rebuild now queues the retraining itself when it succeeds.
 
 A fixed hour could start training while a long crawl or a full refit was still rebuilding the index; queued by
-the rebuild (catalog.crawl.tasks.nightly_chain), the training always follows a complete, active version.
+the rebuild (recommender.tasks.nightly_rebuild), the training always follows a complete, active version.
 """
 
 import importlib

@@ -92,7 +92,7 @@ def test_staff_get_links_to_edit_the_schedule_and_see_all_runs(client, staff, cr
     CrawlRun.objects.create(status=CrawlRun.Status.SUCCEEDED)
     html = client.get("/crawl/").content.decode()
     assert "/admin/django_celery_beat/periodictask/" in html and "edit in admin" in html
-    assert "/admin/catalog/crawlrun/" in html
+    assert "/admin/crawl/crawlrun/" in html
 
 
 def test_a_bad_chart_setting_is_shown_not_crashed_on(client, credentials, settings):
@@ -161,15 +161,15 @@ def test_starting_a_crawl_is_refused_with_a_reason(client, staff, settings, cele
 def test_the_admin_shows_runs_cursor_and_marks(client, staff):
     run = CrawlRun.objects.create(status=CrawlRun.Status.PARTIAL, message="m" * 200, errors=["e1"])
     CrawlCursor.objects.create(pk=1, state={"albums": ["a"]})
-    for url in ("/admin/catalog/crawlrun/", f"/admin/catalog/crawlrun/{run.pk}/change/", "/admin/catalog/crawlcursor/",
-                "/admin/catalog/crawlcursor/1/change/", "/admin/catalog/crawlmark/"):
+    for url in ("/admin/crawl/crawlrun/", f"/admin/crawl/crawlrun/{run.pk}/change/", "/admin/crawl/crawlcursor/",
+                "/admin/crawl/crawlcursor/1/change/", "/admin/crawl/crawlmark/"):
         assert client.get(url).status_code == 200, url
-    assert client.get("/admin/catalog/crawlrun/add/").status_code == 403
+    assert client.get("/admin/crawl/crawlrun/add/").status_code == 403
 
 
 def test_the_cursor_can_be_reset_from_the_admin(client, staff):
     CrawlCursor.objects.create(pk=1, state={"albums": ["a"], "artists": ["b"]})
-    response = client.post("/admin/catalog/crawlcursor/", {"action": "reset", "_selected_action": ["1"]}, follow=True)
+    response = client.post("/admin/crawl/crawlcursor/", {"action": "reset", "_selected_action": ["1"]}, follow=True)
     assert response.status_code == 200
     assert CrawlCursor.load().state == {}
 

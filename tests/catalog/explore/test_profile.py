@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 
 from catalog.explore.profile import compute_profile, load_frame
-from catalog.explore.store import cached_profile, store_profiles
+from catalog.explore.selectors import cached_profile
+from catalog.explore.store import store_profiles
 from catalog.models import CatalogRevision, Track
 from tests.factories import ArtistFactory, TrackFactory
 

@@ -1,14 +1,14 @@
 import pytest
 
-from catalog.crawl.tasks import BUILD_CLUSTERS_TASK, nightly_chain
+from catalog.crawl.tasks import nightly_chain
 from recommender.clusters.tasks import build_clusters
 
 
 def test_the_nightly_chain_clusters_after_the_rebuild_succeeds():
     _crawl, rebuild = nightly_chain().tasks
     linked = rebuild.options["link"]
-    assert [(task.task, task.immutable) for task in linked] == [(BUILD_CLUSTERS_TASK, True)]
-    assert build_clusters.name == BUILD_CLUSTERS_TASK
+    assert [(task.task, task.immutable) for task in linked] == [("recommender.clusters.tasks.build_clusters", True)]
+    assert build_clusters.name == "recommender.clusters.tasks.build_clusters"
 
 
 @pytest.mark.django_db

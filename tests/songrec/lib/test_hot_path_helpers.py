@@ -110,62 +110,6 @@ def test_a_serializer_that_adds_fields_without_writing_them_is_refused():
         type("Extended", (RecommendedItemSerializer,), {"extra": serializers.IntegerField()})
 
 
-def reference_similar_rows(context, column):
-    """The similar panel's rows as format_html and conditional_escape wrote them (the definition)."""
-    from django.template.defaultfilters import floatformat
-    from django.utils.html import conditional_escape, format_html
-    from django.utils.safestring import mark_safe
-
-    from catalog.templatetags.player import track_player
-    from recommender.personal.templatetags.personal_tags import reaction_buttons
-    from recommender.templatetags.recommender_tags import ARTIST_HTML, ROW_HTML
-
-    rows = []
-    for item in column["items"]:
-        track = item.track
-        cosine = format_html('<td class="num hide-narrow">{}</td>', "—" if item.cosine_score is None else
-                             floatformat(item.cosine_score, 3)) if column["metric"] == "euclidean" else ""
-        human = mark_safe('<span class="muted" title="not rated yet">—</span>') if item.human_score is None else \
-            format_html('{} <span class="muted">({})</span>', floatformat(item.human_score, 1), item.human_ratings)
-        rows.append(format_html(
-            ROW_HTML, rank=item.rank, url=track.get_absolute_url(), name=track.name,
-            reactions=reaction_buttons(context, track),
-            artists=mark_safe(", ".join(format_html(ARTIST_HTML, artist.get_absolute_url(), artist.name)
-                                        for artist in track.artists)),
-            player=track_player(track), score=floatformat(item.score, 3), cosine=cosine, human=human))
-    return mark_safe("".join(conditional_escape(row) for row in rows))
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("signed_in", [False, True])
-def test_the_similar_rows_are_exactly_what_format_html_wrote(rf, signed_in):
-    import itertools
-
-    from django.contrib.auth.models import AnonymousUser
-
-    from catalog.refs import ArtistRef, TrackRef
-    from catalog.templatetags import player
-    from recommender.selectors import SimilarItem
-    from recommender.templatetags.recommender_tags import similar_rows
-    from tests.factories import TrackFactory, UserFactory
-
-    tracks = [TrackFactory(name=name) for name in ('Rock & Roll <Live>', 'Say "Hi"', "L'été", "봄날 ", "夜に駆ける")]
-    refs = [TrackRef(track.pk, track.spotify_id, track.name, False,
-                     [ArtistRef(7, "AC/DC & <Friends>", "x"), ArtistRef(8, "O'Brien \"Jr\"", None)][:1 + n % 2])
-            for n, track in enumerate(tracks)]
-    items = [SimilarItem(ref, rank, 0.98765 - rank / 10, None if rank == 2 else 0.5 + rank / 100,
-                         None if rank % 2 else 3.25, rank) for rank, ref in enumerate(refs, start=1)]
-    request = rf.get("/")
-    request.user = UserFactory() if signed_in else AnonymousUser()
-    context = {"request": request, "csrf_token": "token"}
-    for metric in ("cosine", "euclidean"):
-        column = {"metric": metric, "items": items}
-        player._player_ids = itertools.count(1)
-        expected = reference_similar_rows(context, column)
-        player._player_ids = itertools.count(1)
-        assert similar_rows(context, column) == expected
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_ranked_positions_over_a_whole_version_takes_the_best_keys(seed):
     """Long arrays go through the blocks' maxima first: the same positions as sorting every key."""

@@ -2,18 +2,7 @@
 
 from django.db import migrations, models
 
-
-def move_content_type(apps, schema_editor):
-    """Permissions and admin log entries follow the model: its content type changes label, not id."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label="outbox", model="pendingtask").exists():
-        ContentType.objects.filter(app_label="catalog", model="pendingtask").update(app_label="outbox")
-
-
-def restore_content_type(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label="catalog", model="pendingtask").exists():
-        ContentType.objects.filter(app_label="outbox", model="pendingtask").update(app_label="catalog")
+from songrec.lib.model_moves import move_content_types
 
 
 class Migration(migrations.Migration):
@@ -55,5 +44,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(move_content_type, restore_content_type),
+        move_content_types("catalog", "outbox", "pendingtask"),
     ]
