@@ -61,7 +61,7 @@ def recommend(params, ids, *, limit: int) -> SpotifyRecommendations:
     refs = _resolve(seeds, ids, version)
     seed_refs = [refs[track_id] for track_id in dict.fromkeys(seed.track_id for seed in seeds)]
     # The blend reads its candidates as the TrackRows the answer shows: one query, not a second for the objects.
-    result, recommended = blended_recommendations("cosine", seed_refs, limit, constraints, version,
+    result, recommended = blended_recommendations("cosine", seed_refs, limit, constraints, version=version,
                                                   read_refs=selectors.tracks_by_pk)
     for seed in seeds:
         seed.initial_pool, seed.after_filtering = result.pool_size, result.filtered_size
@@ -107,7 +107,7 @@ def related_artists(artist_id: int, limit: int) -> list[int]:
     if not seeds:
         return []
     refs = track_refs(seeds)
-    _, recommended = blended_recommendations("cosine", [refs[pk] for pk in seeds], 100, None, version)
+    _, recommended = blended_recommendations("cosine", [refs[pk] for pk in seeds], 100, None, version=version)
     related = []
     for _, ref in recommended:
         for artist in ref.artists:

@@ -65,12 +65,12 @@ def pages(client, evaluator, campaign):  # noqa: F811
 
 
 def page_url_names(resolver=None, namespace=""):
-    """The names of every URL outside the admin and the JSON API (whose routes are all under /api/)."""
+    """The names of every URL outside the admin and the JSON APIs (songrec's under /api/, Spotify's under /v1/)."""
     names = set()
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             prefix = str(pattern.pattern)
-            if prefix.startswith(("admin/", "api/")):
+            if prefix.startswith(("admin/", "api/", "v1/")):
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= page_url_names(pattern, inner)
