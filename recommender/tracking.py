@@ -74,3 +74,40 @@ def log_build(version, params, metrics, timings, artifacts):
         raise
     client.set_terminated(run_id, "FINISHED")
     return run_id
+
+
+def log_run(*, experiment, run_name, tags, params, metrics):
+    """Record a finished run of any model (params, flat numeric metrics) in ``experiment``; returns its run id."""
+    from mlflow.entities import Metric, Param  # deferred: mlflow is heavy and only needed here
+    from mlflow.tracking import MlflowClient
+
+    for name in ("mlflow", "alembic"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger(name).level))
+    client = MlflowClient(tracking_uri=settings.MLFLOW_TRACKING_URI)
+    run = client.create_run(experiment_id(client, experiment), run_name=run_name, tags=tags)
+    now = int(time.time() * 1000)
+    try:
+        client.log_batch(run.info.run_id, params=[Param(key, str(value)[:6000]) for key, value in params.items()],
+                         metrics=[Metric(key, float(value), now, 0) for key, value in metrics.items()])
+    except Exception:
+        client.set_terminated(run.info.run_id, "FAILED")
+        raise
+    client.set_terminated(run.info.run_id, "FINISHED")
+    return run.info.run_id
+
+
+def latest_run(experiment, run_name_prefix=""):
+    """(params, metrics, run id) of the experiment's newest finished run (named with the prefix), or None."""
+    from mlflow.tracking import MlflowClient  # deferred: mlflow is heavy and only needed here
+
+    client = MlflowClient(tracking_uri=settings.MLFLOW_TRACKING_URI)
+    found = client.get_experiment_by_name(experiment)
+    if found is None:
+        return None
+    query = "attributes.status = 'FINISHED'"
+    if run_name_prefix:
+        query += f" and attributes.run_name LIKE '{run_name_prefix}%'"
+    runs = client.search_runs([found.experiment_id], query, order_by=["attributes.start_time DESC"], max_results=1)
+    if not runs:
+        return None
+    return runs[0].data.params, runs[0].data.metrics, runs[0].info.run_id

@@ -12,7 +12,8 @@ from .service import run_crawl
 REBUILD_INDEX_TASK = "recommender.tasks.rebuild_index"
 BUILD_CLUSTERS_TASK = "recommender.clusters.tasks.build_clusters"
 # Queued by the rebuild itself, through the outbox, once the new index is active (see rebuild_index's ``then``).
-AFTER_REBUILD_TASKS = ["recommender.personal.tasks.train_personal_model"]
+AFTER_REBUILD_TASKS = ["recommender.together.tasks.train_together_model",
+                       "recommender.personal.tasks.train_personal_model"]
 
 
 @shared_task(name="catalog.tasks.crawl_spotify", acks_late=True)
@@ -23,8 +24,8 @@ def crawl_spotify(trigger="schedule"):
 
 
 def nightly_chain(trigger="schedule"):
-    """crawl → rebuild → clusters and the listeners' model; referred to by name so catalog does not import the
-    recommender.
+    """crawl → rebuild → clusters, the together model and the listeners' model; referred to by name so catalog
+    does not import the recommender.
 
     The clustering is linked to the rebuild (runs when it succeeds) rather than a third chain step, so the
     chain's result stays the rebuild's. The listeners' model retraining is queued by the rebuild task itself

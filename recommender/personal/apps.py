@@ -7,3 +7,11 @@ class PersonalConfig(AppConfig):
     name = "recommender.personal"
     label = "personal"
     verbose_name = "Listeners"
+
+    def ready(self):
+        from recommender.together.sources import register_row_source
+
+        from .sources import listener_interactions
+
+        # Listeners' likes, plays (and what is registered here, evaluators' ratings) reach the together model.
+        register_row_source(listener_interactions)
