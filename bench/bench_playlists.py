@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from recommender.together import protocol  # noqa: E402  (pure: no Django needed to import it)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import playlist_protocol as protocol  # noqa: E402  (beside this script)
 
 BLEND_GRID = (0.0, 0.25, 0.5, 0.7, 0.85, 0.95, 1.0)
 USERNAME_PREFIX = "bench-playlist-"
@@ -46,12 +46,10 @@ def load():
 
 def read_playlists(data, seed):
     """[{pk, external_id, half, tracks (all ids), visible (positions), hidden (songs)}] with ≥ 10 indexed songs."""
-    from catalog.playlists.models import Playlist, PlaylistTrack
+    from catalog.playlists.models import Playlist
+    from catalog.playlists.selectors import playlist_memberships
 
-    members = {}
-    for playlist_id, track_id in PlaylistTrack.objects.order_by("playlist_id", "position").values_list(
-            "playlist_id", "track_id").iterator(20_000):
-        members.setdefault(playlist_id, []).append(track_id)
+    members = playlist_memberships(sources=[Playlist.Source.DATASET])
     found = []
     for pk, external_id in Playlist.objects.filter(source=Playlist.Source.DATASET).values_list("pk", "external_id"):
         tracks = members.get(pk, [])

@@ -8,7 +8,7 @@ from its AppConfig.ready (``register_row_source``): a callable returning {(user 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from catalog.playlists.models import PlaylistTrack
+from catalog.playlists.selectors import playlist_memberships
 
 PLAYLIST, LISTENER = "playlist", "listener"
 _row_sources = []
@@ -43,10 +43,11 @@ def playlist_rows(rows=None, exclude=None):
     of a playlist's row: the benchmark hides a test playlist's held-out songs this way, before any training."""
     rows = rows if rows is not None else Rows()
     exclude = exclude or {}
-    entries = PlaylistTrack.objects.order_by("playlist_id", "position").values_list("playlist_id", "track_id")
-    for playlist_id, track_id in entries.iterator(20_000):
-        if track_id not in exclude.get(playlist_id, ()):
-            rows.add(PLAYLIST, playlist_id, track_id)
+    for playlist_id, track_ids in playlist_memberships().items():
+        left_out = exclude.get(playlist_id, ())
+        for track_id in track_ids:
+            if track_id not in left_out:
+                rows.add(PLAYLIST, playlist_id, track_id)
     return rows
 
 

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from recommender.blending import recommend_for_seeds
 from recommender.personal.foryou import for_you
-from recommender.personal.models import Reaction
+from recommender.personal.models import Play, Reaction
 from recommender.selectors import recommend, similar_items
 from recommender.together import fitting
 from recommender.together.training import train_together_model
@@ -106,3 +109,22 @@ def test_the_default_system_lists_exactly_what_cosine_lists_before_any_training(
     seed = catalog["rock"][0]
     assert similar_items("blend", seed, 5).items and \
         [item.track.id for item in similar_items("blend", seed, 5).items] == ids(recommend("cosine", seed, 5))
+
+
+def test_a_listener_with_50000_plays_is_folded_in_and_one_with_none_gets_the_popular_list(model, catalog):
+    heavy = UserFactory()
+    start = timezone.now() - timedelta(days=30)
+    tracks = catalog["rock"][:6] + catalog["k-pop"][:4]
+    Play.objects.bulk_create([Play(user=heavy, track=tracks[number % len(tracks)],
+                                   played_at=start + timedelta(seconds=number), ms_played=200_000)
+                              for number in range(50_000)], batch_size=10_000)
+    personal = for_you(heavy, limit=10)
+    assert personal.method == "hybrid" and personal.together.pk == model.pk and len(personal.items) == 10
+    assert not {track.pk for track in tracks} & {item.track.id for item in personal.items}
+    assert for_you(UserFactory(), limit=5).method == "popular"
+
+
+def test_seeds_also_given_to_avoid_stay_seeds(model, catalog):
+    seeds = [track.pk for track in catalog["rock"][:3]]
+    result = recommend_for_seeds("blend", seeds, 5, avoid_track_ids=seeds)
+    assert len(result.recommendations) == 5 and not set(seeds) & set(ids(result.recommendations))

@@ -1,4 +1,5 @@
-"""The playlist-continuation protocol of bench_playlists.py (RecSys Challenge 2018 metrics), as pure functions.
+"""The playlist-continuation protocol (RecSys Challenge 2018 metrics) of bench/bench_playlists.py and of
+``fit_weights --playlists dev``, as pure functions.
 
 * ``half(external_id)``: "dev" or "test" by a stable hash of the playlist's own id (SHA-256, not Python's hash),
   so a playlist stays in its half whatever the import order or the machine.
