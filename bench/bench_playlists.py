@@ -26,6 +26,7 @@ import re
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -93,7 +94,9 @@ class Baselines:
             self.als = AlternatingLeastSquares(random_state=42, num_threads=2)
             self.als.fit(matrix.weights, show_progress=False)
         self.knn = CosineRecommender(K=100, num_threads=2)
-        self.knn.fit(matrix.weights, show_progress=False)
+        with warnings.catch_warnings():  # its own normalisation hands implicit a COO matrix and warns about it
+            warnings.simplefilter("ignore")
+            self.knn.fit(matrix.weights, show_progress=False)
 
     def key(self, model, visible_positions):
         from scipy import sparse

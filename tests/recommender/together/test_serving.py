@@ -3,6 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from evaluation.campaigns import create_campaign, populate_campaign
+from evaluation.models import RatingTask
 from recommender.blending import recommend_for_seeds
 from recommender.personal.foryou import for_you
 from recommender.personal.models import Play, Reaction
@@ -128,3 +130,13 @@ def test_seeds_also_given_to_avoid_stay_seeds(model, catalog):
     seeds = [track.pk for track in catalog["rock"][:3]]
     result = recommend_for_seeds("blend", seeds, 5, avoid_track_ids=seeds)
     assert len(result.recommendations) == 5 and not set(seeds) & set(ids(result.recommendations))
+
+
+def test_together_and_blend_are_campaign_systems_judged_blind(model, active):
+    campaign = create_campaign(name="together vs content", index_version=active, systems=["blend", "together",
+                                                                                          "cosine"],
+                               seed_count=3, k=5, random_seed=3)
+    populate_campaign(campaign)
+    tasks = RatingTask.objects.filter(campaign=campaign)
+    assert sorted({task.system for task in tasks}) == ["blend", "cosine", "together"]
+    assert all(task.items.count() == 5 for task in tasks)
