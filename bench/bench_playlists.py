@@ -8,8 +8,9 @@ hash of their Spotify id (bench/playlist_protocol.py), each playlist's songs 80/
 model asked about a playlist was fitted without it (the half's playlists fall in ``--folds`` groups; a group's
 model trains on every other playlist), so its hidden 20 % are invisible and it is as new as a new listener.
 
-Development: the together model's parameters and its three blends (For you, multi-seed, similar lists) are chosen
-by NDCG@50 (similar lists: same-playlist share@10) on the development half, fitted on development playlists only.
+Development: the together model's parameters (by the multi-seed fold-in's NDCG@50) and then its three blends (For
+you, multi-seed: NDCG@50; similar lists: same-playlist share@10) are chosen on the development half, with models
+fitted on development playlists only.
 Test: each group's together model is trained and activated through ``train_together_model``; a new bench user
 likes the 80 % and asks ``for_you`` (no retrain in between); ``recommend_for_seeds`` takes all the seeds (≤ 100)
 and 5 of them (today's cap); ``similar_items`` lists 10 for 3 seeds of each playlist. Baselines in the same run,
@@ -133,54 +134,68 @@ def songs_of_ids(data, track_ids):
 
 
 def tune(playlists, data, version, params_grid, folds, quick):
-    """On the development half: (best Params, blends, dev figures) by NDCG@50 / share@10."""
+    """On the development half: (best Params, blends, dev figures). The parameters are chosen by the multi-seed
+    fold-in's NDCG@50 (cheap: numpy only); then, for those, each blend by NDCG@50 (For you, multi-seed) or
+    share@10 (similar lists)."""
+    dev = [p for p in playlists if p["half"] == "dev"]
+    grid = (0.0, 0.5, 1.0) if quick else BLEND_GRID
+    results = []
+    for params in params_grid:
+        means = _dev_scores(dev, data, version, params, folds, grid, personal=len(params_grid) == 1)
+        results.append((params, means))
+        print(f"  dev {params.weighting} factors={params.factors}: seeds " + " ".join(
+            f"{weight:g}:{value:.4f}" for weight, value in means["seeds"].items()), flush=True)
+    params, means = max(results, key=lambda item: max(item[1]["seeds"].values()))
+    if "personal" not in means:
+        means = _dev_scores(dev, data, version, params, folds, grid, personal=True)
+    for use in ("personal", "similar"):
+        print(f"  dev {use}: " + " ".join(f"{weight:g}:{value:.4f}" for weight, value in means[use].items()))
+    blends = {f"{use}_blend": max(by_weight, key=by_weight.get) for use, by_weight in means.items()}
+    return params, blends, means
+
+
+def _dev_scores(dev, data, version, params, folds, grid, personal):
+    """{use: {blend: mean}} over the development folds; For you and similar lists only when ``personal``."""
     from recommender.personal.foryou import recommend_from
     from recommender.personal.interactions import Interactions
     from recommender.together.files import ModelData
     from recommender.together.fitting import build_matrix, fit
     from recommender.together.scoring import blended, folded_scores, neighbour_scores
 
-    dev = [p for p in playlists if p["half"] == "dev"]
-    grid = (0.0, 0.5, 1.0) if quick else BLEND_GRID
-    results = []
-    for params in params_grid:
-        scores = {use: {weight: [] for weight in grid} for use in ("personal", "seeds", "similar")}
-        for fold in range(folds):
-            asked = [p for p in dev if protocol.fold_of(p["external_id"], folds) == fold]
-            model = ModelData(None, fit(build_matrix(rows_without(dev, {p["pk"] for p in asked})), params), params)
-            for playlist in asked:
-                ids = data.track_ids[playlist["visible"]].tolist()
-                skip = {int(data.songs[p]) for p in playlist["visible"]}
-                folded = folded_scores(model, version.pk, dict.fromkeys(ids, 1.0))
-                content = content_keys(data, playlist["visible"])["mean of seed vectors"]
-                interactions = Interactions(positives=dict.fromkeys(ids, 3.0), excluded=set(ids))
+    uses = ("seeds", "personal", "similar") if personal else ("seeds",)
+    scores = {use: {weight: [] for weight in grid} for use in uses}
+    for fold in range(folds):
+        asked = [p for p in dev if protocol.fold_of(p["external_id"], folds) == fold]
+        model = ModelData(None, fit(build_matrix(rows_without(dev, {p["pk"] for p in asked})), params), params)
+        for playlist in asked:
+            ids = data.track_ids[playlist["visible"]].tolist()
+            skip = {int(data.songs[p]) for p in playlist["visible"]}
+            folded = folded_scores(model, version.pk, dict.fromkeys(ids, 1.0))
+            content = content_keys(data, playlist["visible"])["mean of seed vectors"]
+            for weight in grid:
+                key = blended(content, folded, weight)
+                key[playlist["visible"]] = -np.inf
+                scores["seeds"][weight].append(protocol.metrics(protocol.top_songs(key, data.songs, skip),
+                                                                playlist["hidden"])["ndcg_at_50"])
+            if not personal:
+                continue
+            interactions = Interactions(positives=dict.fromkeys(ids, 3.0), excluded=set(ids))
+            for weight in grid:
+                ranked, _ = recommend_from(interactions, protocol.LIST_LENGTH, version, folded, weight)
+                scores["personal"][weight].append(protocol.metrics(
+                    songs_of_ids(data, [item.track_id for item in ranked]), playlist["hidden"])["ndcg_at_50"])
+            members = skip | set(playlist["hidden"])
+            for position in playlist["visible"][:3]:
+                cosines = np.asarray(data.normalized_split.dot(np.asarray(data.normalized[position])),
+                                     dtype=np.float64)
+                together = neighbour_scores(model, version.pk, int(data.track_ids[position]))
                 for weight in grid:
-                    key = blended(content, folded, weight)
-                    key[playlist["visible"]] = -np.inf
-                    scores["seeds"][weight].append(protocol.metrics(protocol.top_songs(key, data.songs, skip),
-                                                                    playlist["hidden"])["ndcg_at_50"])
-                    ranked, _ = recommend_from(interactions, protocol.LIST_LENGTH, version, folded, weight)
-                    scores["personal"][weight].append(protocol.metrics(
-                        songs_of_ids(data, [item.track_id for item in ranked]), playlist["hidden"])["ndcg_at_50"])
-                members = {int(data.songs[p]) for p in playlist["visible"]} | set(playlist["hidden"])
-                for position in playlist["visible"][:3]:
-                    cosines = np.asarray(data.normalized_split.dot(np.asarray(data.normalized[position])),
-                                         dtype=np.float64)
-                    together = neighbour_scores(model, version.pk, int(data.track_ids[position]))
-                    for weight in grid:
-                        key = blended(cosines, together, weight)
-                        key[position] = -np.inf
-                        top = protocol.top_songs(key, data.songs, {int(data.songs[position])}, 10)
-                        scores["similar"][weight].append(len(set(top) & members) / 10)
-        means = {use: {weight: float(np.mean(values)) for weight, values in by_weight.items()}
-                 for use, by_weight in scores.items()}
-        results.append((params, means))
-        print(f"  dev {params.weighting} factors={params.factors}: " + "; ".join(
-            f"{use} " + " ".join(f"{weight:g}:{value:.4f}" for weight, value in by_weight.items())
-            for use, by_weight in means.items()), flush=True)
-    params, means = max(results, key=lambda item: max(item[1]["personal"].values()))
-    blends = {f"{use}_blend": max(by_weight, key=by_weight.get) for use, by_weight in means.items()}
-    return params, blends, means
+                    key = blended(cosines, together, weight)
+                    key[position] = -np.inf
+                    top = protocol.top_songs(key, data.songs, {int(data.songs[position])}, 10)
+                    scores["similar"][weight].append(len(set(top) & members) / 10)
+    return {use: {weight: float(np.mean(values)) for weight, values in by_weight.items()}
+            for use, by_weight in scores.items()}
 
 
 def evaluate(playlists, data, version, params, blends, folds, seed):
@@ -349,7 +364,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a smoke test: 24 playlists a half, 2 folds, no grid")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--folds", type=int, default=5, help="folds of the test half (default 5)")
+    parser.add_argument("--dev-folds", type=int, default=3, help="folds of the development half (default 3)")
     parser.add_argument("--no-mlflow", action="store_true")
     args = parser.parse_args(argv)
     import django
@@ -384,7 +400,7 @@ def main(argv=None):
     base = Params(threads=settings.TOGETHER_THREADS)
     grid = [base] if args.quick else [Params(**{**base.as_dict(), "weighting": weighting, "factors": factors})
                                       for weighting in ("bm25", "none") for factors in (64, 128)]
-    params, blends, dev = tune(playlists, data, version, grid, folds, args.quick)
+    params, blends, dev = tune(playlists, data, version, grid, 2 if args.quick else args.dev_folds, args.quick)
     print(f"chosen on dev: {params.weighting}, {params.factors} factors; blends {blends}", flush=True)
     lists, shares, timings = evaluate(playlists, data, version, params, blends, folds, args.seed)
     figures = report(lists, shares)
@@ -405,7 +421,8 @@ def main(argv=None):
             experiment=settings.PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME,
             run_name=f"playlists{'-quick' if args.quick else ''}-v{version.pk}",
             tags={"songrec.quick": str(args.quick)},
-            params={"seed": args.seed, "folds": folds, "quick": args.quick, "index_version": version.pk,
+            params={"seed": args.seed, "folds": folds, "dev_folds": args.dev_folds, "quick": args.quick,
+                    "index_version": version.pk,
                     "dev_playlists": halves["dev"], "test_playlists": halves["test"], "weighting": params.weighting,
                     "factors": params.factors, **blends, "default_similar_system": "blend", "load": load()},
             metrics={metric_name(name): value for name, value in {
