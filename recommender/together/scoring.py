@@ -43,7 +43,10 @@ def folded_scores(data, version_id, weights):
 
 
 def blended(content, together, share):
-    """(1 − share) × content + share × together; content alone when together is None."""
+    """(1 − share) × content + share × together (a new array); content alone when together is None. At share 1
+    the tracks with no together score follow the others in content's order (not in an arbitrary one)."""
     if together is None or share <= 0:
-        return content
+        return np.array(content, dtype=np.float64)
+    if share >= 1:
+        return np.where(together > 0, together, np.minimum(content, 1.0) - 2.0)
     return (1.0 - share) * content + share * together

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from recommender.personal.foryou import for_you
 from recommender.personal.models import Play, Reaction
 from recommender.selectors import recommend, similar_items
 from recommender.together import fitting
+from recommender.together.scoring import blended
 from recommender.together.training import train_together_model
 from tests.factories import TrackFactory, UserFactory
 from tests.recommender.conftest import build
@@ -140,3 +142,10 @@ def test_together_and_blend_are_campaign_systems_judged_blind(model, active):
     tasks = RatingTask.objects.filter(campaign=campaign)
     assert sorted({task.system for task in tasks}) == ["blend", "cosine", "together"]
     assert all(task.items.count() == 5 for task in tasks)
+
+
+def test_a_full_together_share_keeps_content_order_after_the_co_occurring_tracks():
+    content = np.array([0.9, 0.1, 0.5, 0.7])
+    together = np.array([0.0, 1.0, 0.0, 0.0])
+    assert np.argsort(-blended(content, together, 1.0)).tolist() == [1, 0, 3, 2]
+    assert blended(content, None, 0.5).tolist() == content.tolist() and blended(content, None, 0.5) is not content
