@@ -143,7 +143,7 @@ def tune(playlists, data, version, params_grid, folds, quick):
     for params in params_grid:
         means = _dev_scores(dev, data, version, params, folds, grid, personal=len(params_grid) == 1)
         results.append((params, means))
-        print(f"  dev {params.weighting} factors={params.factors}: seeds " + " ".join(
+        print(f"  dev {params.weighting} factors={params.factors} fold-in {params.fold_in}: seeds " + " ".join(
             f"{weight:g}:{value:.4f}" for weight, value in means["seeds"].items()), flush=True)
     params, means = max(results, key=lambda item: max(item[1]["seeds"].values()))
     if "personal" not in means:
@@ -398,10 +398,13 @@ def main(argv=None):
           f"{len(data)} tracks, seed {args.seed}, {folds} folds; load {load()}", flush=True)
     started = time.perf_counter()
     base = Params(threads=settings.TOGETHER_THREADS)
-    grid = [base] if args.quick else [Params(**{**base.as_dict(), "weighting": weighting, "factors": factors})
-                                      for weighting in ("bm25", "none") for factors in (64, 128)]
+    grid = [base] if args.quick else [
+        Params(**{**base.as_dict(), "weighting": weighting, "factors": factors, "fold_in": fold_in})
+        for weighting in ("bm25", "none") for factors, fold_in in ((64, "als"), (128, "als"), (128, "knn"),
+                                                                    (128, "both"))]
     params, blends, dev = tune(playlists, data, version, grid, 2 if args.quick else args.dev_folds, args.quick)
-    print(f"chosen on dev: {params.weighting}, {params.factors} factors; blends {blends}", flush=True)
+    print(f"chosen on dev: {params.weighting}, {params.factors} factors, fold-in {params.fold_in}; blends {blends}",
+          flush=True)
     lists, shares, timings = evaluate(playlists, data, version, params, blends, folds, args.seed)
     figures = report(lists, shares)
     ratio_lines = ratios(lists, shares)
@@ -424,7 +427,8 @@ def main(argv=None):
             params={"seed": args.seed, "folds": folds, "dev_folds": args.dev_folds, "quick": args.quick,
                     "index_version": version.pk,
                     "dev_playlists": halves["dev"], "test_playlists": halves["test"], "weighting": params.weighting,
-                    "factors": params.factors, **blends, "default_similar_system": "blend", "load": load()},
+                    "factors": params.factors, "fold_in": params.fold_in, **blends,
+                    "default_similar_system": "blend", "load": load()},
             metrics={metric_name(name): value for name, value in {
                 **figures, **{f"ratio {name}": value for name, value in ratio_lines.items()}, **speed,
                 **{f"dev_{use}_{weight:g}": value for use, by_weight in dev.items()

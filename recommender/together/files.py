@@ -110,8 +110,14 @@ class ModelData:
         columns, unique = np.unique(columns[known], return_index=True)
         row = sparse.csr_matrix((values[unique].astype(np.float32), columns, [0, len(columns)]),
                                 shape=(1, len(self.track_ids)))
-        user = self._model().recalculate_user(0, row)
-        return self.fitted.item_factors @ user
+        how = self.params.fold_in
+        scores = None
+        if how in ("als", "both"):
+            scores = _unit(self.fitted.item_factors @ self._model().recalculate_user(0, row))
+        if how in ("knn", "both"):
+            summed = _unit(np.asarray((row @ self.fitted.neighbours).todense()).ravel())
+            scores = summed if scores is None else scores + summed
+        return scores
 
     def _model(self):
         with self._als_lock:
@@ -125,6 +131,12 @@ class ModelData:
                 model.YtY  # noqa: B018 - computed once here rather than on a request
                 self._als = model
             return self._als
+
+
+def _unit(scores):
+    """Scores divided by the best (left as they are when none is positive)."""
+    top = float(scores.max()) if len(scores) else 0.0
+    return scores / top if top > 0 else scores
 
 
 def model_data(model_id):

@@ -11,6 +11,9 @@ from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 WEIGHTINGS = ("bm25", "tfidf", "none")
+# How a new row (a listener, a playlist's seeds) is scored: ALS's recalculate_user, the item-item kNN's summed
+# similarities to its tracks, or the two (each divided by its best) added.
+FOLD_INS = ("als", "knn", "both")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Params:
     iterations: int = 15
     alpha: float = 10.0  # confidence = alpha × weighted value
     neighbours: int = 100  # kept per track by the item-item kNN
+    fold_in: str = "als"
     threads: int = 2
     random_state: int = 42
 

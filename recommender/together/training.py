@@ -32,7 +32,10 @@ class TrainResult:
 
 
 def default_params() -> Params:
-    return Params(threads=settings.TOGETHER_THREADS)
+    """The active model's parameters (what the benchmark chose last), else the defaults; threads from settings."""
+    model = active.read_active_model()
+    values = model.params if model is not None else {}
+    return Params.from_dict({**values, "threads": settings.TOGETHER_THREADS})
 
 
 def current_blends() -> dict:

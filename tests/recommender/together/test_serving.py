@@ -149,3 +149,11 @@ def test_a_full_together_share_keeps_content_order_after_the_co_occurring_tracks
     together = np.array([0.0, 1.0, 0.0, 0.0])
     assert np.argsort(-blended(content, together, 1.0)).tolist() == [1, 0, 3, 2]
     assert blended(content, None, 0.5).tolist() == content.tolist() and blended(content, None, 0.5) is not content
+
+
+@pytest.mark.parametrize("fold_in", ["knn", "both"])
+def test_every_fold_in_scores_what_people_put_with_the_seeds(active, playlists, catalog, fold_in):
+    params = fitting.Params(factors=8, iterations=10, neighbours=20, threads=1, fold_in=fold_in)
+    train_together_model(params=params, log_to_mlflow=False)
+    together = recommend_for_seeds("together", [track.pk for track in catalog["rock"][:3]], 6)
+    assert {track.pk for track in catalog["jazz"][:6]} & set(ids(together.recommendations))

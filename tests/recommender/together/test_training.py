@@ -96,3 +96,10 @@ def test_listeners_reach_the_model_through_the_registered_source(playlists, cata
 
 def test_the_nightly_chain_trains_the_together_model_after_the_rebuild():
     assert AFTER_REBUILD_TASKS[0] == TRAIN_TASK
+
+
+def test_a_retrain_keeps_the_parameters_the_benchmark_chose(playlists):
+    chosen = fitting.Params(factors=8, iterations=5, neighbours=20, threads=1, fold_in="both", weighting="none")
+    train_together_model(params=chosen, log_to_mlflow=False)
+    again = train_together_model(log_to_mlflow=False).model
+    assert (again.params["fold_in"], again.params["weighting"], again.params["factors"]) == ("both", "none", 8)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommender.together.fitting import WEIGHTINGS
+from recommender.together.fitting import FOLD_INS, WEIGHTINGS
 from recommender.together.training import default_params, train_together_model
 from songrec.lib.console import progress_bar
 
@@ -16,12 +16,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-mlflow", action="store_true", help="don't log the run to MLflow")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-        parser.add_argument("--weighting", choices=WEIGHTINGS, help="row weighting (default bm25)")
-        parser.add_argument("--factors", type=int, help="ALS factors (default 64)")
+        parser.add_argument("--weighting", choices=WEIGHTINGS,
+                            help="row weighting (default: the active model's, or bm25)")
+        parser.add_argument("--factors", type=int, help="ALS factors (default: the active model's, or 64)")
+        parser.add_argument("--fold-in", choices=FOLD_INS, help="how new rows are scored (default: the active "
+                                                                "model's, or als)")
 
-    def handle(self, *args, no_mlflow=False, no_progress=False, weighting=None, factors=None, **options):
+    def handle(self, *args, no_mlflow=False, no_progress=False, weighting=None, factors=None, fold_in=None,
+               **options):
         params = default_params()
-        changes = {name: value for name, value in (("weighting", weighting), ("factors", factors)) if value}
+        changes = {name: value for name, value in (("weighting", weighting), ("factors", factors),
+                                                   ("fold_in", fold_in)) if value}
         if factors is not None and not 1 <= factors <= 1024:
             raise CommandError(f"--factors must be between 1 and 1024, got {factors}")
         params = params.__class__(**{**params.as_dict(), **changes})
