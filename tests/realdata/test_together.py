@@ -52,7 +52,10 @@ def test_the_model_learns_every_real_playlist_and_serves_what_people_put_togethe
     mates = indexed_mates(real_catalog.version, playlists, 12)
     seed = mates[0]
     together = [item.track_id for item in recommend("together", seed, 10, real_catalog.version)]
-    assert len(together) == 10 and set(together) & set(mates)
+    cosine = [item.track_id for item in recommend("cosine", seed, 10, real_catalog.version)]
+    put_with_it = {track for tracks in playlists.values() if seed in tracks for track in tracks}
+    assert len(together) == 10 and together[0] in put_with_it
+    assert len(set(together) & put_with_it) > len(set(cosine) & put_with_it)
     blend = [item.track_id for item in recommend("blend", seed, 10, real_catalog.version)]
     assert len(blend) == 10 and seed not in blend
 
