@@ -10,6 +10,7 @@ from catalog.models import Track, TrackGenre
 from catalog.playlists.models import Playlist, PlaylistTrack
 from catalog.playlists.selectors import playlist_memberships
 from catalog.songs import song_key
+from recommender.index.features import indexable_tracks
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,11 @@ def test_the_tidytuesday_file_imports_its_tracks_and_playlists_idempotently(tidy
     assert TrackGenre.objects.count() == genre_rows
     assert Track.objects.get(spotify_id="00t7QTffOR3SA3L1BvSQVq").time_signature == kept_time_signature
     assert track.song_key == song_key(track.name, [artist.name for artist in track.ordered_artists])
+
+    # Every TidyTuesday track with features is indexable: its missing time signature is estimated by the pipeline.
+    tidy_ids = set(Track.objects.filter(playlist_entries__isnull=False).values_list("pk", flat=True))
+    assert len(tidy_ids) == imported
+    assert set(indexable_tracks().filter(pk__in=tidy_ids).values_list("pk", flat=True)) == tidy_ids
 
     assert f"Playlists: {TIDY_PLAYLISTS} playlists ({TIDY_PLAYLISTS} new" in out
     assert Playlist.objects.filter(source=Playlist.Source.DATASET).count() == TIDY_PLAYLISTS
