@@ -27,6 +27,8 @@ MAX_LIMIT = 100
 # What parse_seed_ids accepts: 1–5 comma-separated ids of at most 64 characters (spaces around them ignored; no NUL,
 # which songrec/middleware.py refuses).
 SEED_IDS_PATTERN = rf"^\s*[^,\s\x00][^,\x00]{{0,63}}(,\s*[^,\s\x00][^,\x00]{{0,63}}){{0,{MAX_SEEDS - 1}}}$"
+# avoid_tracks is optional: empty, or ids as seed_tracks.
+AVOID_IDS_PATTERN = rf"^\s*$|{SEED_IDS_PATTERN}"
 ERRORS = {
     400: OpenApiResponse(description="bad parameter: {parameter: [message]}"),
     404: error_response("unknown track, or track not in the index"),
@@ -122,7 +124,7 @@ class RecommendationsView(RecommenderAPIView):
         parameters=[
             OpenApiParameter("seed_tracks", {"type": "string", "pattern": SEED_IDS_PATTERN}, required=True,
                              description=f"1–{MAX_SEEDS} comma-separated Spotify track ids"),
-            OpenApiParameter("avoid_tracks", {"type": "string", "pattern": SEED_IDS_PATTERN},
+            OpenApiParameter("avoid_tracks", {"type": "string", "pattern": AVOID_IDS_PATTERN},
                              description=f"up to {MAX_SEEDS} comma-separated Spotify track ids to steer away from"),
             OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
                              description=f"1–{MAX_LIMIT}, default 20"),
