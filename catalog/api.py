@@ -15,7 +15,8 @@ from songrec.lib.direct_serializers import DirectRepresentation
 from songrec.lib.request_params import parse_int
 
 from . import selectors
-from .models import Artist, Genre, Track
+from .feature_estimates import filled_features
+from .models import AUDIO_FEATURES, Artist, Genre, Track
 
 
 class ArtistRefSerializer(serializers.ModelSerializer):
@@ -69,6 +70,30 @@ class TrackSerializer(DirectRepresentation, serializers.ModelSerializer):
                 "explicit": track.explicit, "features": self.get_features(track), "url": track.get_absolute_url()}
 
 
+class TrackDetailSerializer(TrackSerializer):
+    """One track, its audio features as recommendations use them: a feature missing from the data shows the
+    index's estimate, named in `estimated_features`."""
+
+    estimated_features = serializers.SerializerMethodField(
+        help_text="The features missing from the data whose value in `features` is the recommendation index's "
+                  "estimate (the catalog's median; the commonest value for key, mode and time_signature). "
+                  "Empty when every value is the track's own, or when the track is not in the index.")
+
+    class Meta(TrackSerializer.Meta):
+        fields = [*TrackSerializer.Meta.fields, "estimated_features"]
+
+    def get_features(self, track: Track) -> dict:
+        return filled_features(track).values
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=AUDIO_FEATURES)))
+    def get_estimated_features(self, track: Track) -> list[str]:
+        return list(filled_features(track).estimated)
+
+    def represent(self, track: Track) -> dict:
+        filled = filled_features(track)
+        return {**super().represent(track), "features": filled.values, "estimated_features": list(filled.estimated)}
+
+
 def _int_or_none(value: float | None) -> int | None:
     return None if value is None else int(value)
 
@@ -116,12 +141,17 @@ class ArtistSerializer(serializers.ModelSerializer):
             OpenApiParameter("genre", OpenApiTypes.STR, description="only tracks of this genre (listing only)"),
         ],
     ),
-    retrieve=extend_schema(summary="One track with its audio features"),
+    retrieve=extend_schema(summary="One track with its audio features",
+                           description="A feature missing from the data shows the value the recommendation index "
+                                       "estimated for it, and is named in `estimated_features`."),
 )
 class TrackViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TrackSerializer
     lookup_field = "spotify_id"
     lookup_value_regex = "[^/]+"
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return TrackDetailSerializer if self.action == "retrieve" else TrackSerializer
 
     def get_queryset(self) -> QuerySet[Track]:
         if self.action == "list":

@@ -15,6 +15,7 @@ class FeatureRow:
     label: str
     percent: float | None  # bar width 0–100, None for features without a bar
     display: str
+    estimated: bool = False  # missing from the data; the value is the index's estimate
 
 
 def _percent(value, low, high):
@@ -28,22 +29,25 @@ def describe_key(key, mode):
     return PITCH_CLASSES[key] + scale
 
 
-def feature_rows(track):
-    """Rows for the feature chart; a missing value shows as '—' with no bar."""
+def feature_rows(values, estimated=()):
+    """Rows for the feature chart from {feature: value} (catalog.feature_estimates.FilledFeatures.values); a
+    missing value shows as '—' with no bar, a name in ``estimated`` is marked as an estimate."""
     rows = []
     for name in UNIT_FEATURES:
-        value = getattr(track, name)
+        value = values[name]
         rows.append(FeatureRow(name, name.capitalize(), None if value is None else round(value * 100, 1),
-                               "—" if value is None else f"{value:.2f}"))
-    if track.loudness is None:
+                               "—" if value is None else f"{value:.2f}", name in estimated))
+    loudness, tempo = values["loudness"], values["tempo"]
+    if loudness is None:
         rows.append(FeatureRow("loudness", "Loudness", None, "—"))
     else:
-        rows.append(FeatureRow("loudness", "Loudness", _percent(track.loudness, *LOUDNESS_RANGE),
-                               f"{track.loudness:.1f} dB"))
-    if track.tempo is None:
+        rows.append(FeatureRow("loudness", "Loudness", _percent(loudness, *LOUDNESS_RANGE), f"{loudness:.1f} dB",
+                               "loudness" in estimated))
+    if tempo is None:
         rows.append(FeatureRow("tempo", "Tempo", None, "—"))
     else:
-        rows.append(FeatureRow("tempo", "Tempo", _percent(track.tempo, *TEMPO_RANGE), f"{track.tempo:.0f} BPM"))
+        rows.append(FeatureRow("tempo", "Tempo", _percent(tempo, *TEMPO_RANGE), f"{tempo:.0f} BPM",
+                               "tempo" in estimated))
     return rows
 
 

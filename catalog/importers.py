@@ -3,7 +3,11 @@
 Two column layouts are understood: the Spotify Tracks Dataset (``track_id, artists, album_name,
 track_name, popularity, duration_ms, explicit, <12 features>, track_genre``) and TidyTuesday's
 ``spotify_songs.csv`` (``track_id, track_name, track_artist, track_popularity, track_album_*,
-playlist_genre, playlist_subgenre, <12 features>, duration_ms``).
+playlist_name, playlist_id, playlist_genre, playlist_subgenre, <11 features>, duration_ms``).
+
+TidyTuesday's rows are (playlist, track) pairs: its playlist columns become ``PlaylistRecord``s with their ordered
+members, never the tracks' genres (a playlist's label copied onto its tracks would let every model read off
+playlist membership). A feature a file does not have is ``None`` in the record and never overwrites a stored value.
 """
 
 import csv
@@ -11,6 +15,7 @@ import gzip
 import io
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +43,7 @@ class TrackRecord:
     album_release_date: str = ""
     popularity: int | None = None
     duration_ms: int | None = None
-    explicit: bool = False
+    explicit: bool | None = None  # None: the file does not say (TidyTuesday)
     features: dict = field(default_factory=dict)
     genres: list = field(default_factory=list)
     line: int = 0
@@ -48,6 +53,24 @@ class TrackRecord:
         for genre in other.genres:
             if genre not in self.genres:
                 self.genres.append(genre)
+
+
+@dataclass
+class PlaylistRecord:
+    """One playlist of a file: its id there, name, the commonest genre/subgenre label, members in file order."""
+
+    external_id: str
+    name: str
+    spotify_ids: list = field(default_factory=list)
+    labels: Counter = field(default_factory=Counter)  # (genre, subgenre) -> rows
+
+    @property
+    def genre(self):
+        return self.labels.most_common(1)[0][0][0] if self.labels else ""
+
+    @property
+    def subgenre(self):
+        return self.labels.most_common(1)[0][0][1] if self.labels else ""
 
 
 @dataclass
@@ -66,6 +89,10 @@ class Layout:
 
     def parse(self, row):
         raise NotImplementedError
+
+    def playlist_entry(self, row):
+        """(playlist id, name, genre, subgenre) when the row places its track in a playlist, else None."""
+        return None
 
 
 def _text(row, column):
@@ -140,11 +167,6 @@ class TidyTuesdayLayout(Layout):
     def parse(self, row):
         spotify_id, name, features = _common(row, "track_id", "track_name")
         artist = _text(row, "track_artist")[:300]
-        genres = []
-        for column in ("playlist_genre", "playlist_subgenre"):
-            genre = _text(row, column).lower()[:100]
-            if genre and genre not in genres:
-                genres.append(genre)
         return TrackRecord(
             spotify_id=spotify_id,
             name=name,
@@ -155,8 +177,14 @@ class TidyTuesdayLayout(Layout):
             popularity=_number("popularity", row.get("track_popularity") or ""),
             duration_ms=_number("duration_ms", row.get("duration_ms") or ""),
             features=features,
-            genres=genres,
         )
+
+    def playlist_entry(self, row):
+        external_id = _text(row, "playlist_id")[:64]
+        if not external_id:
+            return None
+        return (external_id, _text(row, "playlist_name")[:300] or external_id,
+                _text(row, "playlist_genre").lower()[:100], _text(row, "playlist_subgenre").lower()[:100])
 
 
 LAYOUTS = (
@@ -167,7 +195,7 @@ LAYOUTS = (
     TidyTuesdayLayout(
         "TidyTuesday spotify_songs",
         ("track_id", "track_name", "track_artist", "track_popularity", "track_album_id", "track_album_name",
-         # TidyTuesday's file has no time_signature; it stays unknown.
+         # TidyTuesday's file has no time_signature (the index imputes it); playlist_id/_name are read when present.
          "playlist_genre", *(f for f in AUDIO_FEATURES if f != "time_signature"), "duration_ms"),
     ),
 )
@@ -217,6 +245,16 @@ class ReadResult:
     problems: list = field(default_factory=list)
     empty_rows: list = field(default_factory=list)  # RowProblems of blank lines and all-empty rows, ignored
     layout: str = ""
+    playlists: dict = field(default_factory=dict)  # external id -> PlaylistRecord, in order of first appearance
+    # spotify id -> the genre/subgenre labels of the playlists it sits in (what older imports stored as its genres)
+    playlist_labels: dict = field(default_factory=dict)
+
+    def add_to_playlist(self, entry, spotify_id):
+        external_id, name, genre, subgenre = entry
+        playlist = self.playlists.setdefault(external_id, PlaylistRecord(external_id=external_id, name=name))
+        playlist.spotify_ids.append(spotify_id)  # duplicates are kept here and reported when stored
+        playlist.labels[(genre, subgenre)] += 1
+        self.playlist_labels.setdefault(spotify_id, set()).update(label for label in (genre, subgenre) if label)
 
 
 def read_tracks(path):
@@ -252,11 +290,15 @@ def read_tracks(path):
                     result.problems.append(RowProblem(line, f"expected {width} fields, found {len(values)}"))
                     continue
                 try:
-                    record = layout.parse(dict(zip(header, values, strict=True)))
+                    row = dict(zip(header, values, strict=True))
+                    record = layout.parse(row)
                 except RowError as error:
                     result.problems.append(RowProblem(line, str(error)))
                     continue
                 record.line = line
+                entry = layout.playlist_entry(row)
+                if entry is not None:
+                    result.add_to_playlist(entry, record.spotify_id)
                 existing = result.records.get(record.spotify_id)
                 if existing is None:
                     result.records[record.spotify_id] = record

@@ -1,5 +1,11 @@
-"""Write TrackRecords into the catalog: idempotent, one transaction per batch."""
+"""Write TrackRecords into the catalog: idempotent, one transaction per batch.
 
+A value a file does not have (``None``: TidyTuesday has no time signature and no explicit flag; an empty cell)
+never overwrites a stored one, whatever the order files are imported in: the batch's stored rows are locked
+in primary-key order and their values fill the record's gaps before the one upsert statement.
+"""
+
+import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -10,6 +16,8 @@ from .songs import song_key
 
 TRACK_UPDATE_FIELDS = ["name", "album", "popularity", "duration_ms", "explicit", *AUDIO_FEATURES,
                        "features_updated_at", "song_key", "updated_at"]
+# Columns a record may leave unknown (None); the stored value then stays.
+KEPT_WHEN_UNKNOWN = ["album_id", "popularity", "duration_ms", "explicit", *AUDIO_FEATURES]
 
 
 @dataclass
@@ -111,26 +119,29 @@ def upsert_batch(records, source=Track.Source.DATASET):
     """Insert or update one batch of tracks with their artists, album and genres, atomically."""
     now = timezone.now()
     ids = [record.spotify_id for record in records]
-    existing = set(Track.objects.filter(spotify_id__in=ids).values_list("spotify_id", flat=True))
+    # Locked (in pk order, like every writer of tracks) so no other writer changes a value we are keeping.
+    stored = {row[0]: dict(zip(KEPT_WHEN_UNKNOWN, row[1:], strict=True)) for row in Track.objects.filter(
+        spotify_id__in=ids).order_by("pk").select_for_update().values_list("spotify_id", *KEPT_WHEN_UNKNOWN)}
+    existing = set(stored)
     artist_ids = artist_ids_by_name(name for record in records for name in record.artists)
     genre_ids = genre_ids_by_name(genre for record in records for genre in record.genres)
     albums = album_ids(records, artist_ids)
 
-    tracks = [
-        Track(
-            spotify_id=record.spotify_id,
-            name=record.name,
-            album_id=albums.get(_album_key(record, artist_ids)) if record.album_name else None,
-            popularity=record.popularity,
-            duration_ms=record.duration_ms,
-            explicit=record.explicit,
-            source=source,
-            features_updated_at=now,
-            song_key=song_key(record.name, record.artists),
+    tracks = []
+    for record in records:
+        values = {
+            "album_id": albums.get(_album_key(record, artist_ids)) if record.album_name else None,
+            "popularity": record.popularity,
+            "duration_ms": record.duration_ms,
+            "explicit": record.explicit,
             **{feature: record.features.get(feature) for feature in AUDIO_FEATURES},
-        )
-        for record in records
-    ]
+        }
+        kept = stored.get(record.spotify_id, {})
+        values = {column: kept.get(column) if value is None else value for column, value in values.items()}
+        if values["explicit"] is None:
+            values["explicit"] = False
+        tracks.append(Track(spotify_id=record.spotify_id, name=record.name, source=source, features_updated_at=now,
+                            song_key=song_key(record.name, record.artists), **values))
     Track.objects.bulk_create(
         tracks, update_conflicts=True, unique_fields=["spotify_id"], update_fields=TRACK_UPDATE_FIELDS)
     track_ids = dict(Track.objects.filter(spotify_id__in=ids).values_list("spotify_id", "id"))
@@ -168,3 +179,41 @@ def refresh_planner_statistics():
     tables = [model._meta.db_table for model in (Track, Artist, Album, Genre, TrackArtist, TrackGenre)]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(tables))
+
+
+# The Spotify Tracks Dataset's genres are slugs ("hip-hop", "r-n-b"); a playlist label that is not one ("dance pop",
+# "r&b") on a track can only have come from an import that stored playlist labels as track genres.
+DATASET_GENRE = re.compile(r"^[a-z0-9-]+$")
+
+
+@transaction.atomic
+def remove_leaked_playlist_labels(labels_by_spotify_id):
+    """Undo older imports that stored playlist labels as track genres; return (rows removed, tracks cleaned).
+
+    ``labels_by_spotify_id``: each track of a playlist file with its playlists' genre/subgenre labels. Runs only
+    when the leak is evident (some track carries one of its labels that no dataset genre could be); it then
+    removes every track's own labels, including names the Spotify Tracks Dataset shares (pop, rock, edm,
+    latin, reggaeton): re-importing that dataset restores those where it gave them.
+    """
+    genre_ids = dict(Genre.objects.filter(
+        name__in={label for labels in labels_by_spotify_id.values() for label in labels}).values_list("name", "id"))
+    if not any(not DATASET_GENRE.match(name) for name in genre_ids):
+        return 0, 0
+    track_ids = {}
+    for chunk in _chunks(list(labels_by_spotify_id), 5000):
+        track_ids.update(Track.objects.filter(spotify_id__in=chunk).values_list("spotify_id", "id"))
+    leaked = [(track_ids[spotify_id], genre_ids[label]) for spotify_id, labels in labels_by_spotify_id.items()
+              if spotify_id in track_ids for label in labels if label in genre_ids]
+    evident = {genre_ids[name] for name in genre_ids if not DATASET_GENRE.match(name)}
+    wanted, rows = set(leaked), []
+    for chunk in _chunks(leaked, 5000):
+        rows += [(pk, track, genre) for pk, track, genre in TrackGenre.objects.filter(
+            track_id__in={track for track, _ in chunk}, genre_id__in={genre for _, genre in chunk})
+            .values_list("pk", "track_id", "genre_id") if (track, genre) in wanted]
+    if not any(genre in evident for _, _, genre in rows):
+        return 0, 0
+    for chunk in _chunks([pk for pk, _, _ in rows], 5000):
+        TrackGenre.objects.filter(pk__in=chunk).delete()
+    # The Genre rows stay: a listener's taste profile may point at one (on_delete=CASCADE would lose it).
+    CatalogRevision.bump()
+    return len(rows), len({track for _, track, _ in rows})

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 
 from . import selectors
 from .feature_display import describe_key, feature_rows, format_duration
+from .feature_estimates import filled_features
 from .models import Artist, Track
 from .refs import credits_and_genres
 from .search import QueryError
@@ -39,11 +40,16 @@ def track_detail(request, spotify_id):
     if track.hidden and not request.user.is_staff:
         raise Http404("This track is hidden.")
     artists, genres = credits_and_genres(track.pk)
+    filled = filled_features(track)
     context = {
         "track": track,
         "artists": artists,
-        "features": feature_rows(track),
-        "key_name": describe_key(track.key, track.mode),
+        "features": feature_rows(filled.values, filled.estimated),
+        "estimated": filled.estimated,
+        "key_name": describe_key(filled.values["key"], filled.values["mode"]),
+        "key_estimated": "key" in filled.estimated or "mode" in filled.estimated,
+        "time_signature": filled.values["time_signature"],
+        "meter_estimated": "time_signature" in filled.estimated,
         "duration": format_duration(track.duration_ms),
         "genres": genres,
         "other_releases": list(other_releases(track)),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recommender.models import IndexVersion
+from recommender.together.benchmark import benchmark_summary
 from songrec.lib.request_params import InvalidQuery, parse_int
 
 from . import arms, selectors, svg_charts
@@ -105,7 +106,8 @@ def campaign_list(request):
     campaigns = list(campaigns.select_related("index_version").order_by("-created_at", "-pk"))
     for campaign in campaigns:
         campaign.progress = selectors.campaign_progress(campaign)
-    return render(request, "evaluation/campaign_list.html", {"campaigns": campaigns})
+    return render(request, "evaluation/campaign_list.html", {"campaigns": campaigns,
+                                                              "benchmark": benchmark_summary()})
 
 
 def campaign_results(request, pk):
@@ -125,6 +127,7 @@ def campaign_results(request, pk):
         "k": campaign.k,
         "scatter": svg_charts.scatter_chart(aggregates),
         "distribution": svg_charts.distribution_chart(aggregates),
+        "benchmark": benchmark_summary(),
     })
 
 
@@ -142,4 +145,5 @@ def version_results(request, version_id):
         "k": None,
         "scatter": svg_charts.scatter_chart(aggregates),
         "distribution": svg_charts.distribution_chart(aggregates),
+        "benchmark": benchmark_summary(),
     })

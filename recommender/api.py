@@ -22,13 +22,15 @@ from .errors import NoActiveIndex
 from .index.features import ATTRIBUTES
 from .models import IndexVersion
 from .request_params import parse_constraints, parse_seed_ids, parse_system
-from .systems import SCORE_LABELS, SYSTEMS
+from .systems import DEFAULT_SYSTEM, SCORE_LABELS, SYSTEMS
 
 DEFAULT_K = 10
 MAX_LIMIT = 100
 # What parse_seed_ids accepts: 1–5 comma-separated ids of at most 64 characters (spaces around them ignored; no NUL,
 # which songrec/middleware.py refuses).
 SEED_IDS_PATTERN = rf"^\s*[^,\s\x00][^,\x00]{{0,63}}(,\s*[^,\s\x00][^,\x00]{{0,63}}){{0,{MAX_SEEDS - 1}}}$"
+# avoid_tracks is optional: empty, or ids as seed_tracks.
+AVOID_IDS_PATTERN = rf"^\s*$|{SEED_IDS_PATTERN}"
 ERRORS = {
     400: OpenApiResponse(description="bad parameter: {parameter: [message]}"),
     404: error_response("unknown track, or track not in the index"),
@@ -60,7 +62,7 @@ class SimilarTracksView(APIView):
         parameters=[
             OpenApiParameter("spotify_id", OpenApiTypes.STR, OpenApiParameter.PATH),
             OpenApiParameter("metric", OpenApiTypes.STR, enum=list(SYSTEMS),
-                             description="recommendation system (default cosine)"),
+                             description=f"recommendation system (default {DEFAULT_SYSTEM})"),
             OpenApiParameter("k", {"type": "integer", "minimum": 1, "maximum": settings.RECOMMENDER_DEFAULT_K},
                              description=f"list length, 1 to the version's k ({settings.RECOMMENDER_DEFAULT_K} by "
                                          f"default); default {DEFAULT_K}"),
@@ -95,17 +97,21 @@ def _constraint_parameters() -> list[OpenApiParameter]:
 
 class RecommendationsView(APIView):
     @extend_schema(
-        summary="Recommendations from up to 5 seed tracks",
-        description="Self-hosted take on Spotify's deprecated `GET /recommendations`: seeds are blended "
-                    "(mean cosine similarity, or mean euclidean distance, or a baseline), `min_`/`max_` filter "
+        summary=f"Recommendations from up to {MAX_SEEDS} seed tracks (a whole playlist)",
+        description="Self-hosted take on Spotify's deprecated `GET /recommendations`, for a whole playlist: seeds "
+                    "are blended (content and the together model's fold-in of the seeds by default; mean cosine "
+                    "similarity, or mean euclidean distance, or a baseline), `avoid_tracks` are never returned and "
+                    "push their neighbourhood down, `min_`/`max_` filter "
                     "on raw values, `target_` re-ranks by closeness (0.1 of score per standard deviation). Seeds "
                     "and hidden tracks are never returned.",
         parameters=[
             OpenApiParameter("seed_tracks", {"type": "string", "pattern": SEED_IDS_PATTERN}, required=True,
                              description=f"1–{MAX_SEEDS} comma-separated Spotify track ids"),
+            OpenApiParameter("avoid_tracks", {"type": "string", "pattern": AVOID_IDS_PATTERN},
+                             description=f"up to {MAX_SEEDS} comma-separated Spotify track ids to steer away from"),
             OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
                              description=f"1–{MAX_LIMIT}, default 20"),
-            OpenApiParameter("metric", OpenApiTypes.STR, enum=list(SYSTEMS), description="default cosine"),
+            OpenApiParameter("metric", OpenApiTypes.STR, enum=list(SYSTEMS), description=f"default {DEFAULT_SYSTEM}"),
             *_constraint_parameters(),
         ],
         responses={200: serializers.RecommendationsResponseSerializer, **ERRORS},
@@ -116,10 +122,13 @@ class RecommendationsView(APIView):
         limit = parse_int(params.get("limit"), "limit", 20, 1, MAX_LIMIT)
         system = parse_system(params.get("metric"))
         constraints = parse_constraints(params)
+        avoid_ids = parse_seed_ids(params.get("avoid_tracks"), field="avoid_tracks", required=False)
         seeds, unknown = seed_tracks(spotify_ids)
-        if unknown:
-            raise NotFound(f"No track with id {', '.join(repr(spotify_id) for spotify_id in unknown)}.")
-        result, recommended = blended_recommendations(system, seeds, limit, constraints, version=_version())
+        avoid, unknown_avoided = seed_tracks(avoid_ids)
+        if unknown or unknown_avoided:
+            raise NotFound(f"No track with id {', '.join(repr(i) for i in [*unknown, *unknown_avoided])}.")
+        result, recommended = blended_recommendations(system, seeds, limit, constraints, version=_version(),
+                                                      avoid=avoid)
         penalties = result.target_penalties or {}
         items = [serializers.RecommendedTrack(track, item.rank, item.score, result.cosine_scores[item.track_id],
                                               penalties.get(item.track_id))

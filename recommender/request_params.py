@@ -10,12 +10,12 @@ from songrec.lib.request_params import InvalidQuery
 
 from .blending import MAX_SEEDS, Constraints
 from .index.features import ATTRIBUTES
-from .systems import SYSTEMS
+from .systems import DEFAULT_SYSTEM, SYSTEMS
 
 PREFIXES = ("min_", "max_", "target_")
 
 
-def parse_system(raw, field="metric", default="cosine"):
+def parse_system(raw, field="metric", default=DEFAULT_SYSTEM):
     if raw in (None, ""):
         return default
     if raw not in SYSTEMS:
@@ -23,13 +23,13 @@ def parse_system(raw, field="metric", default="cosine"):
     return raw
 
 
-def parse_seed_ids(raw, field="seed_tracks"):
-    """Comma-separated Spotify ids → a de-duplicated list of 1–5 ids."""
+def parse_seed_ids(raw, field="seed_tracks", required=True):
+    """Comma-separated Spotify ids → a de-duplicated list of 1–MAX_SEEDS ids (0 allowed when not ``required``)."""
     ids = list(dict.fromkeys(part.strip() for part in (raw or "").split(",") if part.strip()))
-    if not ids:
-        raise InvalidQuery(field, "give 1 to 5 comma-separated Spotify track ids")
+    if not ids and required:
+        raise InvalidQuery(field, f"give 1 to {MAX_SEEDS} comma-separated Spotify track ids")
     if len(ids) > MAX_SEEDS:
-        raise InvalidQuery(field, f"at most {MAX_SEEDS} seed tracks, got {len(ids)}")
+        raise InvalidQuery(field, f"at most {MAX_SEEDS} tracks, got {len(ids)}")
     if any(len(spotify_id) > 64 for spotify_id in ids):
         raise InvalidQuery(field, "a Spotify track id is at most 64 characters")
     return ids

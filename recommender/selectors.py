@@ -28,6 +28,10 @@ from .index.progress import STAGE_LABELS
 from .models import IndexVersion
 from .ranking import best_visible, visible_track_ids
 from .systems import PRECOMPUTED, SYSTEMS
+from .together.active import active_data
+from .together.scoring import blended, neighbour_scores
+
+ON_REQUEST_CONTENT = ("together", "blend")
 
 Neighbour = tuple[int, float]  # (track id, score)
 # {metric: (neighbour ids, scores)} as storage reads a seed's stored lists.
@@ -89,12 +93,32 @@ def recommend(system: str, seed_track: Track | int, k: int,
     position = data.position(seed_id)
     if position is None:
         raise UnknownTrack(seed_id, version.pk)
-    key, scores = random_key(data, [seed_id]) if system == "random" else popularity_key(data, [position])
+    if system in ON_REQUEST_CONTENT:
+        key, scores = together_key(system, data, version.pk, position, seed_id=seed_id)
+    else:
+        key, scores = random_key(data, [seed_id]) if system == "random" else popularity_key(data, [position])
     key = np.array(key, dtype=np.float64)
     key[position] = -np.inf
     positions, track_ids = best_visible(key, data.track_ids, int(k), data.songs, skip_songs=[data.songs[position]])
     return [Recommendation(int(track_id), float(scores[p]), rank)
             for rank, (p, track_id) in enumerate(zip(positions, track_ids, strict=True), start=1)]
+
+
+def together_key(system: str, data: Any, version_id: int, position: int, *,
+                 seed_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ranking key, score) per position for ``together`` or ``blend`` (see systems.py): the seed's cosine
+    similarities, with the together model's row laid over them; content alone when the seed has no co-occurrence.
+    ``together`` ranks every co-occurring track (key 1 + similarity) above the content fallback (key ≤ 1)."""
+    cosines = np.asarray(data.normalized_split.dot(np.asarray(data.normalized[position])), dtype=np.float64)
+    model, model_data = active_data()
+    together = None if model is None else neighbour_scores(model_data, version_id, seed_id)
+    if together is None:
+        return cosines, cosines
+    if system == "together":
+        found = together > 0
+        return np.where(found, 1.0 + together, cosines), np.where(found, together, cosines)
+    key = blended(cosines, together, model.similar_blend)
+    return key, key
 
 
 def _precomputed(version: IndexVersion, system: str, seed_id: int, k: int) -> list[Recommendation]:

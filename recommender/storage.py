@@ -25,7 +25,7 @@ from songrec.lib.process_cache import ProcessCacheDict
 from songrec.lib.sql import fetch_rows, one_of
 
 from .errors import IndexFilesMissing
-from .index.features import ATTRIBUTES
+from .index.features import ATTRIBUTES, estimated_values
 from .index.split_product import SplitMatrix
 from .index.topk import valid_counts
 from .models import NeighborList
@@ -109,6 +109,12 @@ class VersionData:
 
     def genres_of(self, position):
         return self.genre_indices[self.genre_indptr[position]:self.genre_indptr[position + 1]]
+
+    @cached_property
+    def estimated_values(self):
+        """{audio feature: the value this version's pipeline filled gaps with}, or None when it filled none."""
+        pipeline = self.directory / "pipeline.joblib"
+        return estimated_values(joblib.load(pipeline)) if pipeline.is_file() else None
 
     @cached_property
     def normalized_split(self):

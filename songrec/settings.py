@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "catalog.explore",
     "recommender",
     "recommender.clusters",
+    "recommender.together",
     "recommender.personal",
     "recommender.spotify_api",
     "evaluation",
@@ -309,6 +310,12 @@ PERSONAL_ALS_REGULARIZATION = env.float("PERSONAL_ALS_REGULARIZATION", default=0
 PERSONAL_ALS_THREADS = env.int("PERSONAL_ALS_THREADS", default=2)
 PERSONAL_EVAL_MAX_LISTENERS = env.int("PERSONAL_EVAL_MAX_LISTENERS", default=500)
 PERSONAL_MLFLOW_EXPERIMENT_NAME = env.str("PERSONAL_MLFLOW_EXPERIMENT_NAME", default="songrec-personal")
+# The together model (recommender/together): tracks people put in one playlist or like together.
+TOGETHER_MLFLOW_EXPERIMENT_NAME = env.str("TOGETHER_MLFLOW_EXPERIMENT_NAME", default="songrec-together")
+TOGETHER_THREADS = env.int("TOGETHER_THREADS", default=2)
+# bench/bench_playlists.py logs each run here; the results page reads the newest one.
+PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME = env.str("PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME",
+                                                 default="songrec-playlists-bench")
 
 # --- evaluation ----------------------------------------------------------------------
 EVALUATOR_GROUP_NAME = "evaluators"

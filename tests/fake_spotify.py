@@ -62,6 +62,7 @@ class FakeSpotify:
     def __init__(self, client_id="test-client", client_secret="test-secret"):
         self.client_id, self.client_secret = client_id, client_secret
         self.artists, self.albums, self.tracks, self.playlists = {}, {}, {}, {}
+        self.playlist_facts = {}
         self.features, self.reccobeats, self.pages = {}, {}, {}
         self.requests, self.faults, self.tokens = [], [], set()
         self.batch_endpoints = True
@@ -123,10 +124,17 @@ class FakeSpotify:
             self.reccobeats[track_id] = {k: v for k, v in values.items() if k != "time_signature"}
         return track_id
 
-    def add_playlist(self, track_ids):
+    def add_playlist(self, track_ids, name=None, description=""):
+        """A playlist of these ids in order (an id no track has stands for a local file or an episode)."""
         playlist_id = make_id("pl", self._next_number())
         self.playlists[playlist_id] = list(track_ids)
+        self.playlist_facts[playlist_id] = {"name": name or f"Playlist {playlist_id}", "description": description}
         return playlist_id
+
+    def playlist_item(self, item_id):
+        if item_id in self.tracks:
+            return {"track": self.track_full(item_id)}
+        return {"track": {"id": None, "name": item_id, "type": "track", "is_local": True}}
 
     sample_features = staticmethod(features_for)
 
@@ -277,8 +285,11 @@ class _Handler(BaseHTTPRequestHandler):
         if segments[0] == "playlists" and len(segments) == 3 and segments[2] in ("items", "tracks"):
             if segments[1] not in fake.playlists:
                 return self._error(404, "Resource not found")
-            items = [{"track": fake.track_full(t)} for t in fake.playlists[segments[1]]]
+            items = [fake.playlist_item(t) for t in fake.playlists[segments[1]]]
             return self._send(200, self._page(items, query, f"/v1{path}"))
+        if segments[0] == "playlists" and len(segments) == 2:
+            return self._one(segments[1], fake.playlist_facts,
+                             lambda i: dict(fake.playlist_facts[i], id=i, type="playlist"))
         if segments == ["audio-features"]:
             if not fake.audio_features_allowed:
                 return self._error(403, "Forbidden")

@@ -219,6 +219,11 @@ class SpotifyGateway:
     def album_tracks(self, album_id):
         return self.call(f"tracks of album {album_id}", self.spotify.album_tracks, album_id, limit=50)
 
+    def playlist(self, playlist_id):
+        """The playlist's name and description (its tracks come from ``playlist_items``)."""
+        return self.call(f"playlist {playlist_id}", self.spotify.playlist, playlist_id, fields="name,description",
+                         market=self.market)
+
     def playlist_items(self, playlist_id, limit=50):
         return self.call(f"playlist {playlist_id}", self.spotify.playlist_items, playlist_id, limit=limit,
                          market=self.market, additional_types=("track",))

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import Artist, CatalogRevision
+from catalog.playlists.models import Playlist
+from catalog.playlists.services import ExternalPlaylist, store_external_playlists
 
 from . import chart_seeds as charts
 from . import selectors
@@ -52,6 +54,10 @@ class SearchSeed:
 
 
 class PlaylistSeed:
+    """A Spotify playlist: its tracks are stored and crawled, and the playlist itself (source ``crawl``) with its
+    membership in order, so the crawl feeds the same playlist table as the curated files. Only the first
+    ``PLAYLIST_PAGES`` pages are read; a longer playlist is stored with those tracks."""
+
     def __init__(self, playlist_id):
         self.playlist_id = playlist_id
         self.key = f"playlist:{playlist_id}"
@@ -62,12 +68,23 @@ class PlaylistSeed:
             return
         label = f"playlist {self.playlist_id}"
         gateway = crawler.gateway
+        facts = gateway.playlist(self.playlist_id)
+        facts = facts if isinstance(facts, dict) else {}
         items = gateway.items(gateway.playlist_items(self.playlist_id), label, max_items=50 * PLAYLIST_PAGES)
         # Items wrap the track as "track" (or "item" in newer responses); local files and episodes are skipped.
         tracks = [entry.get("track") or entry.get("item") for entry in items]
         tracks = [track for track in tracks if isinstance(track, dict) and track.get("type", "track") == "track"
                   and not track.get("is_local")]
         crawler.queue_artists(crawler.store_track_objects(tracks))
+        name, description = facts.get("name"), facts.get("description")
+        summary = store_external_playlists(Playlist.Source.CRAWL, [ExternalPlaylist(
+            external_id=self.playlist_id,
+            name=name.strip() if isinstance(name, str) and name.strip() else f"Spotify playlist {self.playlist_id}",
+            description=description if isinstance(description, str) else "",
+            spotify_ids=[track.get("id") for track in tracks if is_spotify_id(track.get("id"))],
+        )])
+        for problem in summary.skipped:
+            crawler.error(f"skipped {problem}")
 
 
 class CatalogArtistsSeed:

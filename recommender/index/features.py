@@ -14,7 +14,11 @@ cosine similarity is the dot product of those rows. Euclidean distance is measur
 *before* that step: on unit vectors it would be a monotone function of cosine and give identical lists,
 while on the weighted vectors it also respects how far from average a track is (its magnitude).
 
-Hidden tracks and tracks missing any audio feature are left out.
+A track missing a few audio features (TidyTuesday has no time signature; some crawled tracks lack one) is still
+indexed: the audio block first fills each gap with the catalog's median (the mode for key, mode and time
+signature), learned when the pipeline is fitted and kept in it, so incremental updates and the distributed build
+fill with the same values (``estimated_values`` reads them back for the pages that show them as estimated).
+Hidden tracks and tracks missing more than ``MAX_ESTIMATED_FEATURES`` are left out.
 """
 
 import math
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, Value, When
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -40,8 +44,12 @@ from songrec.lib.sql import fetch_rows
 GENRE_SEPARATOR = "|"
 # Words that only glue genre names together ("rock-n-roll", "drum-and-bass").
 GENRE_STOP_WORDS = frozenset({"n", "and", "the", "of", "&"})
-# Extra per-track values kept beside the vectors for min_/max_/target_ filters.
+# Extra per-track values kept beside the vectors for min_/max_/target_ filters (a missing value stays NaN there).
 ATTRIBUTES = (*AUDIO_FEATURES, "popularity", "duration_ms")
+# A track missing more audio features than this is not indexed: its vector would mostly be the catalog's average.
+MAX_ESTIMATED_FEATURES = 3
+# Features whose values are categories: a gap gets the commonest value, not a median between categories.
+MODAL_FEATURES = ("key", "mode", "time_signature")
 
 
 def genre_words(genre):
@@ -100,6 +108,52 @@ class WeightedStandardScaler(TransformerMixin, BaseEstimator):
                           [f"x{i}" for i in range(self.n_features_in_)], dtype=object)
 
 
+class CatalogImputer(TransformerMixin, BaseEstimator):
+    """Fill NaN with each column's median over the fitted rows (the mode for ``modal_columns``; 0 for a column
+    with no value at all). The values are learned at fit and kept, like a scaler's mean."""
+
+    def __init__(self, modal_columns=()):
+        self.modal_columns = modal_columns
+
+    def fit(self, X, y=None):
+        X = np.asarray(X, dtype=np.float64)
+        fill = np.zeros(X.shape[1])
+        for column in range(X.shape[1]):
+            known = X[:, column][~np.isnan(X[:, column])]
+            if not len(known):
+                continue
+            if column in self.modal_columns:
+                values, counts = np.unique(known, return_counts=True)
+                fill[column] = values[np.argmax(counts)]  # ties go to the smallest value
+            else:
+                fill[column] = float(np.median(known))
+        self.fill_values_ = fill
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X):
+        X = np.array(X, dtype=np.float64)
+        missing = np.isnan(X)
+        if missing.any():
+            X[missing] = np.broadcast_to(self.fill_values_, X.shape)[missing]
+        return X
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(input_features if input_features is not None else
+                          [f"x{i}" for i in range(self.n_features_in_)], dtype=object)
+
+
+def estimated_values(pipeline):
+    """{audio feature: the value a fitted pipeline fills a gap with}, or None when it cannot fill gaps (no audio
+    block, or a pipeline fitted before gaps were estimated)."""
+    stack = pipeline.named_steps["stack"]
+    audio = stack.named_transformers_.get("audio") if hasattr(stack, "named_transformers_") else None
+    imputer = audio.named_steps.get("impute") if isinstance(audio, Pipeline) else None
+    if imputer is None:
+        return None
+    return {name: float(value) for name, value in zip(AUDIO_FEATURES, imputer.fill_values_, strict=True)}
+
+
 @dataclass
 class TrackTable:
     """The indexable catalog as arrays, rows ordered by ascending track id."""
@@ -135,9 +189,11 @@ class TrackTable:
 
 
 def indexable_tracks():
-    """Visible tracks that have every audio feature."""
-    complete = Q(**{f"{name}__isnull": False for name in AUDIO_FEATURES})
-    return Track.objects.visible().filter(complete)
+    """Visible tracks missing at most ``MAX_ESTIMATED_FEATURES`` audio features (the pipeline estimates those)."""
+    missing = sum((Case(When(**{f"{name}__isnull": True}, then=1), default=0) for name in AUDIO_FEATURES),
+                  Value(0))
+    return Track.objects.visible().alias(missing_features=missing).filter(
+        missing_features__lte=MAX_ESTIMATED_FEATURES)
 
 
 def load_catalog():
@@ -191,9 +247,10 @@ def table_from_records(records):
     """
     rows, genres, artists, artist_numbers, songs = [], [], [], {}, []
     for record in records:
-        if any(record.features.get(name) is None for name in AUDIO_FEATURES):
+        if sum(record.features.get(name) is None for name in AUDIO_FEATURES) > MAX_ESTIMATED_FEATURES:
             continue
-        rows.append([record.features[name] for name in AUDIO_FEATURES]
+        rows.append([np.nan if record.features.get(name) is None else record.features[name]
+                     for name in AUDIO_FEATURES]
                     + [record.popularity if record.popularity is not None else np.nan,
                        record.duration_ms if record.duration_ms is not None else np.nan])
         genres.append(list(record.genres))
@@ -213,7 +270,9 @@ def build_pipeline(params, genre_names=()):
     blocks, weights = [], {}
     if params.audio_weight > 0:
         feature_weights = [params.feature_weights.get(name, 1.0) for name in AUDIO_FEATURES]
-        blocks.append(("audio", WeightedStandardScaler(feature_weights), list(AUDIO_FEATURES)))
+        imputer = CatalogImputer(tuple(AUDIO_FEATURES.index(name) for name in MODAL_FEATURES))
+        blocks.append(("audio", Pipeline([("impute", imputer), ("scale", WeightedStandardScaler(feature_weights))]),
+                       list(AUDIO_FEATURES)))
         weights["audio"] = params.audio_weight
     if params.popularity_weight > 0:
         # Crawled tracks may lack popularity; they get the median rather than an outlier 0.

@@ -31,7 +31,7 @@ from recommender.models import IndexVersion
 
 from . import exact_topk, extended, merging, topk_tiles
 from .build_lock import BuildLock
-from .features import FeatureMatrices, TrackTable, load_catalog
+from .features import FeatureMatrices, TrackTable, estimated_values, load_catalog
 from .params import IndexParams
 from .progress import ProgressReporter
 from .quality import list_quality
@@ -160,6 +160,8 @@ def update_index(*, activate=True, progress=None):
     lists = extended.read_extended_lists(data.directory)
     if lists is None:
         raise IncrementalUnavailable(f"index version {active.pk} has no extended neighbour lists")
+    if params.audio_weight > 0 and estimated_values(joblib.load(data.directory / "pipeline.joblib")) is None:
+        raise IncrementalUnavailable(f"index version {active.pk}'s pipeline cannot estimate missing features")
     lock = BuildLock()
     if not lock.acquire():
         raise RebuildInProgress(IndexVersion.objects.filter(status=IndexVersion.Status.BUILDING).first())

@@ -34,6 +34,7 @@ def personal_list_data(personal: PersonalList) -> dict[str, Any]:
     return {
         "method": personal.method, "tastes": personal.tastes, "index_version": personal.version.pk,
         "personal_model": personal.model.pk if personal.model is not None else None,
+        "together_model": personal.together.pk if personal.together is not None else None,
         "results": [_serializable_item(item) for item in personal.items],
     }
 

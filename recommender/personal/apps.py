@@ -14,3 +14,10 @@ class PersonalConfig(AppConfig):
         from .tasks import TRAIN_TASK
 
         queue_after_rebuild(TRAIN_TASK)  # retrain the listeners' model after each nightly rebuild
+
+        from recommender.together.sources import register_row_source
+
+        from .sources import listener_interactions
+
+        # Listeners' likes, plays (and what is registered here, evaluators' ratings) reach the together model.
+        register_row_source(listener_interactions)

@@ -15,6 +15,9 @@ from catalog.songs import first_of_each_song
 from recommender import storage
 from recommender.models import IndexVersion
 from recommender.selectors import resolve_version
+from recommender.together.active import active_data
+from recommender.together.models import TogetherModel
+from recommender.together.scoring import folded_scores
 from recommender.visible_rows import visible_rows
 
 from . import collaborative, freshness
@@ -53,6 +56,7 @@ class PersonalList:
     tastes: int
     version: IndexVersion
     model: PersonalModel | None  # the one used
+    together: TogetherModel | None = None  # the together model the listener was folded into
 
 
 def recommend_from(interactions, limit, version, collaborative_scores=None, *, blend_weight=0.0, allowed_ids=None):
@@ -163,16 +167,21 @@ def popular_from(version, limit, excluded=(), allowed_ids=None):
 
 
 def for_you(user, limit=20, version=None):
-    """The listener's PersonalList: hybrid when the collaborative model knows enough listeners and this one,
-    content-based otherwise, the most popular tracks before they have any signal. Raises NoActiveIndex.
+    """The listener's PersonalList: hybrid when the together model has co-occurrence for something they liked,
+    played or picked (their signals folded in at request time: no wait for a retrain), or else when the listeners'
+    collaborative model knows enough listeners and this one; content-based otherwise, the most popular tracks
+    before they have any signal. Raises NoActiveIndex.
 
     The ranking is cached per listener until their signals, the index version or the model change (freshness);
     names, credits and visibility are read on every request, so a track hidden since is dropped at once.
     """
     version = resolve_version(version)
     model = collaborative.usable_model()
+    together, together_data = active_data()
+    models_key = f"{model.pk if model else 0}.{together.pk if together else 0}"
     method, ranked, tastes, used_model = freshness.cached_ranking(
-        user.pk, version.pk, model.pk if model else None, limit, compute=lambda: _rank(user, limit, version, model))
+        user.pk, version.pk, models_key, limit,
+        compute=lambda: _rank(user, limit, version, model, together=(together, together_data)))
     # Names and credits for the chosen items and their reasons' tracks only, in one query: reading them for
     # every candidate cost ~20 ms, the names of every liked and played track ~10 ms (profiled).
     refs = track_refs([item.track_id for item in ranked]
@@ -180,20 +189,27 @@ def for_you(user, limit=20, version=None):
     items = [PersonalItem(refs[item.track_id], rank, round(item.score, 6), item.reason.named(refs))
              for rank, item in enumerate(ranked, start=1)
              if item.track_id in refs and not refs[item.track_id].hidden]
-    return PersonalList(method, items, tastes, version, model if used_model else None)
+    return PersonalList(method, items, tastes, version, model if used_model == "personal" else None,
+                        together if used_model == "together" else None)
 
 
-def _rank(user, limit, version, model):
-    """(method, Ranked list, number of tastes, whether the collaborative model was used), from the database."""
+def _rank(user, limit, version, model, *, together):
+    """(method, Ranked list, number of tastes, the model used: "together", "personal" or None), from the database."""
     interactions = load_interactions(user)
     allowed_ids = visible_rows(version.pk).allowed_ids
     with one_blas_thread():
-        model, scores = collaborative.scores_for(user.pk, version, model) if interactions else (None, None)
         if not interactions:
-            return "popular", popular_from(version, limit, interactions.excluded, allowed_ids), 0, False
-        weight = model.blend_weight if model is not None else 0.0
+            return "popular", popular_from(version, limit, interactions.excluded, allowed_ids), 0, None
+        together_model, together_data = together
+        scores = None if together_model is None else folded_scores(together_data, version.pk,
+                                                                   interactions.positives)
+        if scores is not None:
+            model, weight, used = together_model, together_model.personal_blend, "together"
+        else:
+            model, scores = collaborative.scores_for(user.pk, version, model)
+            weight, used = (model.blend_weight, "personal") if model is not None else (0.0, None)
         ranked, tastes = recommend_from(interactions, limit, version, scores, blend_weight=weight,
                                         allowed_ids=allowed_ids)
         if not ranked:  # none of their tracks is in the index (yet)
-            return "popular", popular_from(version, limit, interactions.excluded, allowed_ids), tastes, False
-        return ("hybrid" if model is not None else "content"), ranked, tastes, model is not None
+            return "popular", popular_from(version, limit, interactions.excluded, allowed_ids), tastes, None
+        return ("hybrid" if used else "content"), ranked, tastes, used

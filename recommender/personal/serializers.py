@@ -23,6 +23,8 @@ class PersonalListSerializer(serializers.Serializer):
     tastes = serializers.IntegerField(help_text="distinct tastes found in your profile")
     index_version = serializers.IntegerField()
     personal_model = serializers.IntegerField(allow_null=True)
+    together_model = serializers.IntegerField(allow_null=True, help_text="the together model the listener's "
+                                              "signals were folded into at request time, if any")
     results = PersonalItemSerializer(many=True)
 
 

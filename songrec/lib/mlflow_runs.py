@@ -109,3 +109,18 @@ def log_run(experiment: str, run_name: str, *, params: Mapping[str, Any] | None 
         logger.warning("MLflow run %s (%s) could not be finished: %s", run_name, run_id, error, exc_info=True)
         return LoggedRun("", str(error))
     return LoggedRun(run_id)
+
+
+def latest_run(experiment: str, run_name_prefix: str = "") -> tuple[dict, dict, str] | None:
+    """(params, metrics, run id) of the experiment's newest finished run (named with the prefix), or None."""
+    client = mlflow_client()
+    found = client.get_experiment_by_name(experiment)
+    if found is None:
+        return None
+    query = "attributes.status = 'FINISHED'"
+    if run_name_prefix:
+        query += f" and attributes.run_name LIKE '{run_name_prefix}%'"
+    runs = client.search_runs([found.experiment_id], query, order_by=["attributes.start_time DESC"], max_results=1)
+    if not runs:
+        return None
+    return runs[0].data.params, runs[0].data.metrics, runs[0].info.run_id

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 
 from catalog import upsert
 from catalog.models import Album, Artist, Genre, Track, TrackArtist
+from catalog.playlists.models import Playlist
 from tests.conftest import SPOTIFY_COLUMNS, spotify_row
 
 
@@ -218,8 +219,12 @@ def test_tidytuesday_layout_is_understood(db, tmp_path):
     assert track.artist_names == "Ed Sheeran"
     assert track.album.spotify_id == "2oCs0DGTsRO98Gh5ZSl2Cx"
     assert track.album.release_date == "2019-06-14"
-    assert sorted(genre.name for genre in track.genres.all()) == ["dance pop", "pop"]
+    assert not track.genres.exists()  # playlist labels are the playlist's, not the track's
     assert track.popularity == 66
+    playlist = Playlist.objects.get()
+    assert (playlist.external_id, playlist.name, playlist.genre, playlist.subgenre) == (
+        "37i9dQZF1DXcZDD7cfEKhW", "Pop Remix", "pop", "dance pop")
+    assert list(playlist.tracks.all()) == [track]
 
 
 def test_a_failing_batch_rolls_back_alone(db, write_spotify_csv, monkeypatch):

@@ -10,7 +10,8 @@ from tests.factories import ArtistFactory, TrackFactory
 
 @pytest.fixture
 def catalog(db):
-    """30 indexable tracks over rock / jazz / k-pop (10 each), plus a hidden one and one missing a feature."""
+    """30 indexable tracks over rock / jazz / k-pop (10 each), plus a hidden one and one missing too many
+    features to be indexed (four: the pipeline estimates at most three)."""
     random.seed(20240611)
     tracks = {}
     for genre, energy in (("rock", 0.85), ("jazz", 0.3), ("k-pop", 0.7)):
@@ -19,7 +20,8 @@ def catalog(db):
                                       energy=min(1.0, max(0.0, random.gauss(energy, 0.05))),
                                       popularity=10 + 8 * i) for i in range(10)]
     tracks["hidden"] = TrackFactory(name="hidden song", genres=["rock"], hidden=True)
-    tracks["incomplete"] = TrackFactory(name="no tempo", genres=["rock"], tempo=None)
+    tracks["incomplete"] = TrackFactory(name="no tempo", genres=["rock"], tempo=None, energy=None, valence=None,
+                                        liveness=None)
     return tracks
 
 

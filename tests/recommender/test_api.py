@@ -31,9 +31,11 @@ def test_similar_lists_every_system_with_cosine_and_human_scores(client, active,
     assert [ids[item["spotify_id"]] for item in body["results"]] == expected
 
 
-def test_similar_defaults_to_cosine_and_ten(client, active, catalog):
+def test_similar_defaults_to_blend_and_ten_which_is_cosine_before_any_together_model(client, active, catalog):
     body = similar(client, catalog["jazz"][0]).json()
-    assert body["metric"] == "cosine" and len(body["results"]) == 10
+    assert body["metric"] == "blend" and len(body["results"]) == 10
+    cosine = similar(client, catalog["jazz"][0], metric="cosine").json()["results"]
+    assert [item["spotify_id"] for item in body["results"]] == [item["spotify_id"] for item in cosine]
     scores = [item["score"] for item in body["results"]]
     assert scores == sorted(scores, reverse=True)
     assert all(item["score"] == pytest.approx(item["cosine_score"], abs=1e-5) for item in body["results"])
@@ -73,7 +75,7 @@ def test_k_out_of_range_or_malformed_is_400(client, active, catalog, k):
 def test_bad_metric_is_400(client, active, catalog):
     response = similar(client, catalog["rock"][0], metric="manhattan")
     assert response.status_code == 400
-    assert "must be one of cosine, euclidean, random, popularity" in response.json()["metric"][0]
+    assert "must be one of blend, cosine, euclidean, together, random, popularity" in response.json()["metric"][0]
 
 
 def test_no_active_index_is_503_with_a_message(client, catalog):
@@ -108,8 +110,8 @@ def test_recommendations_apply_filters_and_targets(client, active, catalog):
 
 
 @pytest.mark.parametrize("params, field, message", [
-    ({}, "seed_tracks", "give 1 to 5"),
-    ({"seed_tracks": "a,b,c,d,e,f"}, "seed_tracks", "at most 5"),
+    ({}, "seed_tracks", "give 1 to 100"),
+    ({"seed_tracks": ",".join(f"t{number}" for number in range(101))}, "seed_tracks", "at most 100"),
     ({"limit": "0"}, "limit", "between 1 and 100"),
     ({"limit": "many"}, "limit", "whole number"),
     ({"metric": "jaccard"}, "metric", "must be one of"),
@@ -203,7 +205,7 @@ def test_the_seed_and_its_stored_list_are_read_in_one_query(client, active, cata
 
     seed = catalog["rock"][0]
     with CaptureQueriesContext(connection) as queries:
-        assert similar(client, seed, k=5).status_code == 200
+        assert similar(client, seed, k=5, metric="cosine").status_code == 200
     reads = [query["sql"] for query in queries.captured_queries]
     assert len([sql for sql in reads if "recommender_neighborlist" in sql]) == 1
     assert not [sql for sql in reads if sql.startswith('SELECT "catalog_track"."id" AS "pk"')]  # no lookup of its own

@@ -105,7 +105,7 @@ def test_the_recommend_page_blends_the_chosen_seeds(client, active, catalog):
 
 @pytest.mark.parametrize("params, message", [
     ({"seeds": "nope"}, "Unknown track id(s): nope"),
-    ({"seeds": "a,b,c,d,e,f"}, "at most 5 seed tracks"),
+    ({"seeds": ",".join(f"t{number}" for number in range(101))}, "at most 100 tracks"),
     ({"limit": "0"}, "between 1 and 100"),
     ({"min_tempo": "fast"}, "min_tempo: must be a number"),
 ])

@@ -4,14 +4,17 @@ from catalog import datasets
 from catalog.explore.tasks import request_profile
 from catalog.importers import DatasetError, read_tracks
 from catalog.models import Track
-from catalog.upsert import refresh_planner_statistics, upsert_tracks
+from catalog.playlists.models import Playlist
+from catalog.playlists.services import ExternalPlaylist, store_external_playlists
+from catalog.upsert import refresh_planner_statistics, remove_leaked_playlist_labels, upsert_tracks
 from songrec.lib.console import progress_bar
 
 SHOWN_PROBLEMS = 20
 
 
 class Command(BaseCommand):
-    help = "Import a Spotify Tracks Dataset CSV (plain or .gz, path or URL) into the catalog; safe to re-run."
+    help = ("Import a Spotify Tracks Dataset or TidyTuesday spotify_songs CSV (plain or .gz, path or URL) into the "
+            "catalog, with the file's playlists; safe to re-run.")
 
     def add_arguments(self, parser):
         parser.add_argument("source", help="path or http(s) URL of the CSV")
@@ -44,6 +47,8 @@ class Command(BaseCommand):
 
         with progress_bar(self.stderr, total=len(result.records), unit="track", disable=no_progress) as bar:
             summary = upsert_tracks(result.records.values(), batch_size=batch_size, progress=bar.update)
+        if result.playlists:
+            self.import_playlists(result)
         refresh_planner_statistics()
         request_profile()  # the profile of the new catalog revision, computed by a worker
 
@@ -52,3 +57,20 @@ class Command(BaseCommand):
             f"{summary.created} new, {summary.updated} updated, {result.duplicates} duplicate rows merged, "
             f"{len(result.problems)} bad rows skipped, {len(result.empty_rows)} empty rows ignored."
         ))
+
+    def import_playlists(self, result):
+        """The file's playlists with their ordered members, and the cleanup of labels older imports leaked."""
+        removed, tracks = remove_leaked_playlist_labels(result.playlist_labels)
+        if removed:
+            self.stdout.write(f"Removed {removed} playlist labels that an older import stored as genres of {tracks} "
+                              f"tracks; re-import the Spotify Tracks Dataset to restore its genres of the same name.")
+        summary = store_external_playlists(Playlist.Source.DATASET, [
+            ExternalPlaylist(external_id=record.external_id, name=record.name, spotify_ids=record.spotify_ids,
+                             genre=record.genre, subgenre=record.subgenre)
+            for record in result.playlists.values()
+        ])
+        for line in summary.skipped[:SHOWN_PROBLEMS]:
+            self.stderr.write(f"skipped {line}")
+        if len(summary.skipped) > SHOWN_PROBLEMS:
+            self.stderr.write(f"… and {len(summary.skipped) - SHOWN_PROBLEMS} more skipped playlists")
+        self.stdout.write(f"Playlists: {summary}.")

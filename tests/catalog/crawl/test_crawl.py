@@ -15,6 +15,8 @@ from catalog.models import (
     Track,
     TrackArtist,
 )
+from catalog.playlists.models import Playlist
+from catalog.playlists.selectors import playlist_track_ids
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +283,24 @@ def test_backfill_skips_malformed_ids_from_old_imports(crawl_settings, fake_spot
 
     track.refresh_from_db()
     assert run.features_filled == 1 and track.has_all_features
+
+
+def test_a_seed_playlist_is_stored_with_its_membership_in_order(crawl_settings, fake_spotify, world):
+    tracks = world["tracks"]
+    playlist = fake_spotify.add_playlist([tracks["moor"], "a local file", tracks["tide"], tracks["moor"]],
+                                         name="Night Drive", description="Slow ones")
+    empty = fake_spotify.add_playlist(["only a local file"])
+    crawl_settings.SPOTIFY_SEED_PLAYLISTS = [playlist, empty]
+
+    run = run_crawl()
+
+    assert run.status == CrawlRun.Status.SUCCEEDED, run.message
+    stored_playlist = Playlist.objects.get(source=Playlist.Source.CRAWL)
+    assert (stored_playlist.external_id, stored_playlist.name, stored_playlist.description) == (
+        playlist, "Night Drive", "Slow ones")
+    assert [Track.objects.get(pk=pk).spotify_id for pk in playlist_track_ids(stored_playlist)] == [
+        tracks["moor"], tracks["tide"]]
+    assert f"skipped playlist {empty} (Playlist {empty}): empty" in run.errors
+
+    run_crawl()
+    assert Playlist.objects.count() == 1 and len(playlist_track_ids(stored_playlist)) == 2

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from catalog.models import AUDIO_FEATURES
-from recommender.index.features import GenreTokens, fit_features, load_catalog
+from recommender.index.features import GenreTokens, estimated_values, fit_features, load_catalog
 from recommender.index.params import IndexParams
 from tests.factories import TrackFactory
 from tests.recommender.conftest import build
@@ -121,3 +121,27 @@ def test_bad_parameters_are_refused_with_a_reason(catalog, overrides, message):
 
     with pytest.raises(RebuildError, match=message):
         build(**overrides)
+
+
+def test_a_track_missing_a_feature_is_indexed_with_the_catalog_s_median_or_mode_kept_in_the_pipeline(catalog):
+    tidy = TrackFactory(name="no time signature", genres=["rock"], time_signature=None, tempo=None)
+    for track, signature in zip(catalog["jazz"][:4], (3, 3, 5, 7), strict=True):
+        track.time_signature = signature
+        track.save()
+    table = load_catalog()
+    assert len(table) == 31 and tidy.pk in table.track_ids
+
+    matrices = fit_features(table, params(genre_weight=0))
+    known = [t.tempo for group in ("rock", "jazz", "k-pop") for t in catalog[group]]
+    estimated = estimated_values(matrices.pipeline)
+    assert estimated["time_signature"] == 4  # the commonest of 26 fours, two threes, a five and a seven
+    assert estimated["tempo"] == pytest.approx(float(np.median(known)))
+    assert np.isfinite(matrices.weighted).all()
+    # The fitted pipeline fills a gap the same way later (incremental updates, the distributed build).
+    row = list(table.track_ids).index(tidy.pk)
+    again = matrices.pipeline.named_steps["stack"].transform(table.frame().iloc[[row]])
+    assert np.allclose(again, matrices.weighted[row], atol=1e-6)
+
+
+def test_a_pipeline_without_the_audio_block_estimates_nothing(catalog):
+    assert estimated_values(fit_features(load_catalog(), params(audio_weight=0)).pipeline) is None

@@ -168,3 +168,20 @@ def test_ties_wider_than_the_float32_margin_are_ranked_by_track_id_in_builds_and
     version = incremental.update_index().version
 
     assert stored_lists(version) == frozen_rebuild_lists(first, 4)
+
+
+def test_a_track_missing_a_feature_joins_an_update_with_the_frozen_pipeline_s_estimate(catalog):
+    first = build(k=4).version
+    tidy = TrackFactory(name="no time signature", genres=["rock"], time_signature=None)
+
+    version = incremental.update_index().version
+
+    assert tidy.pk in storage.version_data(version.pk).track_ids
+    assert stored_lists(version) == frozen_rebuild_lists(first, 4)
+
+
+def test_a_pipeline_that_cannot_estimate_gaps_is_not_updated(catalog, monkeypatch):
+    build(k=4)
+    monkeypatch.setattr(incremental, "estimated_values", lambda pipeline: None)
+    with pytest.raises(incremental.IncrementalUnavailable, match="cannot estimate missing features"):
+        incremental.update_index()

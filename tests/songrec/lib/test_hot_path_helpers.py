@@ -91,14 +91,15 @@ def test_direct_serializers_write_exactly_what_drf_writes_field_by_field():
 
 @pytest.mark.django_db
 def test_the_track_serializer_writes_a_track_model_as_drf_does():
-    from catalog.api import TrackSerializer
+    from catalog.api import TrackDetailSerializer, TrackSerializer
     from catalog.models import Track
     from tests.factories import TrackFactory
 
-    with_album, without_album = TrackFactory(), TrackFactory(album=None, popularity=None)
+    with_album, without_album = TrackFactory(), TrackFactory(album=None, popularity=None, tempo=None)
     for track in Track.objects.with_credits().filter(pk__in=[with_album.pk, without_album.pk]):
-        serializer = TrackSerializer()
-        assert serializer.to_representation(track) == serializer.generic_representation(track)
+        for serializer in (TrackSerializer(), TrackDetailSerializer()):
+            direct, generic = serializer.to_representation(track), serializer.generic_representation(track)
+            assert direct == generic and list(direct) == list(generic)
 
 
 def test_a_serializer_that_adds_fields_without_writing_them_is_refused():
