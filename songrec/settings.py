@@ -105,6 +105,9 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task (OOM, kill -9) gives the message back instead of acknowledging it as failed:
+# every task is idempotent, so running it again is safe (see each app's tasks.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -122,8 +125,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_TIMEO
 # an error reconnects once (an MGET) before giving up, so each of those two round trips gets half the budget.
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TIMEOUT / 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0, "timeout": CELERY_BROKER_TIMEOUT}}
+# An outbox row sent this long ago whose task never started was lost by the broker: it is sent again (at most
+# OUTBOX_MAX_ATTEMPTS sends in all). Longer than the longest queue wait, as a re-send of a slow task runs it twice.
+OUTBOX_RESEND_SECONDS = env.int("OUTBOX_RESEND_SECONDS", default=900)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-outbox": {"task": "catalog.outbox.dispatch_pending", "schedule": 60.0},
+    # Work whose worker died: a rebuild's version is failed and a fresh rebuild queued; an import is re-queued.
+    "restart-dead-rebuild": {"task": "recommender.tasks.restart_dead_rebuild", "schedule": 60.0},
+    "recover-stale-imports": {"task": "recommender.personal.tasks.recover_stale_imports", "schedule": 60.0},
 }
 
 if REDIS_URL:
@@ -274,12 +284,18 @@ RECOMMENDER_APPROXIMATE_RECALL_ROWS = env.int("RECOMMENDER_APPROXIMATE_RECALL_RO
 
 # --- listeners (recommender.personal) ------------------------------------------------
 # Uploads of Spotify account-data exports: the largest file accepted, and the zip limits (total uncompressed
-# size, members, compression ratio) that refuse zip bombs. Files over PERSONAL_INLINE_IMPORT_BYTES go to Celery.
+# size, members, compression ratio) that refuse zip bombs. The size limit is enforced while the body streams in.
+# Files up to PERSONAL_INLINE_IMPORT_BYTES are imported in the request for at most PERSONAL_INLINE_IMPORT_SECONDS,
+# then handed to Celery; a running import whose heartbeat is older than PERSONAL_IMPORT_STALE_SECONDS lost its
+# worker and is run again (at most PERSONAL_IMPORT_MAX_ATTEMPTS runs), or failed with a message.
 PERSONAL_UPLOAD_MAX_BYTES = env.int("PERSONAL_UPLOAD_MAX_BYTES", default=512 * 1024 * 1024)
 PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 ** 3)
 PERSONAL_ZIP_MAX_MEMBERS = env.int("PERSONAL_ZIP_MAX_MEMBERS", default=500)
 PERSONAL_ZIP_MAX_RATIO = env.int("PERSONAL_ZIP_MAX_RATIO", default=100)
 PERSONAL_INLINE_IMPORT_BYTES = env.int("PERSONAL_INLINE_IMPORT_BYTES", default=5 * 1024 * 1024)
+PERSONAL_INLINE_IMPORT_SECONDS = env.float("PERSONAL_INLINE_IMPORT_SECONDS", default=3.0)
+PERSONAL_IMPORT_STALE_SECONDS = env.int("PERSONAL_IMPORT_STALE_SECONDS", default=300)
+PERSONAL_IMPORT_MAX_ATTEMPTS = env.int("PERSONAL_IMPORT_MAX_ATTEMPTS", default=3)
 PERSONAL_UPLOAD_DIR = Path(env.str("PERSONAL_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 # Plays shorter than this don't count; artist + title matches below this fuzzy score stay unmatched.
 PERSONAL_MIN_PLAY_MS = env.int("PERSONAL_MIN_PLAY_MS", default=30_000)
