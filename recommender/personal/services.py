@@ -24,9 +24,15 @@ def set_reaction(user, track, value):
     if value is None:
         Reaction.objects.filter(user=user, track=track).delete()
     else:
-        Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.VALUES[value]})
+        _upsert_reaction(user, track, Reaction.VALUES[value])
     signals_changed(user.pk)
     return value
+
+
+def _upsert_reaction(user, track, value):
+    """One INSERT … ON CONFLICT statement: update_or_create's SELECT-then-INSERT raced a concurrent undo (a 500)."""
+    Reaction.objects.bulk_create([Reaction(user=user, track=track, value=value)], update_conflicts=True,
+                                 unique_fields=["user", "track"], update_fields=["value", "updated_at"])
 
 
 def reactions_of(user, track_ids):
@@ -49,7 +55,7 @@ def save_picks(user, genre_ids=(), artist_ids=(), track_ids=()):
     TastePick.objects.bulk_create([TastePick(user=user, genre=genre) for genre in genres]
                                   + [TastePick(user=user, artist=artist) for artist in artists])
     for track in tracks:
-        Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.LIKE})
+        _upsert_reaction(user, track, Reaction.LIKE)
     signals_changed(user.pk)
     return {"genres": len(genres), "artists": len(artists), "tracks": len(tracks)}
 

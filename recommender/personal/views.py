@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from catalog.models import Genre, Track
@@ -121,7 +122,10 @@ def react(request, spotify_id):
     else:
         services.set_reaction(request.user, track, value)
     target = request.META.get("HTTP_REFERER") or track.get_absolute_url()
-    return redirect(target if target.startswith(("/", request.build_absolute_uri("/"))) else "/")
+    # Back where the button was, but only on this site: "//evil.example/" starts with "/" too.
+    same_site = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())
+    return redirect(target if same_site else track.get_absolute_url())
 
 
 @login_required
