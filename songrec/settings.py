@@ -190,9 +190,9 @@ REST_FRAMEWORK = {
     ],
     # Counted in the default cache (Redis when REDIS_URL is set), so every web process shares the counts.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "songrec.lib.throttles.AnonymousRateThrottle",
         "songrec.lib.throttles.SignedInRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "songrec.lib.throttles.ScopedThrottle",
     ],
     # Client address for throttling: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies append X-Forwarded-For.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -200,6 +200,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="300/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "evaluation-token": env.str("API_THROTTLE_TOKEN", default="10/minute"),
+        "signup": env.str("SIGNUP_THROTTLE", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -384,7 +385,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per username (however many addresses guess it), and per address *and* username: one address's bad
+# attempts on one name never lock other users out (an address alone would lock out a whole office, or everyone
+# behind a proxy whose TRUSTED_PROXY_COUNT is wrong).
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_LOCKOUT_CALLABLE = "songrec.lockout.lockout_response"

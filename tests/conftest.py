@@ -133,4 +133,5 @@ def _api_throttles_off(monkeypatch):
     """Throttle counts live in the shared Redis cache across tests; tests of throttling set their own rates."""
     from rest_framework.throttling import SimpleRateThrottle
 
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "evaluation-token": None})
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
+                        {"anon": None, "user": None, "evaluation-token": None, "signup": None})

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Genre, Track
 from recommender.errors import RecommenderError
+from songrec.lib.throttles import SignUpThrottle
 
 from . import services
 from .api import export_response
@@ -25,6 +26,8 @@ GENRES_SHOWN = 60
 def signup(request):
     if request.user.is_authenticated:
         return redirect("personal:start")
+    if request.method == "POST" and not SignUpThrottle().allow_request(request, None):
+        return render(request, "registration/signup.html", {"form": SignUpForm(), "throttled": True}, status=429)
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
