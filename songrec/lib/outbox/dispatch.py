@@ -119,12 +119,14 @@ def dispatch_pending(limit=100):
     Stops at the first broker error (the rest would fail the same way). Rows are locked while sent, so two
     dispatchers (Beat and a starting worker) never send one twice.
     """
-    sent = 0
+    sent, seen = 0, []
     while sent < limit:
         with transaction.atomic():
-            pending = _due().select_for_update(skip_locked=True).order_by("pk").first()
+            # Each row once per call: a re-sent row is "sent" again at once, and must wait its bound anew.
+            pending = _due().exclude(pk__in=seen).select_for_update(skip_locked=True).order_by("pk").first()
             if pending is None:
                 return sent
+            seen.append(pending.pk)
             ok, _error = _send(pending)
         if not ok:
             return sent
