@@ -290,6 +290,11 @@ RECOMMENDER_APPROXIMATE_RECALL_ROWS = env.int("RECOMMENDER_APPROXIMATE_RECALL_RO
 # then handed to Celery; a running import whose heartbeat is older than PERSONAL_IMPORT_STALE_SECONDS lost its
 # worker and is run again (at most PERSONAL_IMPORT_MAX_ATTEMPTS runs), or failed with a message.
 PERSONAL_UPLOAD_MAX_BYTES = env.int("PERSONAL_UPLOAD_MAX_BYTES", default=512 * 1024 * 1024)
+# Any multipart body is cut off (and refused) once it passes this, while it streams in (songrec/lib/uploads.py).
+UPLOAD_MAX_BYTES = PERSONAL_UPLOAD_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["songrec.lib.uploads.SizeLimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 ** 3)
 PERSONAL_ZIP_MAX_MEMBERS = env.int("PERSONAL_ZIP_MAX_MEMBERS", default=500)
 PERSONAL_ZIP_MAX_RATIO = env.int("PERSONAL_ZIP_MAX_RATIO", default=100)

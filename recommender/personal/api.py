@@ -108,6 +108,8 @@ class MyImportsView(MeAPIView):
                    responses={201: serializers.HistoryImportSerializer, 200: serializers.HistoryImportSerializer})
     def post(self, request):
         upload = request.FILES.get("file")
+        if getattr(request, "upload_refused", None):
+            raise ValidationError({"file": [request.upload_refused]})
         if upload is None:
             raise ValidationError({"file": ["Attach the export as the form field 'file'."]})
         try:

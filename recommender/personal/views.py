@@ -69,7 +69,9 @@ def import_history(request):
     form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if getattr(request, "upload_refused", None):
+            form.add_error(None, request.upload_refused)
+        elif form.is_valid():
             try:
                 history_import, repeat = receive_upload(request.user, form.cleaned_data["file"])
             except UploadRefused as error:

@@ -8,7 +8,9 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.test.client import FakePayload
 
 from recommender.personal.history import HistoryFormatError, RejectedRow, parse_history
 from recommender.personal.models import Play
@@ -158,3 +160,19 @@ def test_the_migration_removes_year_10000_plays_and_the_pages_work_again(client,
     assert not Play.objects.filter(user=listener).exists()
     for page in ("/me/", "/me/export/", "/api/me/data/"):
         assert client.get(page).status_code == 200, page
+
+
+@pytest.mark.parametrize("url", ["/api/me/imports/", "/me/import/"])
+def test_an_over_sized_body_is_refused_while_it_streams_in(client, listener, tracks, settings, monkeypatch, url):
+    settings.PERSONAL_UPLOAD_MAX_BYTES = settings.UPLOAD_MAX_BYTES = 100 * 1024
+    read = []
+    original = FakePayload.read
+    monkeypatch.setattr(FakePayload, "read", lambda self, *args: read.append(original(self, *args)) or read[-1])
+    client.force_login(listener)
+    body = b"[" + b" " * 3_000_000 + b"]"
+    response = client.post(url, {"file": SimpleUploadedFile(NAME, body)})
+
+    assert response.status_code == 400
+    assert "larger than the 0 MB limit (102,400 bytes)" in response.content.decode()
+    assert sum(map(len, read)) < len(body) // 4  # most of the body was never read
+    assert not Play.objects.exists()
