@@ -9,7 +9,9 @@ history twice adds nothing.
 Where it runs: a small upload starts in the request, but only for ``PERSONAL_INLINE_IMPORT_SECONDS``; past that
 budget (or for a bigger file) it goes to Celery through the outbox. A run claims its import (queued, or running
 with a stale heartbeat) in one conditional UPDATE, so a redelivered task and the recovery never run one import
-twice at once; ``recover_stale_imports`` (Beat, and every worker start) re-queues a running import whose worker
+twice at once. A redelivered task that finds the import running (its pool process was killed, the heartbeat not
+stale yet) retries once the heartbeat would be stale, and takes over unless the run turned out alive and finished;
+``recover_stale_imports`` (Beat, and every worker start) re-queues a running import whose worker
 died, or fails it with a message once its attempts are spent or its file is gone.
 """
 
@@ -172,6 +174,16 @@ def _claim(history_import_id):
     if not claimed:
         return None
     return HistoryImport.objects.get(pk=history_import_id)
+
+
+def seconds_until_stale(history_import_id):
+    """Seconds until a running import's heartbeat counts as stale (at least 1), or None when it is not running."""
+    heartbeat = (HistoryImport.objects.filter(pk=history_import_id, status=HistoryImport.Status.RUNNING)
+                 .values_list("heartbeat_at", flat=True).first())
+    if heartbeat is None:
+        return None
+    age = (timezone.now() - heartbeat).total_seconds()
+    return max(1, int(settings.PERSONAL_IMPORT_STALE_SECONDS - age) + 1)
 
 
 def _read_rows(history_import, path, deadline):

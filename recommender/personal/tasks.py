@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
-from .imports import IMPORT_TASK, recover_stale_imports, run_import
+from .imports import IMPORT_TASK, recover_stale_imports, run_import, seconds_until_stale
 from .training import train_personal_model
 
 logger = logging.getLogger(__name__)
@@ -17,11 +17,20 @@ TRAIN_TASK = "recommender.personal.tasks.train_personal_model"
 RECOVER_TASK = "recommender.personal.tasks.recover_stale_imports"
 
 
-@shared_task(name=IMPORT_TASK, acks_late=True, reject_on_worker_lost=True)
-def import_history(history_import_id):
-    """Import one uploaded history (a repeat after it finished, or while another run is alive, does nothing)."""
+# Retries of a redelivered import waiting for a silent run's heartbeat to go stale (each waits up to
+# PERSONAL_IMPORT_STALE_SECONDS); past them the Beat's recover_stale_imports still re-queues the import.
+IMPORT_WAIT_RETRIES = 12
+
+
+@shared_task(name=IMPORT_TASK, bind=True, acks_late=True, reject_on_worker_lost=True)
+def import_history(self, history_import_id):
+    """Import one uploaded history (a repeat after it finished does nothing). Found running: the run may be one
+    whose pool process was killed (this is its redelivery), so come back once its heartbeat would be stale."""
     history_import = run_import(history_import_id)
     if history_import is None:
+        wait = seconds_until_stale(history_import_id)
+        if wait is not None and self.request.retries < IMPORT_WAIT_RETRIES:
+            raise self.retry(countdown=wait, max_retries=IMPORT_WAIT_RETRIES)
         return {"import": history_import_id, "status": "busy or finished"}
     return {"import": history_import.pk, "status": history_import.status}
 
