@@ -14,7 +14,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,18 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.broker import closed_port  # noqa: E402  (importable once ROOT is on the path)
 
 
 class Services:
     """Private redis-server, gunicorn, worker and Beat, each in its own session (killpg reaches its children)."""
 
     def __init__(self, workdir):
-        self.workdir, self.redis_port, self.web_port = workdir, free_port(), free_port()
+        self.workdir, self.redis_port, self.web_port = workdir, closed_port(), closed_port()
         self.env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
                     "CELERY_BROKER_URL": "", "CELERY_TASK_ALWAYS_EAGER": "0", "OUTBOX_RESEND_SECONDS": "120",
                     "PERSONAL_IMPORT_STALE_SECONDS": "60"}
