@@ -8,7 +8,6 @@ test client. It adds a staff user, an index version row and campaigns to the dat
 
 import argparse
 import os
-import socket
 import statistics
 import sys
 import time
@@ -18,11 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
-
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.broker import closed_port  # noqa: E402  (importable once ROOT is on the path)
 
 
 def main():

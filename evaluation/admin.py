@@ -32,7 +32,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["name", "description", "index_version", "compared_versions", "systems", "seed_count", "k",
-                  "ratings_per_item", "tasks_per_evaluator", "random_seed", "evaluators"]
+                  "ratings_per_item", "tasks_per_evaluator", "random_seed", "evaluators", "live_results_public"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -190,11 +190,12 @@ class CampaignAggregatesView(APIView):
                     "ratings), Spearman ρ between cosine similarity and mean human score, score distribution. "
                     "Statistics without enough data are null. A campaign comparing index versions has one row per "
                     "arm (`system` like `cosine@12`), described in `arms` with the weights of its version.",
-        responses={200: AggregatesSerializer, 404: ERROR},
+        responses={200: AggregatesSerializer, 403: ERROR, 404: ERROR},
     )
     def get(self, request: Request, pk: int) -> Response:
         queryset = Campaign.objects.all() if request.user.is_staff else selectors.public_campaigns()
         campaign = get_object_or_404(queryset, pk=pk)
+        selectors.require_results_visible(campaign, request.user)
         aggregates = selectors.campaign_aggregates(campaign)
         return Response(AggregatesSerializer({"campaign": campaign.pk, "index_version": campaign.index_version_id,
                                               "k": campaign.k, "arms": arms.describe(campaign),
@@ -208,10 +209,10 @@ class VersionAggregatesView(APIView):
                    responses={200: AggregatesSerializer, 404: ERROR})
     def get(self, request: Request, version_id: int) -> Response:
         version = get_object_or_404(IndexVersion, pk=version_id)
-        campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
+        campaigns = selectors.version_campaigns(version, request.user)
         if not campaigns.exists():
-            raise NotFound("No evaluation campaign has evaluated this index version.")
-        aggregates = selectors.version_aggregates(version, include_drafts=request.user.is_staff)
+            raise NotFound("No evaluation campaign with public results has evaluated this index version.")
+        aggregates = selectors.version_aggregates(version, request.user)
         return Response(AggregatesSerializer({"campaign": None, "index_version": version.pk, "k": None, "arms": {},
                                               **aggregates.as_dict()}).data)
 

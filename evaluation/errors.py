@@ -42,3 +42,10 @@ class CampaignNotOpen(EvaluationError):
 
 class CampaignError(EvaluationError):
     """Bad campaign parameters, or a campaign that cannot be generated or opened as asked."""
+
+
+class ResultsNotPublic(EvaluationError):
+    """Live results would unblind the evaluators: they are shown once the campaign closes (staff see them always)."""
+
+    status_code = 403
+    title = "Results not public yet"

@@ -56,6 +56,10 @@ class Campaign(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     mlflow_logged_at = models.DateTimeField(null=True, blank=True)
+    # Results are blind until the campaign closes (an evaluator seeing per-system scores move after their rating
+    # learns which system made their list); this opt-in shows them earlier, but only once nobody can rate any more.
+    live_results_public = models.BooleanField(
+        default=False, help_text="Show results publicly while open, once every list has all its ratings.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,13 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from catalog.models import Track
 from recommender.models import IndexVersion
 
 from .aggregates import Aggregates, RatedItem, aggregate
+from .errors import ResultsNotPublic
 from .evaluators import campaigns_open_to
 from .models import Assignment, Campaign, Rating, RatingTask, TaskItem
 
@@ -31,14 +32,35 @@ def campaign_aggregates(campaign: Campaign) -> Aggregates:
     return aggregate(items, campaign.systems, k=campaign.k)
 
 
-def version_campaigns(index_version: IndexVersion, include_drafts: bool = False) -> QuerySet[Campaign]:
+def results_visible(campaigns: QuerySet[Campaign], user: User | AnonymousUser) -> QuerySet[Campaign]:
+    """The campaigns whose results ``user`` may see: all for staff; for everyone else the closed ones, and open
+    ones that opted in to live results when no evaluator can rate in them any more (no list short of ratings,
+    none being rated)."""
+    if user.is_staff:
+        return campaigns
+    still_rated = (Exists(RatingTask.objects.filter(campaign=OuterRef("pk"),
+                                                    assigned_count__lt=F("campaign__ratings_per_item")))
+                   | Exists(Assignment.objects.filter(task__campaign=OuterRef("pk"), status=Assignment.Status.ACTIVE)))
+    return campaigns.filter(Q(status=Campaign.Status.CLOSED)
+                            | Q(status=Campaign.Status.OPEN, live_results_public=True) & ~still_rated)
+
+
+def require_results_visible(campaign: Campaign, user: User | AnonymousUser) -> None:
+    """Raise ResultsNotPublic unless ``user`` may see the campaign's results (see results_visible)."""
+    if not results_visible(Campaign.objects.filter(pk=campaign.pk), user).exists():
+        raise ResultsNotPublic(f"The results of “{campaign.name}” are shown when the campaign closes, so that "
+                               f"no evaluator learns which system made the lists they rate.")
+
+
+def version_campaigns(index_version: IndexVersion, user: User | AnonymousUser) -> QuerySet[Campaign]:
+    """The campaigns of an index version whose results ``user`` may see."""
     campaigns = Campaign.objects.filter(index_version=index_version).order_by("created_at", "pk")
-    return campaigns if include_drafts else campaigns.exclude(status=Campaign.Status.DRAFT)
+    return results_visible(campaigns, user)
 
 
-def version_aggregates(index_version: IndexVersion, include_drafts: bool = False) -> Aggregates:
+def version_aggregates(index_version: IndexVersion, user: User | AnonymousUser) -> Aggregates:
     """Aggregates pooled over the campaigns of one index version; nDCG uses each list's full length."""
-    campaigns = list(version_campaigns(index_version, include_drafts))
+    campaigns = list(version_campaigns(index_version, user))
     systems = list(dict.fromkeys(system for campaign in campaigns for system in campaign.systems))
     items = rated_items(TaskItem.objects.filter(task__campaign__in=campaigns))
     return aggregate(items, systems, k=None)

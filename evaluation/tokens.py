@@ -8,9 +8,9 @@ from rest_framework import permissions, renderers, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
-from rest_framework.throttling import ScopedRateThrottle
 
 from songrec.lib.login_lockout import lockout_message
+from songrec.lib.throttles import ScopedThrottle
 
 from .evaluators import is_evaluator
 
@@ -49,7 +49,7 @@ class TokenView(ObtainAuthToken):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "evaluation-token"
     renderer_classes = [renderers.JSONRenderer]
     serializer_class = EvaluatorTokenRequestSerializer

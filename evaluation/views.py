@@ -114,6 +114,7 @@ def campaign_results(request, pk):
     campaign = get_object_or_404(Campaign.objects.select_related("index_version"), pk=pk)
     if campaign.status == Campaign.Status.DRAFT and not request.user.is_staff:
         raise Http404("This campaign has not been opened yet.")
+    selectors.require_results_visible(campaign, request.user)  # ResultsNotPublic: a 403 page (the middleware)
     aggregates = selectors.campaign_aggregates(campaign)
     described = arms.describe(campaign)
     for row in aggregates.systems:
@@ -133,10 +134,10 @@ def campaign_results(request, pk):
 
 def version_results(request, version_id):
     version = get_object_or_404(IndexVersion, pk=version_id)
-    campaigns = selectors.version_campaigns(version, include_drafts=request.user.is_staff)
+    campaigns = selectors.version_campaigns(version, request.user)
     if not campaigns.exists():
-        raise Http404("No evaluation campaign has evaluated this index version.")
-    aggregates = selectors.version_aggregates(version, include_drafts=request.user.is_staff)
+        raise Http404("No evaluation campaign with public results has evaluated this index version.")
+    aggregates = selectors.version_aggregates(version, request.user)
     return render(request, "evaluation/results.html", {
         "version": version,
         "heading": f"Index version {version.pk}",

@@ -282,6 +282,17 @@ def expire_dead_builds(lock: BuildLock) -> list[int]:
     return expired
 
 
+def fail_dead_builds() -> list[IndexVersion]:
+    """Fail and clean the versions of builders that died; returns them ([] while a live builder holds the lock)."""
+    lock = BuildLock()
+    if not lock.acquire():
+        return []
+    try:
+        return list(IndexVersion.objects.filter(pk__in=expire_dead_builds(lock)).order_by("pk"))
+    finally:
+        lock.release()
+
+
 def running_build() -> IndexVersion | None:
     """The version a live builder is building, or None; fails and cleans dead builders' versions on the way."""
     lock = BuildLock()

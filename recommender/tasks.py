@@ -3,6 +3,7 @@
 import logging
 
 from celery import chord, shared_task
+from celery.signals import worker_ready
 
 from songrec.lib.outbox import enqueue
 
@@ -12,6 +13,8 @@ from .index import distributed, incremental
 from .index.params import IndexParams
 
 logger = logging.getLogger(__name__)
+REBUILD_TASK = "recommender.tasks.rebuild_index"
+RESTART_DEAD_REBUILD_TASK = "recommender.tasks.restart_dead_rebuild"
 
 # What follows the nightly rebuild, registered by the apps above from their AppConfig.ready: signatures linked to
 # the rebuild (run when it succeeds; the clusters), and task names the rebuild queues through the outbox once the
@@ -32,7 +35,9 @@ def queue_after_rebuild(task_name):
         _queued_after_rebuild.append(task_name)
 
 
-@shared_task(name="recommender.tasks.rebuild_index", acks_late=True, ignore_result=False)
+# reject_on_worker_lost: a worker killed mid-rebuild gives the message back, and the rerun finds the dead
+# builder's version by the rebuild lock (failed and cleaned) before building afresh.
+@shared_task(name=REBUILD_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=False)
 def rebuild_index(*_previous_results, force=False, then=(), **overrides):
     """Bring the index up to date with the catalog: nothing when it is, else an incremental update of the
     active version, or a full rebuild when the parameters changed or the pipeline is due a refit (see
@@ -74,6 +79,25 @@ def nightly_rebuild():
     for make_signature in _linked_after_rebuild:
         rebuild.link(make_signature())
     return rebuild
+
+
+@shared_task(name=RESTART_DEAD_REBUILD_TASK, ignore_result=True)
+def restart_dead_rebuild():
+    """Fail the versions of builders that died and queue a fresh full rebuild with the same parameters.
+
+    Beat runs this every minute and every worker when it starts, so a rebuild killed with its whole worker (whose
+    message Redis only gives back after its visibility timeout) is restarted without a person.
+    """
+    dead = services.fail_dead_builds()
+    for version in dead[-1:]:  # the newest dead build's parameters: one fresh rebuild is enough
+        logger.warning("index version %s lost its builder: starting a fresh rebuild", version.pk)
+        enqueue(REBUILD_TASK, kwargs={"force": True, **version.params}, dedupe_key="restart-dead-rebuild")
+    return [version.pk for version in dead]
+
+
+@worker_ready.connect
+def _restart_dead_rebuild_on_worker_start(**_kwargs):
+    restart_dead_rebuild()
 
 
 def _queue(task_names):

@@ -113,6 +113,9 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task (OOM, kill -9) gives the message back instead of acknowledging it as failed:
+# every task is idempotent, so running it again is safe (see each app's tasks.py).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -130,8 +133,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_TIMEO
 # an error reconnects once (an MGET) before giving up, so each of those two round trips gets half the budget.
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TIMEOUT / 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0, "timeout": CELERY_BROKER_TIMEOUT}}
+# An outbox row sent this long ago whose task never started was lost by the broker: it is sent again (at most
+# OUTBOX_MAX_ATTEMPTS sends in all). Longer than the longest queue wait, as a re-send of a slow task runs it twice.
+OUTBOX_RESEND_SECONDS = env.int("OUTBOX_RESEND_SECONDS", default=900)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 CELERY_BEAT_SCHEDULE = {
     "dispatch-outbox": {"task": "catalog.outbox.dispatch_pending", "schedule": 60.0},
+    # Work whose worker died: a rebuild's version is failed and a fresh rebuild queued; an import is re-queued.
+    "restart-dead-rebuild": {"task": "recommender.tasks.restart_dead_rebuild", "schedule": 60.0},
+    "recover-stale-imports": {"task": "recommender.personal.tasks.recover_stale_imports", "schedule": 60.0},
 }
 
 if REDIS_URL:
@@ -188,9 +198,9 @@ REST_FRAMEWORK = {
     ],
     # Counted in the default cache (Redis when REDIS_URL is set), so every web process shares the counts.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "songrec.lib.throttles.AnonymousRateThrottle",
         "songrec.lib.throttles.SignedInRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "songrec.lib.throttles.ScopedThrottle",
     ],
     # Client address for throttling: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies append X-Forwarded-For.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -201,6 +211,7 @@ REST_FRAMEWORK = {
         # The Spotify-compatible API (recommender.spotify_api): per API client, and token requests per address.
         "spotify-api": env.str("API_THROTTLE_SPOTIFY", default="1200/minute"),
         "spotify-token": env.str("API_THROTTLE_SPOTIFY_TOKEN", default="60/minute"),
+        "signup": env.str("SIGNUP_THROTTLE", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -287,12 +298,23 @@ RECOMMENDER_APPROXIMATE_RECALL_ROWS = env.int("RECOMMENDER_APPROXIMATE_RECALL_RO
 
 # --- listeners (recommender.personal) ------------------------------------------------
 # Uploads of Spotify account-data exports: the largest file accepted, and the zip limits (total uncompressed
-# size, members, compression ratio) that refuse zip bombs. Files over PERSONAL_INLINE_IMPORT_BYTES go to Celery.
+# size, members, compression ratio) that refuse zip bombs. The size limit is enforced while the body streams in.
+# Files up to PERSONAL_INLINE_IMPORT_BYTES are imported in the request for at most PERSONAL_INLINE_IMPORT_SECONDS,
+# then handed to Celery; a running import whose heartbeat is older than PERSONAL_IMPORT_STALE_SECONDS lost its
+# worker and is run again (at most PERSONAL_IMPORT_MAX_ATTEMPTS runs), or failed with a message.
 PERSONAL_UPLOAD_MAX_BYTES = env.int("PERSONAL_UPLOAD_MAX_BYTES", default=512 * 1024 * 1024)
+# Any multipart body is cut off (and refused) once it passes this, while it streams in (songrec/lib/uploads.py).
+UPLOAD_MAX_BYTES = PERSONAL_UPLOAD_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["songrec.lib.uploads.SizeLimitedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("PERSONAL_ZIP_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 ** 3)
 PERSONAL_ZIP_MAX_MEMBERS = env.int("PERSONAL_ZIP_MAX_MEMBERS", default=500)
 PERSONAL_ZIP_MAX_RATIO = env.int("PERSONAL_ZIP_MAX_RATIO", default=100)
 PERSONAL_INLINE_IMPORT_BYTES = env.int("PERSONAL_INLINE_IMPORT_BYTES", default=5 * 1024 * 1024)
+PERSONAL_INLINE_IMPORT_SECONDS = env.float("PERSONAL_INLINE_IMPORT_SECONDS", default=3.0)
+PERSONAL_IMPORT_STALE_SECONDS = env.int("PERSONAL_IMPORT_STALE_SECONDS", default=300)
+PERSONAL_IMPORT_MAX_ATTEMPTS = env.int("PERSONAL_IMPORT_MAX_ATTEMPTS", default=3)
 PERSONAL_UPLOAD_DIR = Path(env.str("PERSONAL_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 # Plays shorter than this don't count; artist + title matches below this fuzzy score stay unmatched.
 PERSONAL_MIN_PLAY_MS = env.int("PERSONAL_MIN_PLAY_MS", default=30_000)
@@ -387,7 +409,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per username (however many addresses guess it), and per address *and* username: one address's bad
+# attempts on one name never lock other users out (an address alone would lock out a whole office, or everyone
+# behind a proxy whose TRUSTED_PROXY_COUNT is wrong).
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_LOCKOUT_CALLABLE = "songrec.lockout.lockout_response"

@@ -5,6 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 application = get_wsgi_application()
 
-from .startup import require_collected_static_files  # noqa: E402 (needs the settings configured above)
+from .checks import log_deploy_warnings  # noqa: E402 (needs the settings configured above)
+from .startup import require_collected_static_files  # noqa: E402
 
 require_collected_static_files()
+log_deploy_warnings()

@@ -10,7 +10,8 @@ from celery import current_app
 
 
 def closed_port():
-    """A port on 127.0.0.1 nobody listens on (bound once by us, then released)."""
+    """A port on 127.0.0.1 nobody listens on (bound once by us, then released): where a broker that is down
+    "is", or where a bench script starts a private server."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -128,4 +128,5 @@ def _api_throttles_off(monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "evaluation-token": None,
-                                                             "spotify-api": None, "spotify-token": None})
+                                                             "spotify-api": None, "spotify-token": None,
+                                                             "signup": None})

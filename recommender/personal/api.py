@@ -114,6 +114,9 @@ class MyImportsView(MeAPIView):
                    responses={201: serializers.HistoryImportSerializer, 200: serializers.HistoryImportSerializer})
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file")
+        refused = getattr(request, "upload_refused", None)  # set by the upload handler that stopped the body
+        if refused:
+            raise ValidationError({"file": [refused]})
         if upload is None:
             raise ValidationError({"file": ["Attach the export as the form field 'file'."]})
         history_import, repeat = receive_upload(signed_in_user(request), upload)

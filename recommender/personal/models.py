@@ -1,8 +1,14 @@
 """What a listener told us (likes, dislikes, cold-start picks), what they played, and the trained models."""
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from .history import PLAYED_FROM
+
+PLAYED_BEFORE = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class Reaction(models.Model):
@@ -52,10 +58,20 @@ class HistoryImport(models.Model):
                                help_text="rows, plays, matched tracks, short plays, unmatched songs")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Written by the process importing it; a running import silent for PERSONAL_IMPORT_STALE_SECONDS lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="runs started (a dead worker's run is retried)")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "sha256"])]
+        constraints = [
+            # Two identical uploads at once make one import: the second finds the first.
+            models.UniqueConstraint(fields=["user", "sha256"], condition=Q(status__in=["queued", "running"]),
+                                    name="historyimport_one_active_per_upload"),
+        ]
 
     def __str__(self):
         return f"{self.filename} ({self.status})"
@@ -75,6 +91,9 @@ class Play(models.Model):
         ordering = ["-played_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "track", "played_at"], name="play_unique_user_track_time"),
+            # Imports check "2006 to tomorrow"; the database keeps out what no reader could even load (year 10000).
+            models.CheckConstraint(condition=Q(played_at__gte=PLAYED_FROM) & Q(played_at__lt=PLAYED_BEFORE),
+                                   name="play_played_at_in_range"),
         ]
 
     def __str__(self):

@@ -29,9 +29,15 @@ def set_reaction(user: User, track: Track, value: str | None) -> str | None:
     if value is None:
         Reaction.objects.filter(user=user, track=track).delete()
     else:
-        Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.VALUES[value]})
+        _upsert_reaction(user, track, Reaction.VALUES[value])
     signals_changed(user.pk)
     return value
+
+
+def _upsert_reaction(user: User, track: Track, value: int) -> None:
+    """One INSERT … ON CONFLICT statement: update_or_create's SELECT-then-INSERT raced a concurrent undo (a 500)."""
+    Reaction.objects.bulk_create([Reaction(user=user, track=track, value=value)], update_conflicts=True,
+                                 unique_fields=["user", "track"], update_fields=["value", "updated_at"])
 
 
 def reactions_of(user: User, track_ids: Iterable[int]) -> dict[int, str]:
@@ -55,7 +61,7 @@ def save_picks(user: User, genre_ids: Iterable[int] = (), artist_ids: Iterable[i
     TastePick.objects.bulk_create([TastePick(user=user, genre=genre) for genre in genres]
                                   + [TastePick(user=user, artist=artist) for artist in artists])
     for track in tracks:
-        Reaction.objects.update_or_create(user=user, track=track, defaults={"value": Reaction.LIKE})
+        _upsert_reaction(user, track, Reaction.LIKE)
     signals_changed(user.pk)
     return {"genres": len(genres), "artists": len(artists), "tracks": len(tracks)}
 

@@ -157,6 +157,10 @@ def train_personal_model(pairs=None, log_to_mlflow=True):
     matrix = build_matrix(pairs)
     model = PersonalModel.objects.create(params=params, n_listeners=len(matrix.user_ids),
                                          n_tracks=len(matrix.track_ids), n_interactions=int(matrix.weights.nnz))
+    # A training whose worker was killed left its row "training"; this run (its redelivery, or the next one) ends it.
+    PersonalModel.objects.filter(status=PersonalModel.Status.TRAINING, pk__lt=model.pk).update(
+        status=PersonalModel.Status.FAILED, finished_at=timezone.now(),
+        message=f"stopped without finishing (its worker died); training {model.pk} replaced it")
     started = time.perf_counter()
     try:
         train, held = split_held_out(matrix.weights)

@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from catalog.models import Genre, Track
 from recommender.errors import RecommenderError
+from songrec.lib.throttles import SignUpThrottle
 
 from . import services
 from .api import export_response
@@ -24,6 +26,8 @@ GENRES_SHOWN = 60
 def signup(request):
     if request.user.is_authenticated:
         return redirect("personal:start")
+    if request.method == "POST" and not SignUpThrottle().allow_request(request, None):
+        return render(request, "registration/signup.html", {"form": SignUpForm(), "throttled": True}, status=429)
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -65,7 +69,9 @@ def import_history(request):
     form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if getattr(request, "upload_refused", None):
+            form.add_error(None, request.upload_refused)
+        elif form.is_valid():
             try:
                 history_import, repeat = receive_upload(request.user, form.cleaned_data["file"])
             except UploadRefused as error:
@@ -121,7 +127,10 @@ def react(request, spotify_id):
     else:
         services.set_reaction(request.user, track, value)
     target = request.META.get("HTTP_REFERER") or track.get_absolute_url()
-    return redirect(target if target.startswith(("/", request.build_absolute_uri("/"))) else "/")
+    # Back where the button was, but only on this site: "//evil.example/" starts with "/" too.
+    same_site = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure())
+    return redirect(target if same_site else track.get_absolute_url())
 
 
 @login_required

@@ -4,8 +4,8 @@ The cache holds nothing that cannot be recomputed (throttle counts, cached profi
 Redis outage must not turn reads into 500s. Django's RedisCache raises on every call while Redis is down; this
 one logs the outage once, answers as a cache miss (``get`` → default, ``add``/``set`` → not stored), and for
 ``RETRY_SECONDS`` after a failure does not try Redis again, so requests don't each wait for a connect timeout.
-Throttles therefore fail open while Redis is down; logins stay protected by django-axes, which counts in
-PostgreSQL.
+Throttles keep limiting meanwhile by counting in their process's memory (``shared_cache_down``, see
+songrec.lib.throttles); logins stay protected by django-axes, which counts in PostgreSQL.
 """
 
 import logging
@@ -36,6 +36,11 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+
+def shared_cache_down():
+    """Whether the shared Redis cache failed within the last ``RETRY_SECONDS`` (calls answer as misses)."""
+    return time.monotonic() < ForgivingRedisCache._down_until
 
 
 class ForgivingRedisCache(RedisCache):

@@ -148,10 +148,11 @@ def test_token_auth_needs_no_csrf_and_tokens_come_from_the_token_endpoint(campai
     assert bad.status_code == 401  # wrong credentials: not authenticated
 
 
-def test_aggregates_are_public(campaign, make_evaluator):
+def test_aggregates_are_public_once_the_campaign_closes(campaign, make_evaluator):
     for _ in range(2):
         evaluator = make_evaluator()
         rate_all(evaluator, next_task(evaluator).task, score=4)
+    close_campaign(campaign, log_to_mlflow=False)
     response = APIClient().get(f"/api/evaluation/campaigns/{campaign.pk}/aggregates/")
     assert response.status_code == 200
     body = response.json()

@@ -119,10 +119,11 @@ def test_when_everything_is_rated_the_evaluator_is_thanked(logged_in, make_campa
     assert campaign.pk
 
 
-def test_campaign_list_and_results_are_public(client, campaign, make_evaluator):
+def test_campaign_list_and_results_are_public_once_closed(client, campaign, make_evaluator):
     for score in (2, 5):
         evaluator = make_evaluator()
         rate_all(evaluator, next_task(evaluator).task, score=score)
+    close_campaign(campaign, log_to_mlflow=False)
     listing = client.get("/campaigns/").content.decode()
     assert campaign.name in listing
     response = client.get(f"/campaigns/{campaign.pk}/results/")
@@ -137,6 +138,7 @@ def test_campaign_list_and_results_are_public(client, campaign, make_evaluator):
 
 
 def test_results_without_ratings_say_so(client, campaign):
+    close_campaign(campaign, log_to_mlflow=False)
     html = client.get(f"/campaigns/{campaign.pk}/results/").content.decode()
     assert "No rated items yet." in html and "No ratings yet." in html
 
@@ -155,6 +157,7 @@ def test_the_campaign_list_counts_lists_apart_from_the_ratings_they_want(client,
     row = client.get("/campaigns/").content.decode()
     cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row[row.index(campaign.name):])
     assert cells[:3] == ["4", "1 / 12", "3"]  # lists, list ratings done / wanted, item ratings
+    client.force_login(UserFactory(is_staff=True))  # staff see results while the campaign is open
     results = client.get(f"/campaigns/{campaign.pk}/results/").content.decode()
     assert "4 lists, rated 1 of the 12 times wanted by 1 evaluator" in results
 

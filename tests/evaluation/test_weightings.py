@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from evaluation.assignment import next_task
-from evaluation.campaigns import create_campaign, open_campaign, populate_campaign
+from evaluation.campaigns import close_campaign, create_campaign, open_campaign, populate_campaign
 from evaluation.errors import CampaignError
 from evaluation.models import Campaign, RatingTask
 from evaluation.selectors import campaign_aggregates
@@ -61,6 +61,7 @@ def test_aggregates_per_arm_on_the_page_and_in_the_api(weightings, make_evaluato
     for evaluator in (make_evaluator(), make_evaluator()):
         while (assignment := next_task(evaluator, campaign)) is not None:
             rate_all(evaluator, assignment.task, score=5 if assignment.task.system == liked else 2)
+    close_campaign(campaign, log_to_mlflow=False)  # results are public once closed
 
     api = APIClient().get(f"/api/evaluation/campaigns/{campaign.pk}/aggregates/").json()
     rows = {row["system"]: row for row in api["systems"]}

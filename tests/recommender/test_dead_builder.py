@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from io import StringIO
 from pathlib import Path
 
@@ -21,23 +20,13 @@ from catalog.models import CatalogRevision
 from recommender import services
 from recommender.index.build_lock import BuildLock, builder_alive
 from recommender.models import IndexVersion, NeighborList
+from tests.workers import wait_for
 
 from .conftest import build
 
 Status = IndexVersion.Status
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks need PostgreSQL")
-
-
-def wait_for(condition, what, deadline=120):
-    """Poll until ``condition()`` is true (a liveness wait, not a timing assertion)."""
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def start_rebuild_subprocess(tmp_path):

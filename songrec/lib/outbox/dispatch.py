@@ -1,10 +1,19 @@
-"""Publishing recorded tasks to the broker, fast: one connection attempt, no retry loop."""
+"""Publishing recorded tasks to the broker, fast: one connection attempt, no retry loop.
+
+A row is done only once its task has started (the worker marks ``started_at``, see tasks.py). A row sent
+``OUTBOX_RESEND_SECONDS`` ago whose task never started was lost by the broker (a Redis restarted without its
+data, a flushed queue) and is sent again, up to ``OUTBOX_MAX_ATTEMPTS`` sends: every outbox task is idempotent.
+"""
 
 import importlib
 import logging
+from datetime import timedelta
 
 from celery import current_app
+from celery.utils import uuid
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -35,9 +44,9 @@ def _task(name):
     return current_app.tasks[name]
 
 
-def _publish(task_name, args, kwargs):
-    """Send once, without kombu's retry loop; returns the Celery task id or raises a BROKER_ERRORS error."""
-    return _task(task_name).apply_async(args=list(args), kwargs=dict(kwargs), retry=False).id
+def _publish(task_name, args, kwargs, task_id):
+    """Send once, without kombu's retry loop; raises a BROKER_ERRORS error when the broker is down."""
+    _task(task_name).apply_async(args=list(args), kwargs=dict(kwargs), retry=False, task_id=task_id)
 
 
 def _record(task_name, args, kwargs, dedupe_key):
@@ -52,15 +61,22 @@ def _record(task_name, args, kwargs, dedupe_key):
 
 def _send(pending):
     """Publish a pending row; True when the broker took it (the row is marked sent), False when it is down."""
+    # The id is stored before publishing, so a task that starts at once (a fast worker, eager mode) finds its row.
+    task_id = uuid()
+    PendingTask.objects.filter(pk=pending.pk).update(celery_task_id=task_id)
     try:
-        task_id = _publish(pending.task_name, pending.args, pending.kwargs)
+        _publish(pending.task_name, pending.args, pending.kwargs, task_id)
     except BROKER_ERRORS as error:
         PendingTask.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1, last_error=str(error)[:2000])
         logger.warning("broker unreachable, %s stays in the outbox: %s", pending.task_name, error)
         return False, error
-    PendingTask.objects.filter(pk=pending.pk).update(dispatched_at=timezone.now(), celery_task_id=task_id or "",
-                                                     attempts=pending.attempts + 1)
+    PendingTask.objects.filter(pk=pending.pk).update(dispatched_at=timezone.now(), attempts=pending.attempts + 1)
     return True, None
+
+
+def mark_started(task_id):
+    """The worker started the task ``task_id``: its outbox row (if it has one) is done."""
+    PendingTask.objects.filter(celery_task_id=task_id, started_at__isnull=True).update(started_at=timezone.now())
 
 
 def enqueue(task_name, args=(), kwargs=None, *, dedupe_key="", on_broker_down=None):
@@ -93,19 +109,27 @@ def send_now_or_later(signature, what, task_name, args=(), *, kwargs=None, dedup
         raise BrokerUnavailable(what, error) from None
 
 
+def _due():
+    """Rows never sent, and rows sent long ago whose task never started (sends left)."""
+    lost = Q(dispatched_at__lt=timezone.now() - timedelta(seconds=settings.OUTBOX_RESEND_SECONDS),
+             started_at__isnull=True, attempts__lt=settings.OUTBOX_MAX_ATTEMPTS)
+    return PendingTask.objects.filter(Q(dispatched_at__isnull=True) | lost)
+
+
 def dispatch_pending(limit=100):
-    """Send the recorded tasks the broker has not taken yet, oldest first; returns how many were sent.
+    """Send the recorded tasks the broker has not taken (or has lost), oldest first; returns how many were sent.
 
     Stops at the first broker error (the rest would fail the same way). Rows are locked while sent, so two
     dispatchers (Beat and a starting worker) never send one twice.
     """
-    sent = 0
+    sent, seen = 0, []
     while sent < limit:
         with transaction.atomic():
-            pending = (PendingTask.objects.select_for_update(skip_locked=True)
-                       .filter(dispatched_at__isnull=True).order_by("pk").first())
+            # Each row once per call: a re-sent row is "sent" again at once, and must wait its bound anew.
+            pending = _due().exclude(pk__in=seen).select_for_update(skip_locked=True).order_by("pk").first()
             if pending is None:
                 return sent
+            seen.append(pending.pk)
             ok, _error = _send(pending)
         if not ok:
             return sent

@@ -12,7 +12,9 @@ class PendingTask(models.Model):
     dedupe_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    celery_task_id = models.CharField(max_length=64, blank=True)
+    # Set by the worker when the task starts: a row sent but never started (the broker lost it) is sent again.
+    started_at = models.DateTimeField(null=True, blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
@@ -26,5 +28,5 @@ class PendingTask(models.Model):
         ]
 
     def __str__(self):
-        state = "sent" if self.dispatched_at else "pending"
+        state = "started" if self.started_at else "sent" if self.dispatched_at else "pending"
         return f"{self.task_name} ({state})"

@@ -23,7 +23,7 @@ from pytest_django.live_server_helper import LiveServer
 from catalog.models import AUDIO_FEATURES, Track
 from catalog.selectors import search_results
 from evaluation.assignment import next_task
-from evaluation.campaigns import create_campaign, open_campaign, populate_campaign
+from evaluation.campaigns import close_campaign, create_campaign, open_campaign, populate_campaign
 from evaluation.evaluators import evaluator_group
 from evaluation.models import Campaign, Rating
 from evaluation.ratings import RatingEntry, submit_ratings
@@ -42,6 +42,7 @@ CAMPAIGN = "Browser walk"
 class Site:
     url: str
     campaign: Campaign
+    closed_campaign: Campaign  # results are public once a campaign closes
     track: Track  # a popular, indexed track with every feature
     seeds: list  # two more for the recommend page
     evaluator_name: str
@@ -68,22 +69,27 @@ def _make_users():
 
 
 def _remove_walk_data():
-    Rating.objects.filter(item__task__campaign__name=CAMPAIGN).delete()  # ratings protect their items
-    Campaign.objects.filter(name=CAMPAIGN).delete()
+    Rating.objects.filter(item__task__campaign__name__startswith=CAMPAIGN).delete()  # ratings protect their items
+    Campaign.objects.filter(name__startswith=CAMPAIGN).delete()
     get_user_model().objects.filter(username__startswith=EVALUATOR).delete()
 
 
 def _make_walk_data(version):
-    """Two evaluators and an open campaign of 4 lists on ``version``, one list already rated by the second."""
+    """Two evaluators and two campaigns of 4 lists on ``version``, one list of each already rated by the second:
+    one open, one closed (whose results anyone may see)."""
     evaluator, other = _make_users()
-    campaign = create_campaign(name=CAMPAIGN, index_version=version, systems=["cosine", "random"],
-                               seed_count=2, k=5, ratings_per_item=1, random_seed=11)
-    populate_campaign(campaign)
-    open_campaign(campaign)
-    assignment = next_task(other, campaign)
-    submit_ratings(other, assignment.task, [RatingEntry(item.pk, 1 + item.display_position % 5)
-                                            for item in assignment.task.items.all()])
-    return campaign
+    campaigns = []
+    for name in (CAMPAIGN, f"{CAMPAIGN} (closed)"):
+        campaign = create_campaign(name=name, index_version=version, systems=["cosine", "random"],
+                                   seed_count=2, k=5, ratings_per_item=1, random_seed=11)
+        populate_campaign(campaign)
+        open_campaign(campaign)
+        assignment = next_task(other, campaign)
+        submit_ratings(other, assignment.task, [RatingEntry(item.pk, 1 + item.display_position % 5)
+                                                for item in assignment.task.items.all()])
+        campaigns.append(campaign)
+    close_campaign(campaigns[1], log_to_mlflow=False)
+    return campaigns
 
 
 @pytest.fixture(scope="module")
@@ -98,13 +104,14 @@ def site(real_catalog, real_var_dir, django_db_blocker):
     try:
         with django_db_blocker.unblock():
             _remove_walk_data()  # left by an interrupted run on a reused database
-            campaign = _make_walk_data(real_catalog.version)
+            campaign, closed_campaign = _make_walk_data(real_catalog.version)
             indexed = Track.objects.filter(hidden=False, **{f"{name}__isnull": False for name in AUDIO_FEATURES})
             popular = list(indexed.filter(instrumentalness__gt=0.01).order_by("-popularity", "pk")[:3])
             # Built once here: the server thread shares this process's search index (90k tracks take a while).
             search_results(popular[0].name, limit=1)
         server = LiveServer("localhost")
-        yield Site(url=server.url, campaign=campaign, track=popular[0], seeds=popular[1:], evaluator_name=EVALUATOR,
+        yield Site(url=server.url, campaign=campaign, closed_campaign=closed_campaign, track=popular[0],
+                   seeds=popular[1:], evaluator_name=EVALUATOR,
                    password=PASSWORD)
     finally:
         if server is not None:

@@ -162,7 +162,7 @@ def test_log_in_and_rate_a_whole_task_by_keyboard(browser, site):
 
 @BOTH
 def test_results_page(browser, site, width):
-    browser.open(f"/campaigns/{site.campaign.pk}/results/", width)
+    browser.open(f"/campaigns/{site.closed_campaign.pk}/results/", width)
     browser.check("results", ".results-table", ".results-table thead th:last-child", "svg.chart")
     smallest = browser.js("""return Math.min(...[...document.querySelectorAll('svg.chart text')].map(text =>
         parseFloat(getComputedStyle(text).fontSize) * text.ownerSVGElement.getScreenCTM().a))""")
