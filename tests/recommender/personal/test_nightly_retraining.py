@@ -10,6 +10,7 @@ from recommender.models import IndexVersion
 from recommender.personal.models import PersonalModel
 from recommender.personal.tasks import TRAIN_TASK
 from recommender.tasks import rebuild_index
+from recommender.together.tasks import TRAIN_TASK as TOGETHER_TRAIN_TASK
 from songrec.lib.outbox import dispatch_pending
 from songrec.lib.outbox.models import PendingTask
 from tests.broker import broker_down  # noqa: F401  (a Celery broker on a closed port)
@@ -31,7 +32,7 @@ def test_the_nightly_chain_rebuilds_the_index_then_retrains_the_listeners_model(
         result = nightly_chain().apply()
 
     rebuilt = result.get()
-    assert rebuilt["status"] == "built" and rebuilt["active"] and rebuilt["queued"] == [TRAIN_TASK]
+    assert rebuilt["status"] == "built" and rebuilt["active"] and rebuilt["queued"] == [TOGETHER_TRAIN_TASK, TRAIN_TASK]
     version = IndexVersion.objects.get(pk=rebuilt["version"])
     model = PersonalModel.objects.get()
     assert model.status == PersonalModel.Status.ACTIVE and model.n_listeners == len(listeners)

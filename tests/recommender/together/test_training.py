@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from mlflow.tracking import MlflowClient
 
-from catalog.crawl.tasks import AFTER_REBUILD_TASKS
 from recommender.personal.models import Reaction
+from recommender.tasks import nightly_rebuild
 from recommender.together import files, fitting
 from recommender.together.active import active_model
 from recommender.together.models import TogetherModel
@@ -95,7 +95,7 @@ def test_listeners_reach_the_model_through_the_registered_source(playlists, cata
 
 
 def test_the_nightly_chain_trains_the_together_model_after_the_rebuild():
-    assert AFTER_REBUILD_TASKS[0] == TRAIN_TASK
+    assert nightly_rebuild().kwargs["then"][0] == TRAIN_TASK
 
 
 def test_a_retrain_keeps_the_parameters_the_benchmark_chose(playlists):
