@@ -6,8 +6,14 @@ API answers ``{"detail": message}`` with the error's ``status_code`` (and ``Retr
 themselves: this handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) and ``songrec.middleware`` do it in one place.
 """
 
+import logging
+
+from django.core.signals import got_request_exception
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+request_logger = logging.getLogger("django.request")
 
 
 class DomainError(Exception):
@@ -44,4 +50,18 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         return Response({"detail": exc.message}, status=exc.status_code, headers=headers)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        response = _server_error(exc, context.get("request"))
+    return response
+
+
+def _server_error(exc, request):
+    """A bug: logged with its traceback as Django logs a 500, and answered in JSON even with DEBUG on, where Django
+    would send its HTML debug page to an API client. The signal still lets the test client re-raise it."""
+    django_request = getattr(request, "_request", request)
+    request_logger.error("Internal Server Error: %s", getattr(django_request, "path", "?"), exc_info=exc,
+                         extra={"status_code": 500, "request": django_request})
+    got_request_exception.send(sender=None, request=django_request)
+    set_rollback()
+    return Response({"detail": "Server error; it has been logged."}, status=500)
