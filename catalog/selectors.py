@@ -1,9 +1,11 @@
 """Read-side queries for catalog pages and the API."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
-from .models import Artist, Track
+from .models import Album, Artist, Track
 from .refs import visible_rows
 from .search import search_tracks
 from .songs import first_of_each_song, song_of
@@ -51,4 +53,45 @@ def artists_with_track_counts():
 
 def artist_tracks(artist):
     return Track.objects.visible().with_credits().filter(artists=artist).distinct()
+
+
+# An artist page lists at most this many songs (the most popular); the biggest artist in the dataset has ~600.
+MAX_ARTIST_SONGS = 1000
+TOP_SONGS = 5
+
+
+@dataclass
+class SongGroups:
+    """An artist's or an album's songs, each once (its most popular release), grouped by album."""
+
+    songs: list  # Tracks, most popular first
+    albums: list  # [(Album or None, [Track])], the album of each song's most popular release, best album first
+    genres: list  # genre names, the most frequent first
+
+    @property
+    def top(self):
+        return self.songs[:TOP_SONGS]
+
+
+def _song_groups(tracks):
+    songs = first_of_each_song(tracks, lambda track: song_of(track.pk, track.song_key))
+    groups = {}
+    for track in songs:
+        groups.setdefault(track.album_id, (track.album, []))[1].append(track)
+    counts = {}
+    for track in songs:
+        for name in track.genre_names:
+            counts[name] = counts.get(name, 0) + 1
+    return SongGroups(songs=songs, albums=list(groups.values()),
+                      genres=sorted(counts, key=lambda name: (-counts[name], name))[:10])
+
+
+def artist_songs(artist: Artist) -> SongGroups:
+    """The artist's visible songs once each (a song on three albums shows on its most popular release's)."""
+    return _song_groups(list(artist_tracks(artist).order_by("-popularity", "pk")[:MAX_ARTIST_SONGS * 2]))
+
+
+def album_songs(album: Album) -> SongGroups:
+    return _song_groups(list(Track.objects.visible().with_credits().filter(album=album)
+                             .order_by("-popularity", "pk")[:MAX_ARTIST_SONGS]))
 

@@ -1,13 +1,11 @@
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
 from . import selectors
 from .feature_display import describe_key, feature_rows, format_duration
-from .models import Artist, Track
+from .models import Album, Artist, Track
 from .refs import credits_and_genres
 from .search import QueryError
 from .songs import other_releases
@@ -52,13 +50,12 @@ def track_detail(request, spotify_id):
 
 def artist_detail(request, pk):
     artist = get_object_or_404(Artist, pk=pk)
-    tracks = selectors.artist_tracks(artist)
-    page = Paginator(tracks, 50).get_page(request.GET.get("page"))
-    genres = (artist.tracks.visible().values("genres__name").exclude(genres__name=None)
-              .annotate(n=Count("id")).order_by("-n")[:10])
-    context = {"artist": artist, "page": page, "track_total": page.paginator.count,
-               "genres": [row["genres__name"] for row in genres]}
-    return render(request, "catalog/artist_detail.html", context)
+    return render(request, "catalog/artist_detail.html", {"artist": artist, "groups": selectors.artist_songs(artist)})
+
+
+def album_detail(request, pk):
+    album = get_object_or_404(Album.objects.select_related("artist"), pk=pk)
+    return render(request, "catalog/album_detail.html", {"album": album, "groups": selectors.album_songs(album)})
 
 
 def favicon(request):

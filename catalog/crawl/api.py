@@ -3,34 +3,19 @@
 Mount with ``path("api/", include("catalog.crawl.api"))`` (or add ``router.urls`` to catalog/api_urls.py).
 """
 
-from celery import current_app
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from songrec.lib.outbox import BrokerUnavailable, send_now_or_later
 from songrec.lib.schema import error_response
 
-from . import tasks
-from .client import NOT_CONFIGURED, credentials_configured
 from .models import CrawlRun
 from .overview import crawl_overview
-from .selectors import running_run
 from .serializers import CrawlQueuedSerializer, CrawlRunSerializer, CrawlStatusSerializer
-
-
-class CrawlUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "crawl_unavailable"
-
-
-class CrawlRunning(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "crawl_running"
+from .starting import start_crawl
 
 
 class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
@@ -55,20 +40,7 @@ class CrawlRunViewSet(viewsets.ReadOnlyModelViewSet):
     def start(self, request):
         """Queue a crawl followed by an index rebuild (staff only); 409 while one runs, 503 without credentials or a
         Celery broker."""
-        running = running_run()
-        if running is not None:
-            raise CrawlRunning(f"crawl #{running.pk} is still running")
-        if not credentials_configured():
-            raise CrawlUnavailable(NOT_CONFIGURED)
-        if current_app.conf.task_always_eager:
-            # Without a broker the crawl would run inside this request for up to its whole time budget.
-            raise CrawlUnavailable("No Celery broker is configured; run `manage.py crawl_spotify` instead.")
-        try:
-            result = send_now_or_later(tasks.nightly_chain(trigger=CrawlRun.Trigger.API), "the crawl",
-                                       "catalog.tasks.nightly_crawl", kwargs={"trigger": CrawlRun.Trigger.API.value},
-                                       dedupe_key="crawl-start")
-        except BrokerUnavailable as error:
-            raise CrawlUnavailable(str(error)) from None
+        result = start_crawl(CrawlRun.Trigger.API)
         return Response(CrawlQueuedSerializer({"crawl_task": result.parent.id, "rebuild_task": result.id}).data,
                         status=status.HTTP_202_ACCEPTED)
 

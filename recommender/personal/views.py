@@ -35,7 +35,8 @@ def signup(request):
 @login_required
 def my_music(request):
     user = request.user
-    reactions = Reaction.objects.filter(user=user).select_related("track").order_by("-updated_at")
+    reactions = (Reaction.objects.filter(user=user).select_related("track")
+                 .prefetch_related("track__track_artists__artist").order_by("-updated_at"))
     top_played = (Play.objects.filter(user=user).values("track_id", "track__spotify_id", "track__name").order_by()
                   .annotate(plays=Count("id"), last=Max("played_at")).order_by("-plays", "-last")[:50])
     context = {

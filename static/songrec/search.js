@@ -49,7 +49,7 @@
       track.genres.forEach(function (g) { side.appendChild(element("span", g, "tag")); });
       side.appendChild(document.createTextNode(" " + Math.round(track.score) + "% match "));
       if (reactions) {
-        forms[track.spotify_id] = reactions.buttons(track.spotify_id, "");
+        forms[track.spotify_id] = reactions.buttons(track.spotify_id, "", track.name + (names ? " by " + names : ""));
         side.appendChild(forms[track.spotify_id]);
       }
       item.appendChild(side);

@@ -18,6 +18,12 @@ def _reactions(request):
     return cached
 
 
+def track_label(track):
+    """What a button acting on the track is named after: "Butter by BTS" (screen readers read it, not the emoji)."""
+    artists = track.artist_names
+    return f"{track.name} by {artists}" if artists else track.name
+
+
 @register.simple_tag(takes_context=True)
 def reaction_buttons(context, track):
     """The buttons for a signed-in listener; nothing, without rendering a template, for anyone else (a track page
@@ -27,5 +33,5 @@ def reaction_buttons(context, track):
     if user is None or not user.is_authenticated:
         return ""
     return render_to_string("personal/_reaction_buttons.html", {
-        "track": track, "current": _reactions(request).get(track.pk),
+        "track": track, "current": _reactions(request).get(track.pk), "label": track_label(track),
         "csrf_token": context.get("csrf_token")})
