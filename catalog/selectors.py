@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from .models import Album, Artist, Track
 from .refs import visible_rows
 from .search import search_tracks
-from .songs import first_of_each_song, song_of
+from .songs import first_of_each_song, normalise_text, song_of
 
 
 def popular_tracks(limit=12):
@@ -45,6 +45,44 @@ def search_results(query, limit=20):
             track.search_score = hit.score
             results.append(track)
     return results
+
+
+MAX_ARTIST_MATCHES = 3
+ARTIST_TOP_TRACKS = 3
+
+
+@dataclass
+class ArtistMatch:
+    """An artist whose name the query names, shown above the tracks with a few of their most popular songs."""
+
+    artist: Artist
+    exact: bool  # the query is the name (or the name without "The")
+    top_tracks: list
+
+
+def matching_artists(query: str, limit: int = MAX_ARTIST_MATCHES) -> list:
+    """Artists with visible tracks whose name is the query ("metallica", "beatles" for The Beatles) or, for
+    three letters or more, starts with it; exact names first, then the most popular."""
+    text = " ".join((query or "").split())[:200]
+    if len(text) < 2:
+        return []
+    names = Q(name__iexact=text) | Q(name__iexact=f"the {text}")
+    if len(text) >= 3:
+        names |= Q(name__istartswith=text)
+    candidates = (Artist.objects.filter(names).filter(Exists(Track.objects.visible().filter(artists=OuterRef("pk"))))
+                  .annotate(track_count=Count("tracks", filter=Q(tracks__hidden=False), distinct=True)))
+    folded = normalise_text(text)
+
+    def is_exact(artist):
+        return normalise_text(artist.name) in (folded, f"the {folded}")
+
+    ranked = sorted(candidates[:50], key=lambda a: (not is_exact(a), -(a.popularity or 0), -a.track_count, a.pk))
+    return [ArtistMatch(artist, is_exact(artist), _top_tracks(artist)) for artist in ranked[:limit]]
+
+
+def _top_tracks(artist):
+    tracks = list(artist_tracks(artist).order_by("-popularity", "pk")[:4 * ARTIST_TOP_TRACKS])
+    return first_of_each_song(tracks, lambda track: song_of(track.pk, track.song_key), limit=ARTIST_TOP_TRACKS)
 
 
 def artists_with_track_counts():

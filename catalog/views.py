@@ -14,15 +14,17 @@ from .songs import other_releases
 def home(request):
     """Search page: results render server-side for ?q= and update as you type via the JSON API."""
     query = request.GET.get("q", "").strip()
-    results, error = [], None
+    results, artists, error = [], [], None
     if query:
         try:
             results = selectors.search_results(query, limit=20)
+            artists = selectors.matching_artists(query)
         except QueryError as exc:
             error = str(exc)
     context = {
         "query": query,
         "results": results,
+        "artists": artists,
         "error": error,
         "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,
         "track_count": Track.objects.visible().count(),

@@ -5,6 +5,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 application = get_wsgi_application()
 
-from .startup import require_collected_static_files  # noqa: E402 (needs the settings configured above)
+from .startup import require_collected_static_files, warm_up  # noqa: E402 (needs the settings configured above)
 
 require_collected_static_files()
+warm_up()

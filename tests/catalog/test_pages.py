@@ -114,3 +114,24 @@ def test_a_search_without_a_good_match_says_no_matches(client, track):
     html = client.get("/", {"q": "beatles"}).content.decode()
     assert "No matches" in html
     assert "Mr. Brightside" not in html
+
+
+def test_an_artist_the_query_names_comes_first_as_an_artist_with_their_top_tracks(client, db):
+    metallica = ArtistFactory(name="Metallica")
+    for number, name in enumerate(["Enter Sandman", "One", "Nothing Else Matters", "Fuel"]):
+        TrackFactory(name=name, artists=[metallica], popularity=80 - number)
+    TrackFactory(name="METALLICA", artists=[ArtistFactory(name="Someone Else")], popularity=90)
+    beatles = ArtistFactory(name="The Beatles")
+    TrackFactory(name="Let It Be", artists=[beatles], popularity=70)
+
+    html = client.get("/", {"q": "Metallica"}).content.decode()
+    artists = html[html.index('id="artist-results"'):html.index('id="search-results"')]
+    assert f'href="{metallica.get_absolute_url()}"><strong>Metallica</strong>' in artists
+    assert "Enter Sandman" in artists and "Nothing Else Matters" in artists and "Fuel" not in artists  # top 3
+
+    body = client.get("/api/tracks/", {"q": "metallica"}).json()
+    assert [(a["name"], a["exact"], a["track_count"]) for a in body["artists"]] == [("Metallica", True, 4)]
+    assert [t["name"] for t in body["artists"][0]["top_tracks"]] == ["Enter Sandman", "One", "Nothing Else Matters"]
+    assert body["artists"][0]["url"].endswith(metallica.get_absolute_url())
+    assert [a["name"] for a in client.get("/api/tracks/", {"q": "beatles"}).json()["artists"]] == ["The Beatles"]
+    assert client.get("/api/tracks/", {"q": "zzzz"}).json()["artists"] == []

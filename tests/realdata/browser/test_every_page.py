@@ -116,6 +116,11 @@ PAGE_NAMES = ["home", "search-results", "track", "artist", "recommend", "explore
               "import-detail", "evaluate", "rate", "index", "crawl", "api-docs"]
 
 
+# Swagger UI (drf-spectacular's bundle) nests its "copy path" button inside each operation's toggle button: its
+# markup, not songrec's, and no stylesheet can move it. Every other rule applies to the API docs too.
+SKIPPED_RULES = {"api-docs": ["nested-interactive"]}
+
+
 @pytest.mark.parametrize("width", [WIDE, NARROW])
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_every_page(browser, pages, name, width):
@@ -123,7 +128,7 @@ def test_every_page(browser, pages, name, width):
     as_who(browser, pages, who)
     browser.open(path, width)
     browser.wait_for("return arguments[0].every(selector => document.querySelector(selector))", key_content)
-    browser.check(f"page-{name}", *key_content)
+    browser.check(f"page-{name}", *key_content, skip_rules=SKIPPED_RULES.get(name, ()))
 
 
 def test_pages_have_no_raw_python_or_server_paths(browser, pages):
@@ -135,3 +140,29 @@ def test_pages_have_no_raw_python_or_server_paths(browser, pages):
         assert "{'" not in text and "':" not in text, f"{name} shows a raw Python dict"
         assert str(django_settings.BASE_DIR) not in text and "/tmp/" not in text, f"{name} shows a server path"
         assert json.dumps(text)  # (readable text, nothing binary)
+
+
+def test_on_a_phone_the_menu_button_opens_the_navigation_and_the_account_links_stay_in_view(browser, pages):
+    as_who(browser, pages, "anonymous")
+    browser.open("/", NARROW)
+    account = browser.js("return [...document.querySelectorAll('.account-links a')]")
+    assert [link.text for link in account] == ["Log in", "Sign up"]
+    assert [browser.visibility(link) for link in account] == ["visible", "visible"]
+    button = browser.driver.find_element("css selector", ".menu-toggle")
+    assert browser.visibility(button) == "visible" and button.get_attribute("aria-expanded") == "false"
+    assert browser.visibility("#site-nav") == "hidden"
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert browser.visibility("#site-nav a[href='/explore/']") == "visible"
+    assert browser.js("return document.querySelectorAll('[aria-current=page]').length") == 1
+    browser.screenshot("menu-open")
+    browser.press("\ue00c")  # Escape closes it again
+    assert button.get_attribute("aria-expanded") == "false" and browser.visibility("#site-nav") == "hidden"
+
+    as_who(browser, pages, "listener")
+    browser.open("/me/for-you/", NARROW)
+    assert browser.visibility(".account-links a[href='/me/for-you/']") == "visible"
+    assert browser.js("return [...document.querySelectorAll('[aria-current=page]')].map(a => a.textContent)") == [
+        "For you"]
+    assert browser.js("return document.querySelectorAll('.personal-list .player-toggle, table .player-toggle')"
+                      ".length") > 0, "For you rows have a Play button"
