@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
+from .artist_names import artist_ids_named
 from .models import Album, Artist, Track
 from .refs import visible_rows
 from .search import search_tracks
@@ -66,11 +67,9 @@ def matching_artists(query: str, limit: int = MAX_ARTIST_MATCHES) -> list:
     text = " ".join((query or "").split())[:200]
     if len(text) < 2:
         return []
-    names = Q(name__iexact=text) | Q(name__iexact=f"the {text}")
-    if len(text) >= 3:
-        names |= Q(name__istartswith=text)
-    candidates = (Artist.objects.filter(names).filter(Exists(Track.objects.visible().filter(artists=OuterRef("pk"))))
-                  .annotate(track_count=Count("tracks", filter=Q(tracks__hidden=False), distinct=True)))
+    candidates = (Artist.objects.filter(pk__in=artist_ids_named(text, prefix=len(text) >= 3))
+                  .annotate(track_count=Count("tracks", filter=Q(tracks__hidden=False), distinct=True))
+                  .filter(track_count__gt=0))
     folded = normalise_text(text)
 
     def is_exact(artist):

@@ -41,6 +41,7 @@ def warm_up():
     from django.template.loader import get_template
     from django.urls import get_resolver
 
+    from catalog.artist_names import warm_artist_names
     from catalog.search import get_index
     from catalog.songs import songs_with_several_tracks
     from recommender import selectors, storage
@@ -56,6 +57,7 @@ def warm_up():
         for name in HOT_TEMPLATES:
             get_template(name)
         search_index = get_index()
+        warm_artist_names()  # the artists a search names
         active = selectors.active_version()
         if active is not None:
             data = storage.version_data(active.pk)
