@@ -13,7 +13,7 @@ DATASET_SHA256 ?= $(if $(filter $(UPSTREAM_DATASET),$(DATASET)),$(UPSTREAM_DATAS
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run data index serve test test-fast lint typecheck bench
+.PHONY: install run data index clusters serve test test-fast lint typecheck bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(MAKE) --no-print-directory data
 	$(MAKE) --no-print-directory index
+	$(MAKE) --no-print-directory clusters
 	$(MAKE) --no-print-directory serve
 
 data: install
@@ -35,8 +36,14 @@ data: install
 	  exit 1; fi
 	$(BIN)/python manage.py import_tracks "$(DATASET)" $(if $(DATASET_SHA256),--sha256 $(DATASET_SHA256)) --skip-if-loaded
 
+# Nothing when the index is up to date, an incremental update when a few tracks changed (hidden in the admin, say),
+# a full build the first time or after many changes (recommender/index/incremental.py).
 index: install
-	$(BIN)/python manage.py rebuild_index --if-stale
+	$(BIN)/python manage.py rebuild_index --incremental
+
+# Skipped when the serving index version is already clustered; about a minute for the whole dataset otherwise.
+clusters: install
+	$(BIN)/python manage.py build_clusters
 
 # One process without the autoreloader, so Ctrl-C or a SIGTERM to make's process group stops it cleanly.
 serve: install

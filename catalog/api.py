@@ -108,13 +108,32 @@ class SearchResultSerializer(TrackSerializer):
         return {**super().represent(track), "score": float(track.search_score)}
 
 
+class TopTrackSerializer(serializers.Serializer):
+    spotify_id = serializers.CharField()
+    name = serializers.CharField()
+    url = AbsoluteUrlField(source="*", read_only=True)
+
+
+class ArtistMatchSerializer(serializers.Serializer):
+    """An artist the query names, listed before the tracks with their most popular songs."""
+
+    id = serializers.IntegerField(source="artist.pk")
+    name = serializers.CharField(source="artist.name")
+    url = AbsoluteUrlField(source="artist", read_only=True)
+    exact = serializers.BooleanField(help_text="the query is the artist's name")
+    track_count = serializers.IntegerField(source="artist.track_count")
+    top_tracks = TopTrackSerializer(many=True)
+
+
 class SearchResponseSerializer(serializers.Serializer):
-    """Search results in the shape of a page of tracks (one page: ``next`` and ``previous`` are null)."""
+    """Search results in the shape of a page of tracks (one page: ``next`` and ``previous`` are null), and the
+    artists the query names."""
 
     count = serializers.IntegerField()
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = SearchResultSerializer(many=True)
+    artists = ArtistMatchSerializer(many=True)
 
 
 class ArtistSerializer(serializers.ModelSerializer):
@@ -132,7 +151,8 @@ class ArtistSerializer(serializers.ModelSerializer):
         summary="List or fuzzy-search tracks",
         description="Without `q`: visible tracks by popularity, one release per song (the most popular), "
                     "paginated. With `q`: up to `limit` typo-tolerant matches over artist, title and album, best "
-                    "first, each with its match `score` (0–100).",
+                    "first, each with its match `score` (0–100), and in `artists` the artists the query names "
+                    "(their name, or its start) with their most popular songs.",
         parameters=[
             OpenApiParameter("q", {"type": "string", "maxLength": settings.SEARCH_MAX_QUERY_LENGTH},
                              description="search text (at most 200 characters)"),
@@ -166,7 +186,8 @@ class TrackViewSet(viewsets.ReadOnlyModelViewSet):
         if query is None or not query.strip():
             return super().list(request, *args, **kwargs)
         results = selectors.search_results(query, limit=limit)
-        payload = {"count": len(results), "next": None, "previous": None, "results": results}
+        payload = {"count": len(results), "next": None, "previous": None, "results": results,
+                   "artists": selectors.matching_artists(query)}
         return Response(SearchResponseSerializer(payload).data)
 
 

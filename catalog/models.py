@@ -94,6 +94,9 @@ class Album(TimestampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return object_url("catalog:album", self.pk)
+
 
 class TrackQuerySet(models.QuerySet):
     """The one way to read tracks for people: ``Track.objects.visible().with_credits()``."""

@@ -1,12 +1,15 @@
 """Read-side queries for catalog pages and the API."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from .models import Artist, Track
+from .artist_names import artist_ids_named
+from .models import Album, Artist, Track
 from .refs import TrackRow, visible_rows
 from .search import search_tracks
-from .songs import first_of_each_song, song_of
+from .songs import first_of_each_song, normalise_text, song_of
 
 
 def popular_tracks(limit: int = 12) -> list[Track]:
@@ -45,10 +48,87 @@ def search_results(query: str, limit: int = 20) -> list[TrackRow]:
     return results
 
 
+MAX_ARTIST_MATCHES = 3
+ARTIST_TOP_TRACKS = 3
+
+
+@dataclass
+class ArtistMatch:
+    """An artist whose name the query names, shown above the tracks with a few of their most popular songs."""
+
+    artist: Artist
+    exact: bool  # the query is the name (or the name without "The")
+    top_tracks: list
+
+
+def matching_artists(query: str, limit: int = MAX_ARTIST_MATCHES) -> list:
+    """Artists with visible tracks whose name is the query ("metallica", "beatles" for The Beatles) or, for
+    three letters or more, starts with it; exact names first, then the most popular."""
+    text = " ".join((query or "").split())[:200]
+    if len(text) < 2:
+        return []
+    candidates = (Artist.objects.filter(pk__in=artist_ids_named(text, prefix=len(text) >= 3))
+                  .annotate(track_count=Count("tracks", filter=Q(tracks__hidden=False), distinct=True))
+                  .filter(track_count__gt=0))
+    folded = normalise_text(text)
+
+    def is_exact(artist: Artist) -> bool:
+        return normalise_text(artist.name) in (folded, f"the {folded}")
+
+    ranked = sorted(candidates[:50], key=lambda a: (not is_exact(a), -(a.popularity or 0), -a.track_count, a.pk))
+    return [ArtistMatch(artist, is_exact(artist), _top_tracks(artist)) for artist in ranked[:limit]]
+
+
+def _top_tracks(artist: Artist) -> list[Track]:
+    tracks = list(artist_tracks(artist).order_by("-popularity", "pk")[:4 * ARTIST_TOP_TRACKS])
+    return first_of_each_song(tracks, lambda track: song_of(track.pk, track.song_key), limit=ARTIST_TOP_TRACKS)
+
+
 def artists_with_track_counts() -> QuerySet[Artist]:
     return Artist.objects.annotate(track_count=Count("tracks", distinct=True)).prefetch_related("genres")
 
 
 def artist_tracks(artist: Artist) -> QuerySet[Track]:
     return Track.objects.visible().with_credits().filter(artists=artist).distinct()
+
+
+# An artist page lists at most this many songs (the most popular); the biggest artist in the dataset has ~600.
+MAX_ARTIST_SONGS = 1000
+TOP_SONGS = 5
+
+
+@dataclass
+class SongGroups:
+    """An artist's or an album's songs, each once (its most popular release), grouped by album."""
+
+    songs: list  # Tracks, most popular first
+    albums: list  # [(Album or None, [Track])], the album of each song's most popular release, best album first
+    genres: list  # genre names, the most frequent first
+
+    @property
+    def top(self) -> list:
+        return self.songs[:TOP_SONGS]
+
+
+def _song_groups(tracks: list[Track]) -> SongGroups:
+    songs = first_of_each_song(tracks, lambda track: song_of(track.pk, track.song_key))
+    groups: dict = {}
+    for track in songs:
+        groups.setdefault(track.album_id, (track.album, []))[1].append(track)
+    counts: dict[str, int] = {}
+    for track in songs:
+        for name in track.genre_names:
+            counts[name] = counts.get(name, 0) + 1
+    return SongGroups(songs=songs, albums=list(groups.values()),
+                      genres=sorted(counts, key=lambda name: (-counts[name], name))[:10])
+
+
+def artist_songs(artist: Artist) -> SongGroups:
+    """The artist's visible songs once each (a song on three albums shows on its most popular release's)."""
+    return _song_groups(list(artist_tracks(artist).order_by("-popularity", "pk")[:MAX_ARTIST_SONGS * 2]))
+
+
+def album_songs(album: Album) -> SongGroups:
+    return _song_groups(list(Track.objects.visible().with_credits().filter(album=album)
+                             .order_by("-popularity", "pk")[:MAX_ARTIST_SONGS]))
 

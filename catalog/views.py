@@ -1,6 +1,4 @@
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -8,7 +6,7 @@ from django.templatetags.static import static
 from . import selectors
 from .feature_display import describe_key, feature_rows, format_duration
 from .feature_estimates import filled_features
-from .models import Artist, Track
+from .models import Album, Artist, Track
 from .refs import credits_and_genres
 from .search import QueryError
 from .songs import other_releases
@@ -18,15 +16,17 @@ from .track_page import track_page_context
 def home(request):
     """Search page: results render server-side for ?q= and update as you type via the JSON API."""
     query = request.GET.get("q", "").strip()
-    results, error = [], None
+    results, artists, error = [], [], None
     if query:
         try:
             results = selectors.search_results(query, limit=20)
+            artists = selectors.matching_artists(query)
         except QueryError as exc:
             error = str(exc)
     context = {
         "query": query,
         "results": results,
+        "artists": artists,
         "error": error,
         "max_query_length": settings.SEARCH_MAX_QUERY_LENGTH,
         "track_count": Track.objects.visible().count(),
@@ -60,13 +60,12 @@ def track_detail(request, spotify_id):
 
 def artist_detail(request, pk):
     artist = get_object_or_404(Artist, pk=pk)
-    tracks = selectors.artist_tracks(artist)
-    page = Paginator(tracks, 50).get_page(request.GET.get("page"))
-    genres = (artist.tracks.visible().values("genres__name").exclude(genres__name=None)
-              .annotate(n=Count("id")).order_by("-n")[:10])
-    context = {"artist": artist, "page": page, "track_total": page.paginator.count,
-               "genres": [row["genres__name"] for row in genres]}
-    return render(request, "catalog/artist_detail.html", context)
+    return render(request, "catalog/artist_detail.html", {"artist": artist, "groups": selectors.artist_songs(artist)})
+
+
+def album_detail(request, pk):
+    album = get_object_or_404(Album.objects.select_related("artist"), pk=pk)
+    return render(request, "catalog/album_detail.html", {"album": album, "groups": selectors.album_songs(album)})
 
 
 def favicon(request):

@@ -73,13 +73,27 @@ class IndexVersion(models.Model):
         return self.timings.get("total")
 
     def metric_rows(self):
-        """Quality metrics as (name, {metric: value}) rows for a table with one column per distance metric."""
+        """Quality metrics as (label, name, {metric: value}) rows for a table with one column per distance metric;
+        the label is what a page shows (recommender/index/quality.py defines the metrics)."""
         names = []
         for values in self.metrics.values():
             if isinstance(values, dict):
                 names.extend(name for name in values if name not in names)
-        return [(name, {metric: values.get(name) for metric, values in self.metrics.items()
-                        if isinstance(values, dict)}) for name in names]
+        return [(METRIC_LABELS.get(name, name.replace("_", " ").capitalize()), name,
+                 {metric: values.get(name) for metric, values in self.metrics.items() if isinstance(values, dict)})
+                for name in names]
+
+
+METRIC_LABELS = {
+    "mean_topk_similarity": "Mean similarity of the neighbours",
+    "mean_topk_distance": "Mean distance of the neighbours",
+    "genre_precision_at_10": "Genre precision of the first 10",
+    "artist_diversity_at_10": "Artist diversity of the first 10",
+    "catalog_coverage_at_10": "Catalog coverage of the first 10",
+    "same_song_rate_at_10": "Same song again in the first 10",
+    "recall_at_k": "Recall of the approximate lists",
+    "ivf_lists": "Clusters searched (IVF lists)",
+}
 
 
 class NeighborList(models.Model):

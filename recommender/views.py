@@ -103,12 +103,12 @@ def recommend(request):
     return render(request, "recommender/recommend.html", context, status=400 if errors else 200)
 
 
+@staff_member_required
 def index_status(request):
-    """Active version, its metrics, recent versions and a running build's progress (polled as JSON)."""
+    """Staff: active version, its metrics, recent versions and a running build's progress (polled as JSON)."""
     info = selectors.index_status()
     context = {"info": info, "active": info.active, "building": info.building, "versions": info.versions,
-               "can_queue": not settings.CELERY_TASK_ALWAYS_EAGER,
-               "mlflow_uri": settings.MLFLOW_TRACKING_URI, "experiment": settings.MLFLOW_EXPERIMENT_NAME}
+               "can_queue": not settings.CELERY_TASK_ALWAYS_EAGER, "experiment": settings.MLFLOW_EXPERIMENT_NAME}
     return render(request, "recommender/index_status.html", context)
 
 

@@ -1,10 +1,11 @@
 """gunicorn settings for production: ``gunicorn -c songrec/gunicorn_conf.py songrec.wsgi``.
 
-The application is loaded once in the master (``preload_app``), which builds the search index and opens the
-active index version's files *before* forking, so every worker starts with them (shared copy-on-write pages)
-instead of spending ~2 s on its first search. ``gc.freeze()`` then moves those long-lived objects out of the
-garbage collector's generations: collections no longer walk the index's millions of objects (the 120–170 ms
-pauses behind the search p99) nor write to their pages, which keeps them shared between workers.
+The application is loaded once in the master (``preload_app``); loading it (songrec/wsgi.py) builds the search
+index and opens the active index version's files (songrec.startup.warm_up) *before* forking, so every worker
+starts with them (shared copy-on-write pages) instead of spending ~2 s on its first search. ``gc.freeze()`` then
+moves those long-lived objects out of the garbage collector's generations: collections no longer walk the
+index's millions of objects (the 120–170 ms pauses behind the search p99) nor write to their pages, which keeps
+them shared between workers.
 """
 
 import gc
@@ -28,41 +29,14 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 
 
-# Compiled before forking, like the URLconf: the templates of the pages a listener opens most.
-HOT_TEMPLATES = ("base.html", "catalog/home.html", "catalog/track_detail.html", "_fill.html", "_player.html",
-                 "recommender/similar_panel.html", "recommender/_similar_row.html", "personal/_reaction_buttons.html",
-                 "clusters/track_panel.html", "recommender/recommend.html")
-
-
-def _import_the_views_and_templates():
-    """Django imports the URLconf (every view, API and serializer module: ~0.3 s), its template tag libraries and
-    each template on first use. Done in the master, that happens once; left to the workers, each one's first
-    request took 250–480 ms while the others waited on the cores (issue 14)."""
-    from django.template.loader import get_template
-    from django.urls import get_resolver
-
-    resolver = get_resolver()
-    resolver.resolve("/")  # imports the URLconf
-    _ = resolver.reverse_dict  # and builds the reverse lookups
-    for name in HOT_TEMPLATES:
-        get_template(name)
-
-
 def when_ready(server):
     """In the master, after the application is loaded and before the first fork: warm the shared state."""
     if not server.cfg.preload_app:  # each worker loads the application (and builds its index) itself
         return
     from django.db import connections
 
-    from songrec.lib.warmup import warm_up
-
-    try:
-        _import_the_views_and_templates()
-        warm_up()  # what the apps registered: the search index, the active index files, clusters, songs
-    except Exception as error:  # a database not migrated yet must not keep the server from starting
-        server.log.warning("warm-up skipped: %s", error)
-    finally:
-        connections.close_all()  # each worker opens its own connection
+    # Loading songrec.wsgi in this master already warmed everything (songrec.startup.warm_up).
+    connections.close_all()  # each worker opens its own connection
     if freeze_gc:
         gc.freeze()
     server.log.info("search index and index files loaded before forking; gc %s",

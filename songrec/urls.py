@@ -5,11 +5,12 @@ from drf_spectacular.views import SpectacularAPIView
 
 from recommender.spotify_api.token import TokenView
 
-from . import admin_moves, api_docs
+from . import admin_moves, api_docs, dashboard
 
 urlpatterns = [
     *admin_moves.urlpatterns,
     path("admin/", admin.site.urls),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Spotify's paths, so a Spotify client changes only its host (recommender.spotify_api, docs/spotify_api.md).

@@ -6,7 +6,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 application = get_wsgi_application()
 
 from .checks import log_deploy_warnings  # noqa: E402 (needs the settings configured above)
-from .startup import require_collected_static_files  # noqa: E402
+from .startup import require_collected_static_files, warm_up  # noqa: E402
 
 require_collected_static_files()
 log_deploy_warnings()
+warm_up()

@@ -38,6 +38,11 @@ class Clustering(models.Model):
     def silhouette(self):
         return self.metrics.get("silhouette")
 
+    @property
+    def params_text(self):
+        """The parameters as a page shows them: "k 8", "min cluster size 25, min samples 10"."""
+        return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in sorted(self.params.items()))
+
 
 class Cluster(models.Model):
     clustering = models.ForeignKey(Clustering, on_delete=models.CASCADE, related_name="clusters")

@@ -6,6 +6,7 @@ the benchmark) instead of the database.
 
 import math
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection
@@ -68,6 +69,14 @@ def play_weight(count, last_played, now, half_life_days=None):
     return math.log1p(count) * 0.5 ** (age_days / half_life)
 
 
+def _as_datetime(value):
+    """A raw ``MAX(played_at)``: PostgreSQL gives an aware datetime, SQLite (the demo's default) gives the stored
+    text, UTC without an offset ("2024-05-01 12:00:00" or with microseconds)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 # Everything a listener told us in one round trip (likes and dislikes, plays grouped per track, picks). The
 # order is the one the recommender has always seen, as the taste clustering's start depends on it: reactions
 # first (so a disliked track's plays are skipped), newest change first; plays by track id; picks as made.
@@ -113,7 +122,7 @@ def load_interactions(user):
         elif part == 2:
             interactions.excluded.add(some_id)
             if some_id not in interactions.negatives:
-                interactions.add(some_id, play_weight(plays, last_played, now),
+                interactions.add(some_id, play_weight(plays, _as_datetime(last_played), now),
                                  Reason("played", None, some_id, plays))
         elif value == _GENRE_PICK:
             _add_pick(interactions, _genre_tracks(some_id), GENRE_PICK_WEIGHT, Reason("genre", label))

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from catalog.genre_groups import grouped
 from catalog.models import Genre, Track
 from recommender.errors import RecommenderError
 from songrec.lib.throttles import SignUpThrottle
@@ -19,8 +20,6 @@ from .forms import PicksForm, SignUpForm, UploadForm
 from .foryou import for_you
 from .imports import UploadRefused, receive_upload
 from .models import HistoryImport, Play, Reaction, TastePick
-
-GENRES_SHOWN = 60
 
 
 def signup(request):
@@ -40,7 +39,8 @@ def signup(request):
 @login_required
 def my_music(request):
     user = request.user
-    reactions = Reaction.objects.filter(user=user).select_related("track").order_by("-updated_at")
+    reactions = (Reaction.objects.filter(user=user).select_related("track")
+                 .prefetch_related("track__track_artists__artist").order_by("-updated_at"))
     top_played = (Play.objects.filter(user=user).values("track_id", "track__spotify_id", "track__name").order_by()
                   .annotate(plays=Count("id"), last=Max("played_at")).order_by("-plays", "-last")[:50])
     context = {
@@ -108,10 +108,15 @@ def start(request):
         except services.PickError as error:
             form.add_error(None, str(error))
         else:
+            if form.unmatched_text():
+                messages.warning(request, f"Saved your other picks. {form.unmatched_text()}")
             return redirect("personal:for_you")
-    genres = (Genre.objects.annotate(n=Count("tracks")).filter(n__gt=0).order_by("-n", "name")[:GENRES_SHOWN])
-    form.fields["genres"].queryset = Genre.objects.filter(pk__in=[g.pk for g in genres]).order_by("name")
-    return render(request, "personal/start.html", {"form": form}, status=400 if form.errors else 200)
+    form.fields["genres"].queryset = Genre.objects.filter(tracks__isnull=False).distinct().order_by("name")
+    boxes = {str(box.data["value"]): box for box in form["genres"]}
+    families = grouped(form.fields["genres"].queryset, name=lambda genre: genre.name)
+    genre_groups = [(family, [boxes[str(genre.pk)] for genre in genres]) for family, genres in families]
+    return render(request, "personal/start.html", {"form": form, "genre_groups": genre_groups},
+                  status=400 if form.errors else 200)
 
 
 @login_required

@@ -9,11 +9,16 @@ themselves: this handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``) answers the A
 beside its field still catches it: that is the page's content, not an HTTP mapping.)
 """
 
+import logging
 from collections.abc import Callable
+from typing import Any
 
+from django.core.signals import got_request_exception
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+request_logger = logging.getLogger("django.request")
 
 
 class DomainError(Exception):
@@ -65,7 +70,21 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         set_rollback()  # as DRF does for its own errors: nothing half-written survives under ATOMIC_REQUESTS
         return Response(exc.payload(), status=exc.status_code, headers=response_headers(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        response = _server_error(exc, context.get("request"))
+    return response
+
+
+def _server_error(exc: Exception, request: Any) -> Response:
+    """A bug: logged with its traceback as Django logs a 500, and answered in JSON even with DEBUG on, where Django
+    would send its HTML debug page to an API client. The signal still lets the test client re-raise it."""
+    django_request = getattr(request, "_request", request)
+    request_logger.error("Internal Server Error: %s", getattr(django_request, "path", "?"), exc_info=exc,
+                         extra={"status_code": 500, "request": django_request})
+    got_request_exception.send(sender=None, request=django_request)
+    set_rollback()
+    return Response({"detail": "Server error; it has been logged."}, status=500)
 
 
 # Path prefix → the JSON body its API answers errors with, for errors found outside its views (no route, a server

@@ -14,16 +14,19 @@
       button.setAttribute("aria-pressed", on ? "true" : "false");
       button.value = on ? "" : kind;
       button.title = (on ? "Undo " : "") + (on ? kind : kind.charAt(0).toUpperCase() + kind.slice(1));
+      // Named after the track ("Like Butter by BTS"), as aria-pressed says whether it is on.
+      if (form.dataset.label) button.setAttribute("aria-label", kind.charAt(0).toUpperCase() + kind.slice(1) + " " + form.dataset.label);
     });
   }
 
   // The same markup as templates/personal/_reaction_buttons.html (it works without JavaScript too).
-  function buttons(spotifyId, current) {
+  function buttons(spotifyId, current, label) {
     var form = document.createElement("form");
     form.className = "reaction inline";
     form.method = "post";
     form.action = "/me/reactions/" + encodeURIComponent(spotifyId) + "/";
     form.dataset.track = spotifyId;
+    if (label) form.dataset.label = label;
     var token = document.querySelector("[name=csrfmiddlewaretoken]");
     var hidden = document.createElement("input");
     hidden.type = "hidden";

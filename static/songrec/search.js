@@ -1,9 +1,11 @@
-// Search-as-you-type: query the JSON API after a short pause and redraw the result list. For a signed-in
-// listener each result gets the like / dislike buttons (personal/reactions.js), set from their reactions.
+// Search-as-you-type: query the JSON API after a short pause and redraw the result list, saying "Searching…"
+// while a query is out. ↓ from the box goes to the first result, ↓/↑ move through the results, Escape goes back to
+// the box. For a signed-in listener each result gets the like / dislike buttons (personal/reactions.js).
 (function () {
   "use strict";
   var input = document.getElementById("search");
   var list = document.getElementById("search-results");
+  var artistList = document.getElementById("artist-results");
   var status = document.getElementById("search-status");
   var popular = document.getElementById("popular");
   if (!input || !list) return;
@@ -31,6 +33,40 @@
       .catch(function () {});  // the buttons still work; they just start unlit
   }
 
+  // The match score (0–100) in words: the first results of "norah jones" all name her equally well, and one
+  // percentage each ("90% match") read as if they differed.
+  function closeness(score) {
+    if (score >= 95) return "exact match";
+    if (score >= 80) return "close match";
+    return "loose match";
+  }
+
+  // Artists the query names, above the tracks, each with a few of their most popular songs (same markup as
+  // templates/catalog/_artist_match.html).
+  function renderArtists(artists) {
+    if (!artistList) return;
+    artistList.replaceChildren();
+    (artists || []).forEach(function (match) {
+      var item = element("li", null, "artist-match");
+      var main = element("div");
+      var link = element("a");
+      link.href = match.url;
+      link.appendChild(element("strong", match.name));
+      main.appendChild(link);
+      var meta = element("div", "Artist · " + match.track_count + " track" + (match.track_count === 1 ? "" : "s"), "meta");
+      match.top_tracks.forEach(function (track, index) {
+        meta.appendChild(document.createTextNode(index ? ", " : " · "));
+        var song = element("a", track.name);
+        song.href = track.url;
+        meta.appendChild(song);
+      });
+      main.appendChild(meta);
+      item.appendChild(main);
+      artistList.appendChild(item);
+    });
+    artistList.hidden = !(artists && artists.length);
+  }
+
   function render(results, query, ticket) {
     var reactions = window.songrecReactions;  // loaded for signed-in listeners only
     var forms = {};
@@ -47,9 +83,13 @@
       item.appendChild(main);
       var side = element("div", null, "meta");
       track.genres.forEach(function (g) { side.appendChild(element("span", g, "tag")); });
-      side.appendChild(document.createTextNode(" " + Math.round(track.score) + "% match "));
+      var match = element("span", closeness(track.score), "closeness");
+      match.title = "match score " + Math.round(track.score) + " of 100";
+      side.appendChild(document.createTextNode(" "));
+      side.appendChild(match);
+      side.appendChild(document.createTextNode(" "));
       if (reactions) {
-        forms[track.spotify_id] = reactions.buttons(track.spotify_id, "");
+        forms[track.spotify_id] = reactions.buttons(track.spotify_id, "", track.name + (names ? " by " + names : ""));
         side.appendChild(forms[track.spotify_id]);
       }
       item.appendChild(side);
@@ -63,20 +103,54 @@
   function search() {
     var query = input.value.trim();
     var ticket = ++latest;
-    if (!query) { list.replaceChildren(); status.textContent = ""; if (popular) popular.hidden = false; return; }
+    if (!query) {
+      list.replaceChildren(); renderArtists([]); status.textContent = ""; if (popular) popular.hidden = false; return;
+    }
     if (popular) popular.hidden = true;
+    status.textContent = "Searching…";
+    list.setAttribute("aria-busy", "true");
     fetch(input.dataset.api + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       })
       .then(function (answer) {
         if (ticket !== latest) return;  // a newer keystroke already asked
+        list.removeAttribute("aria-busy");
         if (!answer.ok) { status.textContent = (answer.body.q || ["Search failed."])[0]; return; }
+        renderArtists(answer.body.artists);
         render(answer.body.results, query, ticket);
         history.replaceState(null, "", "?q=" + encodeURIComponent(query));
       })
-      .catch(function () { if (ticket === latest) status.textContent = "Search is unavailable right now."; });
+      .catch(function () {
+        if (ticket !== latest) return;
+        list.removeAttribute("aria-busy");
+        status.textContent = "Search is unavailable right now.";
+      });
+  }
+
+  // The result links, in order: the arrow keys move the focus through them.
+  function resultLinks() {
+    var lists = artistList ? [artistList, list] : [list];
+    return lists.reduce(function (links, ul) {
+      return links.concat(Array.prototype.slice.call(ul.querySelectorAll("li > div > a:first-child")));
+    }, []);
   }
 
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 150); });
+  input.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown") return;
+    var links = resultLinks();
+    if (links.length) { event.preventDefault(); links[0].focus(); }
+  });
+  function onResultKey(event) {
+    var links = resultLinks();
+    var index = links.indexOf(document.activeElement);
+    if (event.key === "Escape") { event.preventDefault(); input.focus(); return; }
+    if (index < 0 || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
+    event.preventDefault();
+    if (event.key === "ArrowUp" && index === 0) input.focus();
+    else links[Math.max(0, Math.min(links.length - 1, index + (event.key === "ArrowDown" ? 1 : -1)))].focus();
+  }
+  list.addEventListener("keydown", onResultKey);
+  if (artistList) artistList.addEventListener("keydown", onResultKey);
 })();

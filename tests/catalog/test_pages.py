@@ -60,7 +60,29 @@ def test_artist_page_lists_visible_tracks_and_genres(client, track):
     html = response.content.decode()
     assert "Mr. Brightside" in html and "alt-rock" in html
     assert "Secret Song" not in html
-    assert "1 track" in html
+    assert "1 song on 1 release" in html
+
+
+def test_the_artist_page_shows_each_song_once_grouped_by_album_and_album_pages_list_theirs(client, track):
+    killers = list(track.artists.all())
+    track.popularity = 80
+    track.save()
+    TrackFactory(name="Mr. Brightside", artists=killers, album=AlbumFactory(name="Direct Hits"), popularity=60)
+    sam = AlbumFactory(name="Sam's Town", release_date="2006-10-02")
+    TrackFactory(name="When You Were Young", artists=killers, album=sam, popularity=70)
+    TrackFactory(name="Read My Mind", artists=killers, album=sam, popularity=65)
+
+    html = client.get(killers[0].get_absolute_url()).content.decode()
+
+    assert html.count("<strong>Mr. Brightside</strong>") == 2  # once in "Popular", once under its album
+    assert "3 songs on 2 releases" in html and "Direct Hits" not in html  # the more popular release wins
+    assert html.index(">Hot Fuss<") < html.index(">Sam&#x27;s Town<") < html.rindex("<strong>Read My Mind")
+    assert f'href="{sam.get_absolute_url()}"' in html and "2006" in html
+
+    album = client.get(sam.get_absolute_url()).content.decode()
+    assert "<h1>Sam&#x27;s Town</h1>" in album and "When You Were Young" in album and "Mr. Brightside" not in album
+    assert f'href="{killers[0].get_absolute_url()}"' in album
+    assert client.get("/albums/999999/").status_code == 404
 
 
 def test_the_track_page_lists_the_songs_other_releases(client, track):
@@ -92,3 +114,24 @@ def test_a_search_without_a_good_match_says_no_matches(client, track):
     html = client.get("/", {"q": "beatles"}).content.decode()
     assert "No matches" in html
     assert "Mr. Brightside" not in html
+
+
+def test_an_artist_the_query_names_comes_first_as_an_artist_with_their_top_tracks(client, db):
+    metallica = ArtistFactory(name="Metallica")
+    for number, name in enumerate(["Enter Sandman", "One", "Nothing Else Matters", "Fuel"]):
+        TrackFactory(name=name, artists=[metallica], popularity=80 - number)
+    TrackFactory(name="METALLICA", artists=[ArtistFactory(name="Someone Else")], popularity=90)
+    beatles = ArtistFactory(name="The Beatles")
+    TrackFactory(name="Let It Be", artists=[beatles], popularity=70)
+
+    html = client.get("/", {"q": "Metallica"}).content.decode()
+    artists = html[html.index('id="artist-results"'):html.index('id="search-results"')]
+    assert f'href="{metallica.get_absolute_url()}"><strong>Metallica</strong>' in artists
+    assert "Enter Sandman" in artists and "Nothing Else Matters" in artists and "Fuel" not in artists  # top 3
+
+    body = client.get("/api/tracks/", {"q": "metallica"}).json()
+    assert [(a["name"], a["exact"], a["track_count"]) for a in body["artists"]] == [("Metallica", True, 4)]
+    assert [t["name"] for t in body["artists"][0]["top_tracks"]] == ["Enter Sandman", "One", "Nothing Else Matters"]
+    assert body["artists"][0]["url"].endswith(metallica.get_absolute_url())
+    assert [a["name"] for a in client.get("/api/tracks/", {"q": "beatles"}).json()["artists"]] == ["The Beatles"]
+    assert client.get("/api/tracks/", {"q": "zzzz"}).json()["artists"] == []

@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
-from tests.factories import TrackFactory
+from tests.factories import TrackFactory, UserFactory
 
 
 @pytest.fixture
@@ -25,17 +25,34 @@ def test_pages_name_their_favicon_and_the_old_address_redirects_to_it(client, db
     assert response.status_code == 301 and response["Location"] == "/static/songrec/favicon.svg"
 
 
-@pytest.mark.parametrize("path, current", [
-    ("/", ["Search"]),
-    ("/tracks/4uLU6hMCjMI75M1A2tKUQC/", ["Search"]),
-    ("/recommend/", ["Recommend"]),
-    ("/campaigns/", ["Results"]),
-    ("/index/", ["Index"]),
-    ("/crawl/", ["Crawl"]),
-    ("/accounts/login/", []),
+@pytest.mark.parametrize("who, path, current", [
+    ("anonymous", "/", ["Search"]),
+    ("anonymous", "/tracks/4uLU6hMCjMI75M1A2tKUQC/", ["Search"]),
+    ("anonymous", "/recommend/", ["Recommend"]),
+    ("anonymous", "/campaigns/", ["Results"]),
+    ("anonymous", "/accounts/login/", ["Log in"]),
+    ("anonymous", "/explore/", ["Explore"]),
+    ("listener", "/me/", ["My music"]),
+    ("listener", "/me/for-you/", ["For you"]),  # one item, not also "My music"
+    ("staff", "/index/", ["Index"]),
+    ("staff", "/crawl/", ["Crawl"]),
 ])
-def test_the_nav_marks_the_current_page(client, track, path, current):
+def test_the_nav_marks_exactly_one_current_page(client, track, who, path, current):
+    if who != "anonymous":
+        client.force_login(UserFactory(username=who, is_staff=who == "staff"))
     assert nav_current(client.get(path).content.decode()) == current
+
+
+def test_the_nav_has_a_menu_button_and_keeps_the_account_links_outside_it(client, track):
+    html = client.get("/").content.decode()
+    assert ('<button type="button" class="menu-toggle" aria-expanded="false" aria-controls="site-nav">Menu</button>'
+            in html)
+    account = html[html.index('class="account-links"'):html.index('class="menu-toggle"')]
+    assert ">Log in</a>" in account and ">Sign up</a>" in account
+    client.force_login(UserFactory(username="listener"))
+    html = client.get("/").content.decode()
+    account = html[html.index('class="account-links"'):html.index('class="menu-toggle"')]
+    assert ">For you</a>" in account and ">Index<" not in html  # staff pages are not offered to listeners
 
 
 def test_an_unknown_page_has_the_site_s_own_404(client, db):

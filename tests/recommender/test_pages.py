@@ -115,20 +115,33 @@ def test_bad_input_on_the_recommend_page_is_a_400_with_the_reason(client, active
     assert message in response.content.decode()
 
 
-def test_the_index_page_has_an_empty_state(client, db):
+@pytest.fixture
+def staff(client, db):
+    client.force_login(UserFactory(username="staff", is_staff=True))
+
+
+def test_the_index_page_is_for_staff_only(client, db):
+    assert client.get("/index/").status_code == 302
+    client.force_login(UserFactory(username="listener"))
+    assert client.get("/index/").status_code == 302
+
+
+def test_the_index_page_has_an_empty_state(client, staff):
     response = client.get("/index/")
     assert response.status_code == 200
     assert b"No index version is active yet" in response.content
 
 
-def test_the_index_page_shows_the_active_version_metrics_and_versions(client, active, live_builder):
+def test_the_index_page_shows_the_active_version_metrics_and_versions(client, staff, active, live_builder, settings):
     IndexVersion.objects.create(status="building", stage="neighbours", progress=0.25)
     content = client.get("/index/").content.decode()
     assert f"version {active.pk}</strong>" in content
-    assert "genre_precision_at_10" in content and "catalog_coverage_at_10" in content
+    assert "Genre precision of the first 10" in content and "Catalog coverage of the first 10" in content
+    assert "genre_precision_at_10" not in content and "catalog_coverage_at_10" not in content  # labels, not keys
     assert active.mlflow_run_id in content
     assert "computing cosine and euclidean neighbours" in content and '<rect id="build-bar" width="25"' in content
-    assert "mlflow ui --backend-store-uri" in content
+    assert "mlflow ui" in content and settings.MLFLOW_TRACKING_URI not in content  # no server paths
+    assert str(settings.BASE_DIR) not in content
 
 
 def test_only_staff_can_queue_a_rebuild_and_never_inline(client, db, settings):

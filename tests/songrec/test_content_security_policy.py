@@ -13,7 +13,8 @@ from tests.evaluation.conftest import campaign, evaluator, index_version, make_c
 from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
 # Pages that only accept POST (they redirect) are covered by the forms that post to them.
-POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout", "personal:react", "personal:delete"}
+POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout", "personal:react", "personal:delete",
+             "catalog:crawl_start"}
 # Not pages: /favicon.ico redirects to the static icon. A cluster's page needs a fitted clustering; it is served
 # by the same base template as the cluster list, which is checked.
 # This fixture's index version has no files: "For you" answers its 503 page saying so (the CSP applies all the same).
@@ -49,7 +50,8 @@ def pages(client, evaluator, campaign):  # noqa: F811
         message="The task queue is unreachable right now, so this import waits.")
     return {
         "catalog:home": "/?q=daft", "catalog:track": track.get_absolute_url(),
-        "catalog:artist": f"/artists/{artist.pk}/",
+        "catalog:artist": f"/artists/{artist.pk}/", "catalog:album": track.album.get_absolute_url(),
+        "dashboard": "/dashboard/",
         "catalog:crawl_status": "/crawl/", "recommender:recommend": f"/recommend/?seeds={track.spotify_id}",
         "recommender:index_status": "/index/", "evaluation:home": "/evaluate/",
         "evaluation:task": assignment.get_absolute_url(), "evaluation:campaigns": "/campaigns/",

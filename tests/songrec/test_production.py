@@ -69,7 +69,7 @@ def test_after_collectstatic_gunicorn_serves_pages_and_hashed_static_files(produ
     server = gunicorn(production_env)
     try:
         assert wait_until_serving(server), server.communicate(timeout=10)[0]
-        for path in ("/", "/recommend/", "/index/", "/campaigns/", "/accounts/login/", "/api/docs/"):
+        for path in ("/", "/recommend/", "/clusters/", "/campaigns/", "/accounts/login/", "/api/docs/"):
             status, headers, html = get(path)
             assert status == 200, (path, status, html[:500])
             assert "script-src 'self'" in headers["Content-Security-Policy"]

@@ -6,7 +6,7 @@ from scipy.stats import ks_2samp
 from catalog.crawl.models import CrawlRun
 from catalog.explore.drift import psi, record_crawl_drift
 from catalog.models import Track
-from tests.factories import TrackFactory
+from tests.factories import TrackFactory, UserFactory
 
 
 def test_psi_is_zero_for_the_same_distribution_and_grows_with_a_shift():
@@ -48,6 +48,7 @@ def test_a_crawl_adding_different_tracks_is_flagged_and_stored_on_the_run(settin
     assert run.drift["mlflow_run_id"]
     body = client.get(f"/api/crawl-runs/{run.pk}/").json()
     assert body["drift_flagged"] is True and body["drift"]["features"]["energy"]["psi"] == energy["psi"]
+    client.force_login(UserFactory(username="staff", is_staff=True))  # the crawl page is for staff
     assert "drifted" in client.get("/crawl/").content.decode()
 
 

@@ -2,6 +2,8 @@
 
 import base64
 import time
+from functools import cache
+from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -42,6 +44,18 @@ return [...document.querySelectorAll("body *")]
   .filter(element => element.getBoundingClientRect().right > width + 0.5 && !inScroller(element))
   .slice(0, 5).map(element => element.tagName.toLowerCase() + (element.className ? "." + element.className : "")
                                + " " + (element.textContent || "").trim().slice(0, 40));
+"""
+# axe-core from npm (package.json here; `npm ci` installs it, .ci/run does that): the rules a person with a screen
+# reader, low vision or only a keyboard depends on. Injected by the driver, so the page's CSP does not apply.
+AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+                   rules: Object.fromEntries(arguments[0].map(rule => [rule, {enabled: false}])),
+                   resultTypes: ["violations"]})
+  .then(results => done(results.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ") + " (" + (n.failureSummary || "")
+      .split("\\n").slice(1, 2).join("").trim() + ")").join("; "))), error => done(["axe failed: " + error]));
 """
 THIRD_PARTY_REQUESTS = """
 return performance.getEntriesByType("resource").map(entry => entry.name)
@@ -123,6 +137,13 @@ class Browser:
         """Elements sticking out to the right when the page scrolls sideways (empty when it doesn't)."""
         return self.js(OVERFLOW)
 
+    def accessibility_violations(self, skip_rules=()):
+        """axe-core's serious and critical violations on the page as it is now ("rule: element (why)")."""
+        if not self.js("return typeof axe !== 'undefined'"):
+            self.js(_axe_source())
+        self.driver.set_script_timeout(60)
+        return self.driver.execute_async_script(AXE_RUN, list(skip_rules))
+
     def third_party_requests(self):
         return self.js(THIRD_PARTY_REQUESTS)
 
@@ -136,11 +157,20 @@ class Browser:
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
 
-    def check(self, name, *visible):
+    def check(self, name, *visible, skip_rules=()):
         """What every page must pass: no console error, no sideways scrolling on a phone, its key content on
-        screen. Takes the screenshot first, so a failure leaves the picture of it."""
+        screen, no serious or critical axe-core violation (but ``skip_rules``). Takes the screenshot first, so a
+        failure leaves the picture of it."""
         self.screenshot(name)
         problems = {"console errors": self.console_errors(), "overflowing": self.overflowing(),
                     "not visible": {selector: state for selector in visible
-                                    if (state := self.visibility(selector)) != "visible"}}
+                                    if (state := self.visibility(selector)) != "visible"},
+                    "accessibility": self.accessibility_violations(skip_rules)}
         assert not any(problems.values()), f"{name} at {self.width} px: {problems}"
+
+
+@cache
+def _axe_source():
+    if not AXE_SCRIPT.exists():
+        raise AssertionError(f"{AXE_SCRIPT} is missing: run `npm ci` in {AXE_SCRIPT.parent.parent.parent}")
+    return AXE_SCRIPT.read_text(encoding="utf-8")

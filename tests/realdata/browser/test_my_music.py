@@ -34,8 +34,13 @@ def log_in(browser, site):
 
 
 def search_for(browser, track):
+    query = track.name[:12].lower()
     browser.open("/", WIDE)
-    browser.type_into("#search", track.name[:12].lower())
+    browser.type_into("#search", query)
+    # On a loaded machine a pause between two keys sends a search for the first letters; its list is redrawn when
+    # the whole query's answer comes, so take the button from that answer only.
+    browser.wait_for("return document.getElementById('search-status').textContent"
+                     ".includes('for “' + arguments[0] + '”')", query.strip())
     return browser.wait_for(RESULT_BUTTON, track.name, "like")
 
 

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from catalog.models import Genre
 from recommender.personal.foryou import for_you
-from recommender.personal.models import Play, Reaction
+from recommender.personal.models import Play, Reaction, TastePick
 from recommender.personal.services import set_reaction
+from tests.factories import TrackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +157,27 @@ def test_a_new_listener_can_pick_songs_by_artist_and_title(client, listener, tra
     assert list(Reaction.objects.filter(user=listener).values_list("track_id", flat=True)) == [tracks["pop"][3].pk]
     response = client.post("/me/start/", {"tracks": "Qqqq Zzzz Unknown"})
     assert response.status_code == 400 and "Not found in the catalog: Qqqq Zzzz Unknown" in response.content.decode()
+
+
+def test_one_unknown_line_keeps_every_other_pick_and_names_what_was_left_out(client, listener, tracks, index):
+    client.force_login(listener)
+    response = client.post("/me/start/", {"genres": [Genre.objects.get(name="jazz").pk],
+                                          "artists": "Metal Artist 1, Nobody At All",
+                                          "tracks": "Pop Artist 0 Pop Song 3\nQqqq Zzzz Unknown"}, follow=True)
+    assert response.redirect_chain == [("/me/for-you/", 302)]
+    assert "Not found in the catalog, so left out: Nobody At All; Qqqq Zzzz Unknown." in response.content.decode()
+    picks = TastePick.objects.filter(user=listener)
+    assert {pick.genre.name for pick in picks if pick.genre} == {"jazz"}
+    assert {pick.artist.name for pick in picks if pick.artist} == {"Metal Artist 1"}
+    assert list(Reaction.objects.filter(user=listener).values_list("track_id", flat=True)) == [tracks["pop"][3].pk]
+
+
+def test_the_cold_start_offers_every_genre_grouped_by_family(client, listener, tracks):
+    for name in ("k-pop", "classical", "hip-hop", "some-new-metal"):
+        TrackFactory(genres=[name])
+    client.force_login(listener)
+    page = client.get("/me/start/").content.decode()
+    for name in ("jazz", "metal", "pop", "k-pop", "classical", "hip-hop", "some-new-metal"):
+        assert f" {name}</label>" in page
+    assert page.index("Metal &amp; heavy") < page.index(" some-new-metal</label>")
+    assert 'id="genre-filter"' in page

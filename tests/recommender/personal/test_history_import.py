@@ -57,6 +57,9 @@ def test_a_basic_history_is_matched_by_artist_and_title_and_summarised(client, l
     assert summary["matched_plays"] == 2 and summary["matched_tracks"] == 1 and summary["new_plays"] == 2
     assert summary["unmatched"] == [{"artist": "Nobody Known", "title": "Unheard Of", "plays": 1}]
     assert set(Play.objects.filter(user=listener).values_list("track_id", flat=True)) == {tracks["jazz"][0].pk}
+    page = client.get(reverse("personal:import_detail", args=[response.json()["id"]])).content.decode()
+    assert "2 plays of 1 track matched" in page and "1 play of 1 song not in the catalog" in page
+    assert "1 shorter one skipped" in page
 
 
 def test_the_extended_history_matches_by_spotify_id_and_skips_podcasts(client, listener, tracks):
