@@ -63,3 +63,17 @@ def test_open_campaigns_and_too_few_ratings_are_refused_and_nothing_changes(make
     assert (Campaign.objects.count(), IndexVersion.objects.count()) == (campaigns, versions)
     with pytest.raises(CommandError, match="campaign 999999 does not exist"):
         call_command("fit_weights", "--campaign", "999999")
+
+
+def test_open_campaign_puts_the_learned_weighting_against_the_current_one(make_campaign, make_evaluator, version):
+    campaign = close_campaign(judged_campaign(make_campaign, make_evaluator, version, 10), log_to_mlflow=False)
+    out = StringIO()
+    call_command("fit_weights", "--campaign", str(campaign.pk), "--no-mlflow", "--open-campaign", "learned",
+                 "--seeds", "5", stdout=out)
+    learned = IndexVersion.objects.exclude(pk=version.pk).latest("pk")
+    assert learned.status == IndexVersion.Status.READY and learned.params["audio_weight"] == 1.0
+    made = Campaign.objects.get(name="learned")
+    assert made.status == Campaign.Status.DRAFT and made.index_version_id == version.pk
+    assert sorted(made.systems) == sorted([f"blend@{version.pk}", f"blend@{learned.pk}", f"cosine@{version.pk}",
+                                           f"cosine@{learned.pk}"])
+    assert "draft campaign" in out.getvalue()
