@@ -72,6 +72,19 @@ class Services:
             self.kill(name, signal.SIGTERM)
 
 
+def wait_until_up(url, deadline=180):
+    """Wait for gunicorn to answer: its master builds the search index before it serves (20 s and more when busy)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            if requests.get(f"{url}/", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise SystemExit(f"the web server at {url} did not answer within {deadline} s")
+
+
 def load(url, user, password, until, latencies, errors, lock):
     http = requests.Session()
     http.get(f"{url}/accounts/login/")
@@ -120,7 +133,7 @@ def main():
     services = Services(options.workdir)
     services.start_all()
     url = f"http://127.0.0.1:{services.web_port}"
-    time.sleep(8)
+    wait_until_up(url)
     began = time.monotonic()
     until = began + options.minutes * 60
     latencies, errors, lock = [], [], threading.Lock()
