@@ -9,6 +9,7 @@ from ../shared/data (or ``$SONGREC_DATASET``); when it is absent these tests fai
 import os
 from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -81,3 +82,12 @@ def real_catalog(django_db_setup, django_db_blocker, real_var_dir, mlflow_dir):
         for name, value in previous.items():
             setattr(django_settings, name, value)
     return RealCatalog(path=path, import_summary=out.getvalue(), import_problems=err.getvalue(), version=version)
+
+
+@pytest.fixture
+def tidytuesday_path(real_catalog):
+    """TidyTuesday's spotify_songs.csv.gz beside the real dataset (the test fails when it is absent)."""
+    path = Path(real_catalog.path).parent / "tidytuesday" / "spotify_songs.csv.gz"
+    if not path.exists():
+        pytest.fail(f"TidyTuesday's spotify_songs.csv.gz is not beside the real dataset ({path})")
+    return path

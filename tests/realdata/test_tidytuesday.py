@@ -1,7 +1,6 @@
 """TidyTuesday's spotify_songs.csv imports through its own column layout, beside the real catalog: 471 playlists."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,14 +15,6 @@ pytestmark = pytest.mark.django_db
 
 TIDY_PLAYLISTS = 471
 TIDY_ENTRIES = 32_251  # distinct (playlist, track) pairs; the file's other 582 rows repeat one of them
-
-
-@pytest.fixture
-def tidytuesday_path(real_catalog):
-    path = Path(real_catalog.path).parent / "tidytuesday" / "spotify_songs.csv.gz"
-    if not path.exists():
-        pytest.fail(f"TidyTuesday's spotify_songs.csv.gz is not beside the real dataset ({path})")
-    return path
 
 
 def test_the_tidytuesday_file_imports_its_tracks_and_playlists_idempotently(tidytuesday_path, capsys):
