@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from catalog.refs import track_refs
 from recommender import selectors as recommender_selectors
 from recommender import storage
-from recommender.blending import MAX_SEEDS, blended_recommendations, seed_tracks
+from recommender.blending import blended_recommendations, seed_tracks
 from recommender.request_params import parse_constraints
 
 from . import selectors
 from .errors import BadRequest, NonExistingId
 from .params import check_id, parse_seed_list
+
+# Spotify's rule for /v1/recommendations: at most five seeds of all kinds (the native API takes a whole playlist).
+MAX_SEEDS = 5
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 

@@ -15,10 +15,11 @@ from django.conf import settings
 from scipy import sparse
 
 from recommender import storage
+from songrec.lib.process_cache import ProcessCacheDict
 
 from .fitting import Fitted, Params
 
-_cache = {}
+_models = ProcessCacheDict(keep=1)  # model id → ModelData: the active model's files (songrec/lib/process_cache.py)
 _lock = threading.Lock()
 
 
@@ -142,18 +143,14 @@ def _unit(scores):
 def model_data(model_id):
     """The ModelData of a saved model, cached for the process (only the active model's is kept); None when its
     files are gone."""
-    with _lock:
-        data = _cache.get(model_id)
+    data = _models.get(model_id)
     if data is None:
         if not (model_directory(model_id) / "meta.json").is_file():
             return None
-        data = ModelData(model_id)
-        with _lock:
-            _cache.clear()
-            _cache[model_id] = data
+        data = _models.get_or_load(model_id, lambda: ModelData(model_id), lock=_lock)
     return data
 
 
-def forget_model_data():
-    with _lock:
-        _cache.clear()
+def forget_model_data(model_id: int) -> None:
+    """Drop a model's files from this process (they were removed, or replaced by a newer model's)."""
+    _models.pop(model_id)

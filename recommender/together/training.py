@@ -97,7 +97,7 @@ def _activate(model):
         model.save()
     for old in previous:
         files.remove_model(old.pk)
-    files.forget_model_data()
+        files.forget_model_data(old.pk)
     active.models_changed()
 
 

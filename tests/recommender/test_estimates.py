@@ -5,9 +5,9 @@ import pytest
 
 from catalog.feature_estimates import filled_features
 from catalog.models import Track
-from recommender import storage
 from recommender.estimates import index_estimates
 from recommender.index.features import indexable_tracks
+from songrec.lib.process_cache import forget_all
 from tests.factories import TrackFactory
 from tests.recommender.conftest import build
 
@@ -44,7 +44,7 @@ def test_without_an_index_or_its_files_nothing_is_estimated(catalog, settings, t
     assert index_estimates(track) == {}  # no index built yet
     build()
     settings.RECOMMENDER_INDEX_DIR = tmp_path / "elsewhere"
-    storage.forget_version_data()
+    forget_all()
     assert index_estimates(track) == {}
 
 

@@ -2,18 +2,15 @@ import pytest
 from django.core.cache import cache
 
 from catalog.playlists.models import Playlist, PlaylistTrack
-from recommender import storage
-from recommender.together import files
+from songrec.lib.process_cache import forget_all
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    storage.forget_version_data()
-    files.forget_model_data()
+    forget_all()
     cache.clear()
     yield
-    storage.forget_version_data()
-    files.forget_model_data()
+    forget_all()
 
 
 def make_playlist(name, tracks, source=Playlist.Source.DATASET):
