@@ -98,8 +98,8 @@ def test_the_admin_form_builds_the_same_campaign(weightings, admin_client):
             "systems": ["cosine"], "seed_count": 2, "k": 5, "ratings_per_item": 2, "tasks_per_evaluator": "",
             "random_seed": 7}
     refused = admin_client.post("/admin/evaluation/campaign/add/", {**form, "systems": ["cosine", "personal"]})
-    assert "Only cosine, euclidean, random, popularity can be compared across index versions, not personal" \
-        in refused.content.decode()
+    assert ("Only blend, cosine, euclidean, together, random, popularity can be compared across index versions, "
+            "not personal") in refused.content.decode()
     assert admin_client.post("/admin/evaluation/campaign/add/", form).status_code == 302
     campaign = Campaign.objects.get(name="In the admin")
     assert campaign.systems == [f"cosine@{half.pk}", f"cosine@{whole.pk}"]

@@ -76,7 +76,7 @@ def page_url_names(resolver=None, namespace=""):
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             names |= page_url_names(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
+        elif isinstance(pattern, URLPattern) and pattern.name and not str(pattern.pattern).startswith("api/"):
             names.add(f"{namespace}{pattern.name}")
     return names
 

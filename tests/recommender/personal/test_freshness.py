@@ -48,8 +48,8 @@ def test_a_computed_list_reads_the_listeners_signals_in_one_query(client, listen
     react(client, tracks["jazz"][0], "like")
     Play.objects.create(user=listener, track=tracks["metal"][0], played_at=timezone.now(), ms_played=90000)
     signals_changed(listener.pk)
-    # session, user, version, model, likes + plays + picks, catalog revision, names and credits
-    with django_assert_max_num_queries(7):
+    # session, user, version, model, the together model, likes + plays + picks, catalog revision, names and credits
+    with django_assert_max_num_queries(8):
         method, shown_ids = shown(client)
     assert method == "content" and shown_ids
 
