@@ -79,7 +79,8 @@ def pages(site, django_db_blocker):
         "cluster": ("anonymous", f"/clusters/{cluster.number}/", ["h1"]),
         "cluster-map": ("anonymous", "/clusters/map/", ["h1"]),
         "campaigns": ("anonymous", "/campaigns/", ["h1"]),
-        "results": ("anonymous", f"/campaigns/{site.campaign.pk}/results/", ["h1"]),
+        # Results are public once a campaign closes (an open one's would unblind its raters: a 403 page).
+        "results": ("anonymous", f"/campaigns/{site.closed_campaign.pk}/results/", ["h1"]),
         "login": ("anonymous", "/accounts/login/", ["#id_username"]),
         "signup": ("anonymous", "/accounts/signup/", ["#id_username"]),
         "my-music": ("listener", "/me/", ["h1"]),
