@@ -187,6 +187,11 @@ def get_index():
     return _indexes.get_or_load(revision, lambda: SearchIndex.build(revision), _lock)
 
 
+def warm_search_index() -> str:
+    """Build the current revision's search index now (a server's warm-up, songrec.lib.warmup); says its size."""
+    return f"search index of {len(get_index().track_ids)} tracks"
+
+
 def search_tracks(query, limit=20):
     """Return up to ``limit`` SearchHits for ``query``, best first; hidden tracks never appear."""
     query = (query or "").strip()

@@ -54,8 +54,8 @@ def warm_up():
         _ = resolver.reverse_dict
         for name in HOT_TEMPLATES:
             get_template(name)
-        run_registered_warmers()
-        logger.info("warmed up in %.1f s", time.perf_counter() - started)
+        done = run_registered_warmers()
+        logger.info("warmed up in %.1f s: %s", time.perf_counter() - started, ", ".join(done) or "nothing to load")
     except Exception as error:
         logger.warning("warm-up skipped: %s", error)
     finally:

@@ -14,7 +14,7 @@ def register_warmer(warmer):
         _warmers.append(warmer)
 
 
-def warm_up():
-    """Run every registered warmer."""
-    for warmer in _warmers:
-        warmer()
+def warm_up() -> list[str]:
+    """Run every registered warmer; what those that describe their work said (for the start-up log line)."""
+    said = [warmer() for warmer in _warmers]
+    return [text for text in said if isinstance(text, str) and text]
