@@ -13,8 +13,6 @@ import pytest
 import redis
 from django.db import connection
 
-from songrec.celery import app
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -35,6 +33,12 @@ def pool_processes(worker):
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
+def empty_broker():
+    """Drop every message in the test broker, those a killed worker had reserved too (kombu keeps them in Redis
+    and gives them back later, so a purge alone would let an old test's rebuild run in the next test's workers)."""
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
 @pytest.fixture
 def workers(tmp_path, settings):
     """start(**env) launches a real prefork worker with one pool process; all are stopped at the end.
@@ -46,7 +50,7 @@ def workers(tmp_path, settings):
     redis.Redis.from_url(os.environ["REDIS_URL"]).ping()
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.PERSONAL_UPLOAD_DIR = tmp_path / "up"
-    app.control.purge()
+    empty_broker()
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     base_env = {**os.environ, "CONN_MAX_AGE": "0", "SONGREC_VAR_DIR": str(tmp_path), "DATABASE_URL": database_url,
@@ -73,4 +77,4 @@ def workers(tmp_path, settings):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-    app.control.purge()
+    empty_broker()

@@ -13,6 +13,7 @@ from recommender.index import distributed
 from recommender.index.params import IndexParams
 from recommender.models import IndexVersion, NeighborList
 from tests.recommender.conftest import build
+from tests.workers import empty_broker
 
 from .test_incremental import stored_lists
 
@@ -69,9 +70,7 @@ def two_workers(transactional_db, tmp_path):
     """Two real `celery worker` processes (prefork, one child each) on Redis, one of which dies once mid-run."""
     if not _redis_available() or connection.vendor != "postgresql":
         pytest.skip("needs REDIS_URL pointing at a running Redis and the PostgreSQL test database")
-    from songrec.celery import app
-
-    app.control.purge()
+    empty_broker()
     db = connection.settings_dict
     env = {**os.environ, "CONN_MAX_AGE": "0", "SONGREC_VAR_DIR": str(tmp_path),
            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
@@ -98,6 +97,7 @@ def two_workers(transactional_db, tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+        empty_broker()
 
 
 @pytest.mark.celery_worker
