@@ -181,7 +181,7 @@ def _dev_scores(dev, data, version, params, folds, grid, personal):
                 continue
             interactions = Interactions(positives=dict.fromkeys(ids, 3.0), excluded=set(ids))
             for weight in grid:
-                ranked, _ = recommend_from(interactions, protocol.LIST_LENGTH, version, folded, weight)
+                ranked, _ = recommend_from(interactions, protocol.LIST_LENGTH, version, folded, blend_weight=weight)
                 scores["personal"][weight].append(protocol.metrics(
                     songs_of_ids(data, [item.track_id for item in ranked]), playlist["hidden"])["ndcg_at_50"])
             members = skip | set(playlist["hidden"])
@@ -283,7 +283,7 @@ def seed_latency(playlists, data, version, count):
         seeds = [refs[i] for i in ids if i in refs]
         for system in timings:
             started = time.perf_counter()
-            blended_recommendations(system, seeds, 20, None, version)
+            blended_recommendations(system, seeds, 20, None, version=version)
             timings[system].append(time.perf_counter() - started)
     return {system: 1000 * statistics.median(values) for system, values in timings.items() if values}
 
