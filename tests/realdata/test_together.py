@@ -13,9 +13,9 @@ from recommender import storage
 from recommender.personal.foryou import for_you
 from recommender.personal.models import Reaction
 from recommender.selectors import recommend
-from recommender.together import files
 from recommender.together.models import TogetherModel
 from recommender.together.training import train_together_model
+from songrec.lib.process_cache import forget_all
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,9 @@ def playlists(real_catalog):
     if not path.exists():
         pytest.fail(f"TidyTuesday's spotify_songs.csv.gz is not beside the real dataset ({path})")
     call_command("import_tracks", str(path), "--no-progress")
-    files.forget_model_data()
+    forget_all()
     yield playlist_memberships(sources=[Playlist.Source.DATASET])
-    files.forget_model_data()
+    forget_all()
 
 
 def indexed_mates(version, memberships, count):
