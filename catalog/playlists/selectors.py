@@ -1,10 +1,17 @@
-"""Read playlists: ordered memberships (for training and evaluation), a playlist's tracks, counts per source."""
+"""Read playlists: ordered memberships (for training and evaluation), a playlist's tracks, counts per source,
+and who may see or change a playlist (the one rule pages, the API and exports share)."""
 
 from collections.abc import Iterable
 
 from django.db.models import Count
 
+from songrec.lib.errors import DomainError, NotFoundError
+
 from .models import Playlist, PlaylistTrack
+
+
+class NotYourPlaylist(DomainError):
+    status_code = 403
 
 
 def playlist_memberships(*, sources: Iterable[str] | None = None, min_tracks: int = 1) -> dict[int, list[int]]:
@@ -30,3 +37,37 @@ def playlist_track_ids(playlist: Playlist) -> list[int]:
 def playlist_counts_by_source() -> dict[str, int]:
     """How many playlists each source has stored."""
     return dict(Playlist.objects.values("source").annotate(n=Count("pk")).values_list("source", "n"))
+
+
+def playlist_for_viewer(user, pk: int) -> Playlist:
+    """The playlist ``pk`` if ``user`` may see it, else ``NotFoundError`` (a private playlist is not admitted to).
+
+    Anyone sees public and unlisted playlists and the curated/crawled ones; only the owner sees a private one.
+    """
+    playlist = Playlist.objects.filter(pk=pk).select_related("owner").first()
+    if playlist is None or not can_view(user, playlist):
+        raise NotFoundError(f"No playlist {pk}.")
+    return playlist
+
+
+def owned_playlist(user, pk: int) -> Playlist:
+    """The listener playlist ``pk`` for its owner to change: ``NotFoundError`` if ``user`` cannot see it,
+    ``NotYourPlaylist`` (403) if they can but it is not theirs."""
+    playlist = playlist_for_viewer(user, pk)
+    if not user.is_authenticated or playlist.owner_id != user.pk:
+        raise NotYourPlaylist("Only the playlist's owner can change it.")
+    return playlist
+
+
+def can_view(user, playlist: Playlist) -> bool:
+    if playlist.visibility != Playlist.Visibility.PRIVATE:
+        return True
+    return bool(user.is_authenticated and playlist.owner_id == user.pk)
+
+
+def listener_playlists(user) -> list[Playlist]:
+    """``user``'s own playlists, most recently changed first, each with ``track_count``."""
+    if not user.is_authenticated:
+        return []
+    return list(Playlist.objects.filter(owner=user).annotate(track_count=Count("entries"))
+                .order_by("-updated_at", "-pk"))

@@ -172,3 +172,25 @@ def store_external_playlists(source: str, playlists: Iterable[ExternalPlaylist])
         except PlaylistTooLong as error:
             summary.skipped.append(f"{label}: {error.message}")
     return summary
+
+
+@transaction.atomic
+def create_listener_playlist(*, owner, name: str, description: str = "",
+                             visibility: str = Playlist.Visibility.PRIVATE, track_ids: Iterable[int] = (),
+                             recipe: dict | None = None) -> Playlist:
+    """A new playlist of ``owner``'s (private unless asked otherwise) holding ``track_ids`` in order.
+
+    Every way a listener gets a playlist (made by hand, generated, imported from a file or from Spotify) goes through
+    here: a blank name is refused, and so is a list over the length limit, with nothing stored.
+    """
+    name = name.strip()
+    if not name:
+        raise DomainError("A playlist needs a name.", field="name")
+    if len(name) > 300:
+        raise DomainError("A playlist's name is at most 300 characters.", field="name")
+    if visibility not in Playlist.Visibility.values:
+        raise DomainError(f"Visibility is one of {', '.join(Playlist.Visibility.values)}.", field="visibility")
+    playlist = Playlist.objects.create(source=Playlist.Source.LISTENER, owner=owner, name=name,
+                                       description=description, visibility=visibility, recipe=recipe)
+    replace_playlist_tracks(playlist, track_ids)
+    return playlist
