@@ -4,9 +4,10 @@ Usage: DATABASE_URL=postgres://…/songrec_soak python bench/soak_faults.py --us
        [--minutes 30] [--kill-every 300] [--clients 8]
 Starts its own redis-server on a free 127.0.0.1 port (never the machine's 6379), gunicorn, one Celery worker and
 Beat, all pointed at it, and stops them at the end. The database must hold a catalog with an active index and the
-listener account. Load: searches, track pages, "For you", likes, small history uploads. Reports requests, 5xx
-other than the documented 503s, p95 latency, and lost tasks: imports not done or failed and outbox rows never
-started, after a settling period. Exit status 1 on any 5xx or lost task.
+listener account. Load: searches, track pages, "For you", likes, small history uploads. Reports the statuses per
+kind of request, failures (5xx other than the documented 503s, 4xx other than 429, connection errors), p95 latency,
+and lost tasks: imports not done or failed and outbox rows never started, after a settling period. Exit status 1 on
+any failure or lost task; SIGTERM stops the services it started.
 """
 
 import argparse
@@ -18,6 +19,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -85,27 +88,42 @@ def wait_until_up(url, deadline=180):
     raise SystemExit(f"the web server at {url} did not answer within {deadline} s")
 
 
-def load(url, user, password, until, latencies, errors, lock):
+# What each kind of request may answer besides 2xx/3xx: 503 while the broker or Redis is down (documented), 429 when
+# the per-listener throttle holds. Anything else (a 404 from a wrong URL, a 500) counts against the run.
+EXPECTED_STATUSES = {503, 429}
+
+
+def load(url, user, password, until, tally, lock):
+    """One listener's mixed load until ``until``: searches, track pages, For you, likes, small history uploads."""
     http = requests.Session()
     http.get(f"{url}/accounts/login/")
     http.post(f"{url}/accounts/login/", data={"username": user, "password": password,
                                               "csrfmiddlewaretoken": http.cookies.get("csrftoken", "")},
               headers={"Referer": f"{url}/accounts/login/"})
     http.headers.update({"X-CSRFToken": http.cookies.get("csrftoken", ""), "Referer": f"{url}/"})
-    tracks = [row["spotify_id"] for row in http.get(f"{url}/api/tracks/?q=love").json().get("results", [])] or [""]
+    tracks = [row["spotify_id"] for row in http.get(f"{url}/api/tracks/?q=love").json().get("results", [])]
+    if not tracks:
+        raise SystemExit("the catalog answered no tracks for 'love': load a catalog first")
     rng = random.Random()
     while time.monotonic() < until:
         kind = rng.random()
         started = time.monotonic()
         try:
-            if kind < 0.5:
-                response = http.get(f"{url}/api/search/?q={rng.choice(['love', 'rock', 'night', 'blue'])}")
+            if kind < 0.35:
+                name = "search"
+                response = http.get(f"{url}/api/tracks/?q={rng.choice(['love', 'rock', 'night', 'blue'])}")
+            elif kind < 0.5:
+                name = "track page"
+                response = http.get(f"{url}/tracks/{rng.choice(tracks)}/")
             elif kind < 0.7:
+                name = "for you"
                 response = http.get(f"{url}/me/for-you/")
             elif kind < 0.9:
+                name = "reaction"
                 response = http.put(f"{url}/api/me/reactions/{rng.choice(tracks)}/",
                                     json={"reaction": rng.choice(["like", None])})
             else:
+                name = "import"
                 rows = [{"ts": f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T10:00:00Z", "ms_played": 60000,
                          "master_metadata_track_name": f"song {rng.random()}", "master_metadata_album_artist_name": "x",
                          "spotify_track_uri": None} for _ in range(50)]
@@ -115,9 +133,17 @@ def load(url, user, password, until, latencies, errors, lock):
         except requests.RequestException as error:
             status = f"connection: {type(error).__name__}"
         with lock:
-            latencies.append(time.monotonic() - started)
-            if not isinstance(status, int) or (status >= 500 and status != 503):
-                errors.append(status)
+            tally.latencies.append(time.monotonic() - started)
+            tally.by_kind.setdefault(name, Counter())[status] += 1
+            if not isinstance(status, int) or (status >= 400 and status not in EXPECTED_STATUSES):
+                tally.errors.append((name, status))
+
+
+@dataclass
+class Tally:
+    latencies: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    by_kind: dict = field(default_factory=dict)
 
 
 def main():
@@ -131,18 +157,19 @@ def main():
     options = parser.parse_args()
     options.workdir.mkdir(parents=True, exist_ok=True)
     services = Services(options.workdir)
-    services.start_all()
-    url = f"http://127.0.0.1:{services.web_port}"
-    wait_until_up(url)
-    began = time.monotonic()
-    until = began + options.minutes * 60
-    latencies, errors, lock = [], [], threading.Lock()
-    clients = [threading.Thread(target=load, args=(url, options.user, options.password, until, latencies, errors,
-                                                   lock)) for _ in range(options.clients)]
-    for client in clients:
-        client.start()
-    kills, redis_restarted = 0, False
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # runs the finally below: no orphaned services
     try:
+        services.start_all()
+        url = f"http://127.0.0.1:{services.web_port}"
+        wait_until_up(url)
+        began = time.monotonic()
+        until = began + options.minutes * 60
+        tally, lock = Tally(), threading.Lock()
+        clients = [threading.Thread(target=load, args=(url, options.user, options.password, until, tally, lock))
+                   for _ in range(options.clients)]
+        for client in clients:
+            client.start()
+        kills, redis_restarted = 0, False
         while time.monotonic() < until:
             time.sleep(5)
             elapsed = time.monotonic() - began
@@ -156,16 +183,16 @@ def main():
                 redis_restarted = True
         for client in clients:
             client.join()
-        settle_and_report(latencies, errors, kills, redis_restarted)
+        settle_and_report(tally, kills, redis_restarted)
     finally:
         services.stop_all()
-    return 1 if errors or LOST else 0
+    return 1 if tally.errors or LOST else 0
 
 
 LOST = []
 
 
-def settle_and_report(latencies, errors, kills, redis_restarted, settle_seconds=600):
+def settle_and_report(tally, kills, redis_restarted, settle_seconds=600):
     import django
 
     django.setup()
@@ -182,10 +209,13 @@ def settle_and_report(latencies, errors, kills, redis_restarted, settle_seconds=
     LOST.extend(HistoryImport.objects.filter(status__in=HistoryImport.ACTIVE).values_list("pk", flat=True))
     LOST.extend(f"outbox {pk}" for pk in PendingTask.objects.filter(started_at__isnull=True)
                 .values_list("pk", flat=True))
-    latencies.sort()
+    latencies = sorted(tally.latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
-    print(f"requests {len(latencies)}, 5xx besides 503 {len(errors)}, p95 {p95 * 1000:.0f} ms, workers killed "
-          f"{kills}, redis restarted {redis_restarted}, lost tasks {len(LOST)} {LOST[:10]}")
+    for name, statuses in sorted(tally.by_kind.items()):
+        print(f"  {name}: {dict(sorted(statuses.items(), key=str))}")
+    print(f"requests {len(latencies)}, failed (5xx besides 503, unexpected 4xx, connection errors) "
+          f"{len(tally.errors)} {tally.errors[:10]}, p95 {p95 * 1000:.0f} ms, workers killed {kills}, "
+          f"redis restarted {redis_restarted}, lost tasks {len(LOST)} {LOST[:10]}")
 
 
 if __name__ == "__main__":
