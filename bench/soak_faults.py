@@ -85,7 +85,7 @@ def wait_until_up(url, deadline=180):
     raise SystemExit(f"the web server at {url} did not answer within {deadline} s")
 
 
-def load(url, user, password, until, latencies, errors, lock):
+def load(url, user, password, until, *, latencies, errors, lock):
     http = requests.Session()
     http.get(f"{url}/accounts/login/")
     http.post(f"{url}/accounts/login/", data={"username": user, "password": password,
@@ -137,8 +137,9 @@ def main():
     began = time.monotonic()
     until = began + options.minutes * 60
     latencies, errors, lock = [], [], threading.Lock()
-    clients = [threading.Thread(target=load, args=(url, options.user, options.password, until, latencies, errors,
-                                                   lock)) for _ in range(options.clients)]
+    clients = [threading.Thread(target=load, args=(url, options.user, options.password, until),
+                                kwargs={"latencies": latencies, "errors": errors, "lock": lock})
+               for _ in range(options.clients)]
     for client in clients:
         client.start()
     kills, redis_restarted = 0, False
@@ -165,7 +166,7 @@ def main():
 LOST = []
 
 
-def settle_and_report(latencies, errors, kills, redis_restarted, settle_seconds=600):
+def settle_and_report(latencies, errors, kills, redis_restarted, *, settle_seconds=600):
     import django
 
     django.setup()
