@@ -75,7 +75,7 @@ def synthetic_table(real, n, seed=1):
                       rng.integers(0, n // 8, size=n))
 
 
-def child(directory, k, sample, nlist, nprobe, full):
+def child(directory, *, k, sample, nlist, nprobe, full):
     from threadpoolctl import threadpool_limits
 
     from recommender.index.topk import MARGIN, METRICS, TileSpace, all_top_k
@@ -215,8 +215,8 @@ def main():
     if options.build_child:
         return build_child(options.build_child)
     if options.child:
-        return child(options.child, options.k, options.sample, options.nlist,
-                     [int(value) for value in options.nprobe.split(",")], options.full)
+        return child(options.child, k=options.k, sample=options.sample, nlist=options.nlist,
+                     nprobe=[int(value) for value in options.nprobe.split(",")], full=options.full)
 
     import django
 

@@ -81,7 +81,7 @@ def child(directory, k, threads, separately):
     print(json.dumps(report))
 
 
-def recall(space, indices, metric, sample, k):
+def recall(space, indices, metric, *, sample, k):
     from sklearn.neighbors import NearestNeighbors
 
     reference = NearestNeighbors(n_neighbors=k + 1, algorithm="brute", metric=metric)
@@ -171,7 +171,7 @@ def main():
     print(f"peak RSS of the top-k process: {report['peak_rss_mb']:.0f} MB (target ≤ 2048 MB)")
     sample = np.random.default_rng(0).choice(n, size=min(options.sample, n), replace=False)
     for metric, space in (("cosine", matrices.normalized), ("euclidean", matrices.weighted)):
-        found, overlap = recall(space, indices[metric], metric, sample, min(options.k, n - 1))
+        found, overlap = recall(space, indices[metric], metric, sample=sample, k=min(options.k, n - 1))
         print(f"recall@{options.k} {metric} vs sklearn brute force on {len(sample):,} tracks: {found:.4f} "
               f"(id overlap {overlap:.4f})")
     print(f"peak RSS of this process (CSV, pipeline, sklearn check): {peak_rss_mb():.0f} MB")

@@ -92,7 +92,7 @@ def workload(seed=0, size=3000):
     return requests
 
 
-def run_clients(port, paths, clients, seconds, max_requests, addresses=0):
+def run_clients(port, paths, *, clients, seconds, max_requests, addresses=0):
     """Hit ``paths`` (list of (kind, path)) round-robin from ``clients`` threads; {kind: [latencies]}, errors.
 
     With ``addresses``, request i arrives as if forwarded for listener i mod ``addresses`` (X-Forwarded-For).
@@ -240,7 +240,7 @@ def redis_cpu_seconds():
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
-def start_server(port, workers, threads, preload, gc_freeze, addresses):
+def start_server(port, *, workers, threads, preload, gc_freeze, addresses):
     # Behind one proxy (TRUSTED_PROXY_COUNT=1) the throttle counts each forwarded listener at its own rate.
     proxy = {"TRUSTED_PROXY_COUNT": "1"} if addresses else {}
     env = {**os.environ, **proxy, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
@@ -297,22 +297,25 @@ def main():
           f"{options.workers} gunicorn workers × {options.threads} threads, {options.seconds:.0f} s per phase, "
           f"127.0.0.1:{options.port}")
     started = time.perf_counter()
-    server = start_server(options.port, options.workers, options.threads, not options.no_preload,
-                          not options.no_gc_freeze, options.addresses)
+    server = start_server(options.port, workers=options.workers, threads=options.threads,
+                          preload=not options.no_preload, gc_freeze=not options.no_gc_freeze,
+                          addresses=options.addresses)
     print(f"gunicorn up in {time.perf_counter() - started:.1f} s (preload: {not options.no_preload}, "
           f"gc.freeze: {not options.no_gc_freeze})")
     try:
         # The first request of each kind per worker (imports, caches) is not what the phases below measure; its
         # max shows whether a worker still builds the search index on its first search (no preload: ~2 s).
-        report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], options.clients, 10, 200,
-                                                            options.addresses))
+        report("warm-up (first 200 requests)", *run_clients(options.port, mix[:200], clients=options.clients,
+                                                            seconds=10, max_requests=200,
+                                                            addresses=options.addresses))
         trivial_p50, trivial_rate = report("trivial (static file)", *run_clients(
-            options.port, static, options.clients, options.seconds, options.max_requests, options.addresses))
+            options.port, static, clients=options.clients, seconds=options.seconds,
+            max_requests=options.max_requests, addresses=options.addresses))
         workers, backends = worker_pids(server.pid), database_backends()
         cpu = {"workers": cpu_seconds(workers), "Redis": redis_cpu_seconds(), "client": time.process_time()}
         backend_cpu = {pid: cpu_seconds([pid]) for pid in backends}
-        mix_results = run_clients(options.port, mix, options.clients, options.seconds, options.max_requests,
-                                  options.addresses)
+        mix_results = run_clients(options.port, mix, clients=options.clients, seconds=options.seconds,
+                                  max_requests=options.max_requests, addresses=options.addresses)
         # Backends opened during the phase started from zero; the share of one closed during it is missed.
         used = {"workers": cpu_seconds(workers) - cpu["workers"],
                 "PostgreSQL": sum(max(cpu_seconds([pid]) - backend_cpu.get(pid, 0), 0)

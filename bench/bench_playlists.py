@@ -133,7 +133,7 @@ def songs_of_ids(data, track_ids):
     return [int(data.songs[p]) for p in positions if p >= 0]
 
 
-def tune(playlists, data, version, params_grid, folds, quick):
+def tune(playlists, data, version, *, params_grid, folds, quick):
     """On the development half: (best Params, blends, dev figures). The parameters are chosen by the multi-seed
     fold-in's NDCG@50 (cheap: numpy only); then, for those, each blend by NDCG@50 (For you, multi-seed) or
     share@10 (similar lists)."""
@@ -141,20 +141,20 @@ def tune(playlists, data, version, params_grid, folds, quick):
     grid = (0.0, 0.5, 1.0) if quick else BLEND_GRID
     results = []
     for params in params_grid:
-        means = _dev_scores(dev, data, version, params, folds, grid, personal=len(params_grid) == 1)
+        means = _dev_scores(dev, data, version, params, folds=folds, grid=grid, personal=len(params_grid) == 1)
         results.append((params, means))
         print(f"  dev {params.weighting} factors={params.factors} fold-in {params.fold_in}: seeds " + " ".join(
             f"{weight:g}:{value:.4f}" for weight, value in means["seeds"].items()), flush=True)
     params, means = max(results, key=lambda item: max(item[1]["seeds"].values()))
     if "personal" not in means:
-        means = _dev_scores(dev, data, version, params, folds, grid, personal=True)
+        means = _dev_scores(dev, data, version, params, folds=folds, grid=grid, personal=True)
     for use in ("personal", "similar"):
         print(f"  dev {use}: " + " ".join(f"{weight:g}:{value:.4f}" for weight, value in means[use].items()))
     blends = {f"{use}_blend": max(by_weight, key=by_weight.get) for use, by_weight in means.items()}
     return params, blends, means
 
 
-def _dev_scores(dev, data, version, params, folds, grid, personal):
+def _dev_scores(dev, data, version, params, *, folds, grid, personal):
     """{use: {blend: mean}} over the development folds; For you and similar lists only when ``personal``."""
     from recommender.personal.foryou import recommend_from
     from recommender.personal.interactions import Interactions
@@ -198,7 +198,7 @@ def _dev_scores(dev, data, version, params, folds, grid, personal):
             for use, by_weight in scores.items()}
 
 
-def evaluate(playlists, data, version, params, blends, folds, seed):
+def evaluate(playlists, data, version, params, *, blends, folds, seed):
     """The test half through songrec's paths and the baselines; ({system: {metric: [values]}}, timings)."""
     from django.contrib.auth import get_user_model
 
@@ -402,10 +402,11 @@ def main(argv=None):
         Params(**{**base.as_dict(), "weighting": weighting, "factors": factors, "fold_in": fold_in})
         for weighting in ("bm25", "none") for factors, fold_in in ((64, "als"), (128, "als"), (128, "knn"),
                                                                     (128, "both"))]
-    params, blends, dev = tune(playlists, data, version, grid, 2 if args.quick else args.dev_folds, args.quick)
+    params, blends, dev = tune(playlists, data, version, params_grid=grid,
+                                folds=2 if args.quick else args.dev_folds, quick=args.quick)
     print(f"chosen on dev: {params.weighting}, {params.factors} factors, fold-in {params.fold_in}; blends {blends}",
           flush=True)
-    lists, shares, timings = evaluate(playlists, data, version, params, blends, folds, args.seed)
+    lists, shares, timings = evaluate(playlists, data, version, params, blends=blends, folds=folds, seed=args.seed)
     figures = report(lists, shares)
     ratio_lines = ratios(lists, shares)
     latency = seed_latency(playlists, data, version, 10 if args.quick else 50)

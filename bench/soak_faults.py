@@ -93,7 +93,7 @@ def wait_until_up(url, deadline=180):
 EXPECTED_STATUSES = {503, 429}
 
 
-def load(url, user, password, until, tally, lock):
+def load(url, user, password, until, *, tally, lock):
     """One listener's mixed load until ``until``: searches, track pages, For you, likes, small history uploads."""
     http = requests.Session()
     http.get(f"{url}/accounts/login/")
@@ -165,8 +165,8 @@ def main():
         began = time.monotonic()
         until = began + options.minutes * 60
         tally, lock = Tally(), threading.Lock()
-        clients = [threading.Thread(target=load, args=(url, options.user, options.password, until, tally, lock))
-                   for _ in range(options.clients)]
+        clients = [threading.Thread(target=load, args=(url, options.user, options.password, until),
+                                    kwargs={"tally": tally, "lock": lock}) for _ in range(options.clients)]
         for client in clients:
             client.start()
         kills, redis_restarted = 0, False

@@ -76,18 +76,18 @@ def _refs(column, values, visible_only=False):
         "SELECT t.id, t.spotify_id, t.name, t.hidden, t.song_key, c.artist_id, a.name, a.spotify_id "
         f"{_TRACKS_WITH_CREDITS} WHERE {condition}{' AND NOT t.hidden' if visible_only else ''} "
         "ORDER BY t.id, c.position", params)
-    return _with_credits(rows, lambda track_id, spotify_id, name, hidden, key: TrackRef(
-        track_id, spotify_id, name, bool(hidden), song_key=key))
+    return _with_credits(rows, lambda columns: TrackRef(
+        columns[0], columns[1], columns[2], bool(columns[3]), song_key=columns[4]))
 
 
 def _with_credits(rows, make):
     """{track id: track} from rows of a track's columns then one credit (artist id, name, Spotify id), a track's
-    rows together in credit order: ``make(*track columns)`` builds each track once, its credits are appended."""
+    rows together in credit order: ``make(track columns)`` builds each track once, its credits are appended."""
     tracks = {}
     for row in rows:
         track = tracks.get(row[0])
         if track is None:
-            track = tracks[row[0]] = make(*row[:-3])
+            track = tracks[row[0]] = make(row[:-3])
         artist_id, artist_name, artist_spotify_id = row[-3:]
         if artist_id is not None:
             track.artists.append(ArtistRef(artist_id, artist_name, artist_spotify_id))
@@ -133,8 +133,10 @@ ROW_COLUMNS = ("t.id", "t.spotify_id", "t.name", "t.hidden", "b.name", "b.id", "
                *(f"t.{name}" for name in AUDIO_FEATURES))
 
 
-def _track_row(track_id, spotify_id, name, hidden, album, album_id, album_spotify_id, release_date, album_artist_id,
-               popularity, duration_ms, explicit, isrc, *features):
+def _track_row(columns):
+    """A TrackRow from one row of ``ROW_COLUMNS``."""
+    (track_id, spotify_id, name, hidden, album, album_id, album_spotify_id, release_date, album_artist_id,
+     popularity, duration_ms, explicit, isrc, *features) = columns
     album = None if album_id is None else AlbumRef(album, album_id, album_spotify_id, release_date or "",
                                                    album_artist_id)
     return TrackRow(track_id, spotify_id, name, bool(hidden), album=album, popularity=popularity,

@@ -60,7 +60,7 @@ class SearchHit:
 class SearchIndex:
     """What one process searches: per track its "artists title" key, "lead artist title", title and album."""
 
-    def __init__(self, revision, track_ids, keys, albums, popularity, songs, leads=None, titles=None):
+    def __init__(self, revision, *, track_ids, keys, albums, popularity, songs, leads=None, titles=None):
         self.revision = revision
         self.track_ids = track_ids
         # Releases of one song share a song (catalog.songs); results show the best-ranked one only.
@@ -116,7 +116,8 @@ class SearchIndex:
             albums.append(normalize(album or ""))
             popularity.append(pop or 0)
             songs.append(song_of(track_id, key))
-        return cls(revision, track_ids, keys, albums, popularity, songs, leads, titles)
+        return cls(revision, track_ids=track_ids, keys=keys, albums=albums, popularity=popularity, songs=songs,
+                   leads=leads, titles=titles)
 
     def candidates(self, query):
         """Positions of the tracks sharing the most (rare) trigrams with the query, shorter documents first."""

@@ -6,7 +6,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from .artist_names import artist_ids_named
-from .models import Album, Artist, Track
+from .crawl.selectors import MISSING_ANY_FEATURE
+from .models import Album, Artist, Genre, Track
 from .refs import TrackRow, visible_rows
 from .search import search_tracks
 from .songs import first_of_each_song, normalise_text, song_of
@@ -132,3 +133,10 @@ def album_songs(album: Album) -> SongGroups:
     return _song_groups(list(Track.objects.visible().with_credits().filter(album=album)
                              .order_by("-popularity", "pk")[:MAX_ARTIST_SONGS]))
 
+
+def catalog_counts() -> dict[str, int]:
+    """How many tracks the catalog holds (visible, hidden, missing an audio feature), and artists, albums, genres."""
+    tracks = Track.objects
+    return {"tracks": tracks.count(), "visible": tracks.visible().count(), "hidden": tracks.filter(hidden=True).count(),
+            "missing_features": tracks.filter(MISSING_ANY_FEATURE).count(), "artists": Artist.objects.count(),
+            "albums": Album.objects.count(), "genres": Genre.objects.count()}

@@ -178,3 +178,9 @@ def ratings_for_export(campaign: Campaign | None = None) -> QuerySet[Rating]:
     return (ratings.select_related("evaluator", "item__track", "item__task__seed_track", "item__task__campaign")
             .annotate(change_count=Count("changes"))
             .order_by("item__task__campaign_id", "item__task_id", "item__rank", "evaluator_id"))
+
+
+def open_campaigns(limit: int = 10) -> list[tuple[Campaign, CampaignProgress]]:
+    """The newest campaigns not closed, each with its progress."""
+    return [(campaign, campaign_progress(campaign))
+            for campaign in Campaign.objects.exclude(status=Campaign.Status.CLOSED).order_by("-pk")[:limit]]

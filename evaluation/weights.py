@@ -59,7 +59,8 @@ def campaign_groups(campaign: Campaign):
         judged[(evaluator_id, seed_id)].append((track_id, score))
     groups = []
     for (_, seed_id), items in judged.items():
-        features = features_for(data, campaign.index_version, model_data, seed_id, [track for track, _ in items])
+        features = features_for(data, campaign.index_version, model_data=model_data, seed_id=seed_id,
+                                track_ids=[track for track, _ in items])
         if features is not None:
             groups.append((features, [score for _, score in items]))
     return groups, len(ratings)
@@ -103,7 +104,7 @@ def _seed_groups(data, version, model, tracks):
         candidates |= set(ids[:CANDIDATES].tolist())
         candidates.discard(seed_id)
         candidates = sorted(candidates)
-        features = features_for(data, version, model, seed_id, candidates)
+        features = features_for(data, version, model_data=model, seed_id=seed_id, track_ids=candidates)
         yield features, [2 if track in members else 1 for track in candidates]
 
 

@@ -77,7 +77,7 @@ class SimilarTracksView(APIView):
         found = selectors.visible_seed_lists(system, spotify_id, version) if version is not None else None
         seed_id, stored = found if found is not None else (_visible_track_id(spotify_id), None)
         version = version or _version()
-        k = parse_int(request.query_params.get("k"), "k", DEFAULT_K, 1, version.k)
+        k = parse_int(request.query_params.get("k"), "k", default=DEFAULT_K, low=1, high=version.k)
         similar = annotate(selectors.similar_items(system, seed_id, k, version, stored=stored))
         payload = {"seed": similar.seed, "metric": system, "k": k, "index_version": version.pk,
                    "score_label": SCORE_LABELS[system], "results": similar.items}
@@ -119,7 +119,7 @@ class RecommendationsView(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         spotify_ids = parse_seed_ids(params.get("seed_tracks"))
-        limit = parse_int(params.get("limit"), "limit", 20, 1, MAX_LIMIT)
+        limit = parse_int(params.get("limit"), "limit", default=20, low=1, high=MAX_LIMIT)
         system = parse_system(params.get("metric"))
         constraints = parse_constraints(params)
         avoid_ids = parse_seed_ids(params.get("avoid_tracks"), field="avoid_tracks", required=False)

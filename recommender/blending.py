@@ -87,7 +87,8 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, vers
     if system == "cosine":
         key, scores = content, cosines
     elif system in ("together", "blend"):
-        key = _with_together(system, data, version.pk, content, seed_ids, avoid_ids)
+        key = _with_together(system, data, version_id=version.pk, content=content, seed_ids=seed_ids,
+                             avoid_ids=avoid_ids)
         scores = key
     elif system == "euclidean":
         distances = _mean_distances(data, seeds)
@@ -135,7 +136,7 @@ def _mean_cosines(data, positions):
     return data.normalized_split.dot(query)
 
 
-def _with_together(system, data, version_id, content, seed_ids, avoid_ids):
+def _with_together(system, data, *, version_id, content, seed_ids, avoid_ids):
     """The key of ``together`` / ``blend``: the seeds folded into the together model (minus the avoided ones'),
     over content; content alone when no seed has co-occurrence. ``together`` ranks every track the fold-in
     scores above the content fallback."""

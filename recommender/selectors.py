@@ -8,7 +8,7 @@ import: it registers them as a list annotator (annotations.py).
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -321,3 +321,9 @@ def index_status(versions: int = 20) -> IndexStatus:
     revision = CatalogRevision.current()
     return IndexStatus(active, building, revision, active is not None and active.catalog_revision == revision,
                        recent)
+
+
+def failed_versions(since: datetime, limit: int = 5) -> list[IndexVersion]:
+    """The index versions whose build failed since ``since``, newest first."""
+    return list(IndexVersion.objects.filter(status=IndexVersion.Status.FAILED, created_at__gte=since)
+                .order_by("-pk")[:limit])

@@ -22,7 +22,7 @@ TITLES = {"cosine": "Cosine similarity", "euclidean": "Euclidean distance"}
 def requested_k(request, limit):
     """``?k=`` bounded to 1..limit; anything unparsable falls back to the default."""
     try:
-        k = parse_int(request.GET.get("k"), "k", DEFAULT_K) if request is not None else DEFAULT_K
+        k = parse_int(request.GET.get("k"), "k", default=DEFAULT_K) if request is not None else DEFAULT_K
     except InvalidQuery:
         k = DEFAULT_K
     return max(1, min(k, limit))

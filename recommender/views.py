@@ -62,7 +62,7 @@ def recommend(request):
     system = _parsed(errors, lambda: parse_system(params.get("metric")), "cosine")
     if "system" in params:  # the name the form's label used to have; never silently ignore it
         errors["system"] = "not a parameter of this page: choose the system with metric=" + "|".join(SYSTEMS)
-    limit = _parsed(errors, lambda: parse_int(params.get("limit"), "limit", 20, 1, 100), 20)
+    limit = _parsed(errors, lambda: parse_int(params.get("limit"), "limit", default=20, low=1, high=100), 20)
     constraints = _parsed(errors, lambda: parse_constraints(params), None)
     seeds, unknown = seed_tracks(seed_ids)
     if unknown:

@@ -1,7 +1,7 @@
 """The staff dashboard (/dashboard/): catalog health, the index and clustering, the crawl, jobs and campaigns.
 
 It lives in the project shell because it reads every app (catalog ← recommender ← personal ← evaluation), which
-no app may do; each figure comes from the app's own selector where it has one.
+no app may do; each figure comes from the app's own selectors, the page only puts them together.
 """
 
 from dataclasses import dataclass
@@ -12,15 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from catalog.crawl.overview import crawl_overview
-from catalog.crawl.selectors import MISSING_ANY_FEATURE, latest_runs
-from catalog.models import Album, Artist, Genre, Track
-from evaluation.models import Campaign
-from evaluation.selectors import campaign_progress
+from catalog.crawl.selectors import latest_runs
+from catalog.selectors import catalog_counts
+from evaluation.selectors import open_campaigns
 from recommender.clusters.selectors import active_clustering
-from recommender.models import IndexVersion
-from recommender.personal.models import HistoryImport
-from recommender.selectors import index_status
-from songrec.lib.outbox.models import PendingTask
+from recommender.personal.selectors import failed_imports, imports_running
+from recommender.selectors import failed_versions, index_status
+from songrec.lib.outbox.selectors import waiting_for_broker
 
 RECENT = timedelta(days=7)
 
@@ -34,31 +32,14 @@ class Jobs:
     failed: list  # (what, when, message), newest first
 
 
-def catalog_counts():
-    tracks = Track.objects
-    return {"tracks": tracks.count(), "visible": tracks.visible().count(), "hidden": tracks.filter(hidden=True).count(),
-            "missing_features": tracks.filter(MISSING_ANY_FEATURE).count(), "artists": Artist.objects.count(),
-            "albums": Album.objects.count(), "genres": Genre.objects.count()}
-
-
 def jobs():
     since = timezone.now() - RECENT
-    failed = [(f"Index version {v.pk}", v.created_at, v.message) for v in
-              IndexVersion.objects.filter(status=IndexVersion.Status.FAILED, created_at__gte=since).order_by("-pk")[:5]]
+    failed = [(f"Index version {v.pk}", v.created_at, v.message) for v in failed_versions(since)]
     failed += [(f"Crawl #{run.pk}", run.started_at, run.message) for run in latest_runs(10)
                if run.status == run.Status.FAILED and run.started_at >= since]
-    failed += [(f"History import {i.pk} ({i.filename})", i.created_at, i.message) for i in
-               HistoryImport.objects.filter(status=HistoryImport.Status.FAILED, created_at__gte=since)
-               .order_by("-pk")[:5]]
-    return Jobs(waiting_for_broker=PendingTask.objects.filter(dispatched_at__isnull=True).count(),
-                imports_running=HistoryImport.objects.filter(status__in=[HistoryImport.Status.QUEUED,
-                                                                         HistoryImport.Status.RUNNING]).count(),
+    failed += [(f"History import {i.pk} ({i.filename})", i.created_at, i.message) for i in failed_imports(since)]
+    return Jobs(waiting_for_broker=waiting_for_broker(), imports_running=imports_running(),
                 failed=sorted(failed, key=lambda row: row[1], reverse=True))
-
-
-def campaigns():
-    return [(campaign, campaign_progress(campaign))
-            for campaign in Campaign.objects.exclude(status=Campaign.Status.CLOSED).order_by("-pk")[:10]]
 
 
 @staff_member_required
@@ -70,6 +51,6 @@ def dashboard(request):
                "clustering_current": clustering is not None and index.active is not None
                and clustering.version_id == index.active.pk,
                "crawl": crawl, "last_run": next(iter(latest_runs(1)), None), "jobs": jobs(),
-               "campaigns": campaigns(), "configured": crawl["configured"], "running": crawl["running"],
+               "campaigns": open_campaigns(), "configured": crawl["configured"], "running": crawl["running"],
                "next": "/dashboard/"}
     return render(request, "dashboard.html", context)

@@ -12,7 +12,7 @@ from catalog.dataset_finder import SPOTIFY_TRACKS_COLUMNS
 SPOTIFY_COLUMNS = list(SPOTIFY_TRACKS_COLUMNS)
 
 
-def spotify_row(track_id, name="Song", artists="Artist", album="Album", genre="pop", **overrides):
+def spotify_row(track_id, *, name="Song", artists="Artist", album="Album", genre="pop", **overrides):
     """One row of the Spotify Tracks Dataset layout with plausible feature values."""
     row = {
         "track_id": track_id, "artists": artists, "album_name": album, "track_name": name,

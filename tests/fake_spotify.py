@@ -109,7 +109,7 @@ class FakeSpotify:
                                  "artists": list(artist_ids), "tracks": []}
         return album_id
 
-    def add_track(self, name, album_id, artist_ids=None, popularity=40, features=True, reccobeats=False):
+    def add_track(self, name, album_id, *, artist_ids=None, popularity=40, features=True, reccobeats=False):
         number = self._next_number()
         track_id = make_id("tr", number)
         album = self.albums[album_id]
@@ -181,7 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     # --- plumbing ------------------------------------------------------------------------------------------
-    def _send(self, status, payload=None, headers=None, raw=None, content_type="application/json"):
+    def _send(self, status, payload=None, *, headers=None, raw=None, content_type="application/json"):
         body = raw.encode() if isinstance(raw, str) else raw if raw is not None else json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)

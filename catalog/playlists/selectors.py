@@ -3,6 +3,7 @@ and who may see or change a playlist (the one rule pages, the API and exports sh
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count
 
 from songrec.lib.errors import DomainError, NotFoundError
@@ -39,7 +40,7 @@ def playlist_counts_by_source() -> dict[str, int]:
     return dict(Playlist.objects.values("source").annotate(n=Count("pk")).values_list("source", "n"))
 
 
-def playlist_for_viewer(user, pk: int) -> Playlist:
+def playlist_for_viewer(user: User | AnonymousUser, pk: int) -> Playlist:
     """The playlist ``pk`` if ``user`` may see it, else ``NotFoundError`` (a private playlist is not admitted to).
 
     Anyone sees public and unlisted playlists and the curated/crawled ones; only the owner sees a private one.
@@ -50,7 +51,7 @@ def playlist_for_viewer(user, pk: int) -> Playlist:
     return playlist
 
 
-def owned_playlist(user, pk: int) -> Playlist:
+def owned_playlist(user: User | AnonymousUser, pk: int) -> Playlist:
     """The listener playlist ``pk`` for its owner to change: ``NotFoundError`` if ``user`` cannot see it,
     ``NotYourPlaylist`` (403) if they can but it is not theirs."""
     playlist = playlist_for_viewer(user, pk)
@@ -59,13 +60,13 @@ def owned_playlist(user, pk: int) -> Playlist:
     return playlist
 
 
-def can_view(user, playlist: Playlist) -> bool:
+def can_view(user: User | AnonymousUser, playlist: Playlist) -> bool:
     if playlist.visibility != Playlist.Visibility.PRIVATE:
         return True
     return bool(user.is_authenticated and playlist.owner_id == user.pk)
 
 
-def listener_playlists(user) -> list[Playlist]:
+def listener_playlists(user: User | AnonymousUser) -> list[Playlist]:
     """``user``'s own playlists, most recently changed first, each with ``track_count``."""
     if not user.is_authenticated:
         return []

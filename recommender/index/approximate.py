@@ -19,7 +19,9 @@ Memory: one metric at a time, its heaps (n × width × 8 bytes) become its lists
 """
 
 import logging
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -39,14 +41,18 @@ ASSIGN_ROWS = 65_536
 RESCORE_ROWS = 4096
 SAMPLE_COLUMNS = 8192
 
+# ``progress(fraction)``, the share of the work done.
+FractionProgress = Callable[[float], object]
 
-def list_count(n, nlist=0):
+
+def list_count(n: int, nlist: int = 0) -> int:
     """The number of k-means lists for n rows: ``nlist`` when given, else about n / LIST_ROWS; at most n."""
     return max(1, min(n, int(nlist) if nlist else round(n / LIST_ROWS)))
 
 
-def approximate_lists(weighted, normalized, songs, k, *, width, metrics, nlist=0, nprobe=32, n_jobs=None,
-                      seed=0, progress=None):
+def approximate_lists(weighted: np.ndarray, normalized: np.ndarray, songs: np.ndarray, k: int, *, width: int,
+                      metrics: Sequence[str], nlist: int = 0, nprobe: int = 32, n_jobs: int | None = None,
+                      seed: int = 0, progress: FractionProgress | None = None) -> dict[str, Neighbors]:
     """{metric: Neighbors}: each row's first ``k`` distinct songs (index.distinct_songs) among its ``width``
     best IVF candidates, scores exact. ``weighted``: the euclidean space; ``normalized``: its unit rows (cosine).
 
@@ -57,7 +63,10 @@ def approximate_lists(weighted, normalized, songs, k, *, width, metrics, nlist=0
     norms = topk_tiles.row_norms(weighted)
     results = {}
     for number, metric in enumerate(metrics):
-        report = progress and (lambda fraction, number=number: progress((number + fraction) / len(metrics)))
+        report = None
+        if progress is not None:
+            def report(fraction: float, *, number: int = number, progress: FractionProgress = progress) -> None:
+                progress((number + fraction) / len(metrics))
         found = ivf_top(weighted, normalized, norms, metric, width=width, nlist=nlist, nprobe=nprobe, n_jobs=n_jobs,
                         seed=seed, progress=report)
         results[metric] = distinct_songs(found, songs, k)
@@ -65,7 +74,9 @@ def approximate_lists(weighted, normalized, songs, k, *, width, metrics, nlist=0
     return results
 
 
-def ivf_top(weighted, normalized, norms, metric, *, width, nlist=0, nprobe=32, n_jobs=None, seed=0, progress=None):
+def ivf_top(weighted: np.ndarray, normalized: np.ndarray, norms: np.ndarray, metric: str, *, width: int, nlist: int = 0,
+            nprobe: int = 32, n_jobs: int | None = None, seed: int = 0,
+            progress: FractionProgress | None = None) -> Neighbors:
     """Neighbors of every row: its ``width`` best candidates among the rows of the lists it probes, by exact
     score (cosine similarity descending, euclidean distance ascending), −1/NaN padded."""
     space = normalized if metric == "cosine" else weighted
@@ -87,7 +98,7 @@ def ivf_top(weighted, normalized, norms, metric, *, width, nlist=0, nprobe=32, n
     floor = np.full(n, -np.inf, dtype=np.float32)
     blocks = [order[start:start + BLOCK_ROWS] for start in range(0, n, BLOCK_ROWS)] if width else []
 
-    def run(rows):
+    def run(rows: np.ndarray) -> None:
         # The block's (row, list) pairs grouped by list: one product per list against its rows. Lists that are
         # some row's nearest go first, so heaps fill with good candidates and later lists rarely push.
         pairs = probes[rows].ravel()
@@ -108,14 +119,14 @@ def ivf_top(weighted, normalized, norms, metric, *, width, nlist=0, nprobe=32, n
                    euclidean)
 
     _run_threads(run, blocks, workers, progress, share=0.9)
-    probes = None
+    probes = np.empty((0, nprobe), dtype=np.int32)  # frees the n × nprobe probes before the rescoring allocates
     _rescore_in_place(weighted, norms, metric, items, scores=scores, workers=workers)
     if progress:
         progress(1.0)
     return Neighbors(metric, items, scores)
 
 
-def _probes(space, lists, nprobe, euclidean, *, workers, seed):
+def _probes(space: np.ndarray, lists: int, nprobe: int, euclidean: bool, *, workers: int, seed: int) -> np.ndarray:
     """int32 n × nprobe: each row's nearest k-means centroids, nearest first (faiss k-means and flat search)."""
     # Only approximate builds load faiss; its loader logs each CPU-specific build it tries at INFO.
     logging.getLogger("faiss.loader").setLevel(logging.WARNING)
@@ -139,8 +150,9 @@ def _probes(space, lists, nprobe, euclidean, *, workers, seed):
 
 
 @njit(nogil=True, cache=True)
-def select(product, heap_rows, queries, columns, half_queries, half_columns, scores, items, sizes, floor,
-           euclidean):
+def select(product: np.ndarray, heap_rows: np.ndarray, queries: np.ndarray, columns: np.ndarray,
+           half_queries: np.ndarray, half_columns: np.ndarray, scores: np.ndarray, items: np.ndarray, sizes: np.ndarray,
+           floor: np.ndarray, euclidean: bool) -> None:
     """Feed a product (queries × columns) to the heaps ``heap_rows`` (one per query), skipping a query's own
     position. Scores: the product (unit rows: cosine) or product − ‖a‖²/2 − ‖b‖²/2 (= −‖a−b‖²/2)."""
     for r in range(product.shape[0]):
@@ -158,11 +170,12 @@ def select(product, heap_rows, queries, columns, half_queries, half_columns, sco
                 worst = floor[row]
 
 
-def _rescore_in_place(matrix, norms, metric, items, *, scores, workers):
+def _rescore_in_place(matrix: np.ndarray, norms: np.ndarray, metric: str, items: np.ndarray, *, scores: np.ndarray,
+                      workers: int) -> None:
     """Each row's candidates re-scored in float64 and sorted (ties: lower position), written over the heaps."""
     n = items.shape[0]
 
-    def run(start):
+    def run(start: int) -> None:
         stop = min(n, start + RESCORE_ROWS)
         items[start:stop], scores[start:stop] = _sorted_exactly(
             matrix, norms, np.arange(start, stop, dtype=np.int64), items[start:stop], metric=metric)
@@ -171,7 +184,8 @@ def _rescore_in_place(matrix, norms, metric, items, *, scores, workers):
         list(pool.map(run, range(0, n, RESCORE_ROWS)))
 
 
-def _sorted_exactly(matrix, norms, rows, candidates, *, metric):
+def _sorted_exactly(matrix: np.ndarray, norms: np.ndarray, rows: np.ndarray, candidates: np.ndarray, *,
+                    metric: str) -> tuple[np.ndarray, np.ndarray]:
     """(int32 positions, float32 scores) of each row's candidates (−1 = none) by exact key, ties by lower
     position, missing ones last as −1/NaN."""
     candidates = np.asarray(candidates)
@@ -184,7 +198,8 @@ def _sorted_exactly(matrix, norms, rows, candidates, *, metric):
 
 
 @njit(nogil=True, cache=True, fastmath=True)
-def candidate_keys(matrix, norms, rows, candidates, metric):
+def candidate_keys(matrix: np.ndarray, norms: np.ndarray, rows: np.ndarray, candidates: np.ndarray,
+                   metric: int) -> np.ndarray:
     """Float64 sort keys (−cosine similarity, or squared distance) of each row's candidates; inf where −1.
 
     Like topk_tiles._exact but summed in any order (vectorised): an approximate list need not match the exact
@@ -210,7 +225,8 @@ def candidate_keys(matrix, norms, rows, candidates, metric):
     return keys
 
 
-def _run_threads(run, blocks, workers, progress, *, share):
+def _run_threads(run: Callable[[Any], None], blocks: Sequence[Any], workers: int,
+                 progress: FractionProgress | None, *, share: float) -> None:
     """``run(block)`` on ``workers`` threads (BLAS one thread each), reporting ``share`` of progress."""
     with threadpool_limits(limits=1 if workers > 1 else None, user_api="blas"):
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ivf") as pool:
@@ -220,14 +236,15 @@ def _run_threads(run, blocks, workers, progress, *, share):
                     progress(share * done / len(blocks))
 
 
-def sample_rows(n, size, seed=0):
+def sample_rows(n: int, size: int, seed: int = 0) -> np.ndarray:
     """Sorted positions of ``size`` distinct random rows (all rows when n ≤ size)."""
     if n <= size:
         return np.arange(n, dtype=np.int64)
     return np.sort(np.random.default_rng(seed).choice(n, size=size, replace=False)).astype(np.int64)
 
 
-def exact_sample(weighted, normalized, norms, rows, *, metric, width, n_jobs=None):
+def exact_sample(weighted: np.ndarray, normalized: np.ndarray, norms: np.ndarray, rows: np.ndarray, *, metric: str,
+                 width: int, n_jobs: int | None = None) -> Neighbors:
     """Neighbors of ``rows`` only: their exact ``width`` best among every row (every column offered to
     heaps of the sample alone, candidates re-scored in float64; ties by lower position)."""
     space = np.ascontiguousarray(normalized if metric == "cosine" else weighted, dtype=np.float32)
@@ -244,7 +261,7 @@ def exact_sample(weighted, normalized, norms, rows, *, metric, width, n_jobs=Non
     floor = np.full(len(rows), -np.inf, dtype=np.float32)
     chunks = [(start, min(len(rows), start + 512)) for start in range(0, len(rows), 512)]
 
-    def run(chunk):
+    def run(chunk: tuple[int, int]) -> None:
         start, stop = chunk
         for column in range(0, n, SAMPLE_COLUMNS):
             columns = np.arange(column, min(n, column + SAMPLE_COLUMNS), dtype=np.int64)
@@ -257,7 +274,8 @@ def exact_sample(weighted, normalized, norms, rows, *, metric, width, n_jobs=Non
     return Neighbors(metric, np.ascontiguousarray(indices[:, :width]), np.ascontiguousarray(found[:, :width]))
 
 
-def measure_recall(weighted, normalized, songs, lists, *, k, width, rows, n_jobs=None):
+def measure_recall(weighted: np.ndarray, normalized: np.ndarray, songs: np.ndarray, lists: dict[str, Neighbors], *,
+                   k: int, width: int, rows: np.ndarray, n_jobs: int | None = None) -> dict[str, float]:
     """{metric: recall@k} of the folded lists ``lists`` ({metric: Neighbors}, every row) on ``rows``.
 
     Per row, the share of the exact folded list's entries matched: an entry of the stored list scoring at least

@@ -103,8 +103,9 @@ def compute_shard(version_id: int, start: int, stop: int) -> dict[str, Any]:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp.npz")
         with temporary.open("wb") as handle:
-            np.savez(handle, **{metric: data.track_ids[result.indices] for metric, result in results.items()},
-                     **{f"{metric}_scores": result.scores for metric, result in results.items()})
+            arrays = {metric: data.track_ids[result.indices] for metric, result in results.items()}
+            arrays.update({f"{metric}_scores": result.scores for metric, result in results.items()})
+            np.savez(handle, allow_pickle=True, **arrays)
         owners = data.track_ids[start:stop]
         with transaction.atomic():
             NeighborList.objects.filter(version_id=version_id, track_id__gte=int(owners[0]),

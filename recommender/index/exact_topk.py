@@ -13,7 +13,9 @@ position, whatever path computed it.
 """
 
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 import numpy as np
 from numba import njit
@@ -27,7 +29,27 @@ SAFETY = 2.0
 CHUNK_ROWS = 64
 
 
-def score_errors(norms, metric, dimensions):
+class Heaps(Protocol):
+    """What ``certify`` reads of the kernel's state (topk.TileSpace)."""
+
+    n: int
+    kk: int
+    matrix: np.ndarray
+    norms: np.ndarray
+    floor: np.ndarray
+    sizes: np.ndarray
+
+
+class KeyedLists(Protocol):
+    """The lists ``certify`` corrects (topk.Neighbors with its float64 sort keys)."""
+
+    metric: str
+    indices: np.ndarray
+    scores: np.ndarray
+    keys: np.ndarray | None
+
+
+def score_errors(norms: Sequence[float] | np.ndarray, metric: str, dimensions: int) -> np.ndarray:
     """Per row, a bound on |float32 score − exact score| of its pair with any row, in the heaps' units
     (cosine similarity; euclidean −‖a−b‖²/2). A float32 dot product of d terms is off by at most
     d·u·‖a‖‖b‖ in any summation order; the norms, their products and differences add a few roundings more."""
@@ -39,24 +61,26 @@ def score_errors(norms, metric, dimensions):
     return base * (norms + largest) ** 2 / 2
 
 
-def similarities(keys, metric):
+def similarities(keys: np.ndarray, metric: str) -> np.ndarray:
     """Float64 sort keys (topk_tiles._exact) in the heaps' units, larger = better."""
     return -keys if metric == "cosine" else -keys / 2
 
 
-def scores_of(keys, metric):
+def scores_of(keys: np.ndarray, metric: str) -> np.ndarray:
     """The stored score of each key: cosine similarity, or euclidean distance (NaN stays NaN)."""
     return (-keys if metric == "cosine" else np.sqrt(keys)).astype(np.float32)
 
 
-def uncertain(last_keys, floors, full, errors, *, metric):
+def uncertain(last_keys: np.ndarray, floors: np.ndarray, full: np.ndarray, errors: np.ndarray, *,
+              metric: str) -> np.ndarray:
     """Which rows the float32 cut may have decided: a full heap whose floor is within the bound of the
     row's last kept exact score (``last_keys``: the k-th key, NaN when fewer were found)."""
     last = similarities(np.asarray(last_keys, dtype=np.float64), metric)
     return np.asarray(full, dtype=bool) & ~(last > np.asarray(floors, dtype=np.float64) + errors)
 
 
-def exact_top_k(matrix, rows, metric, k, *, norms=None):
+def exact_top_k(matrix: np.ndarray, rows: Sequence[int] | np.ndarray, metric: str, k: int, *,
+                norms: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(indices int32, scores float32, keys float64), each len(rows) × k: the exact best ``k`` other rows of
     each of ``rows`` by the float64 key, ties by lower position; padded with −1/NaN when fewer exist.
 
@@ -77,7 +101,7 @@ def exact_top_k(matrix, rows, metric, k, *, norms=None):
     starts = range(0, len(rows) if found > 0 else 0, CHUNK_ROWS)
     local = threading.local()
 
-    def run(start):
+    def run(start: int) -> None:
         chunk = rows[start:start + CHUNK_ROWS]
         if not hasattr(local, "product"):
             local.product = np.empty((CHUNK_ROWS, n), dtype=np.float32)
@@ -93,7 +117,9 @@ def exact_top_k(matrix, rows, metric, k, *, norms=None):
 
 
 @njit(nogil=True, cache=True)
-def _exact_rows(product, rows, matrix, norms, inverse, half, errors, metric, candidates, out_indices, out_keys):
+def _exact_rows(product: np.ndarray, rows: np.ndarray, matrix: np.ndarray, norms: np.ndarray, inverse: np.ndarray,
+                half: np.ndarray, errors: np.ndarray, metric: int, candidates: np.ndarray, out_indices: np.ndarray,
+                out_keys: np.ndarray) -> None:
     """For each rows[r] (its float32 products with every row in ``product[r]``): the exact best
     ``out_indices.shape[1]`` others, ties by lower position, into out_indices/out_keys."""
     n, found = product.shape[1], out_indices.shape[1]
@@ -145,19 +171,21 @@ def _exact_rows(product, rows, matrix, norms, inverse, half, errors, metric, can
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _approximate(value, row, column, inverse, half, metric):
+def _approximate(value: float, row: int, column: int, inverse: np.ndarray, half: np.ndarray, metric: int) -> float:
     if metric == topk_tiles.COSINE:
         return np.float64(value) * (inverse[row] * inverse[column])
     return np.float64(value) - (half[row] + half[column])
 
 
-def certify(space, result, rows=None):
+def certify(space: Heaps, result: KeyedLists, rows: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
     """Recompute exactly, in place, the rows of ``result`` (index.TileSpace.best with keys, for ``rows`` that
     were offered every column) whose float32 cut may have decided them; returns those rows' positions."""
     rows = np.arange(space.n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
     k = result.indices.shape[1]
     if k == 0 or not len(rows):
         return rows[:0]
+    if result.keys is None:
+        raise ValueError("certify needs the float64 sort keys: TileSpace.best(..., with_keys=True)")
     number = topk_tiles.COSINE if result.metric == "cosine" else topk_tiles.EUCLIDEAN
     errors = score_errors(space.norms, result.metric, space.matrix.shape[1])[rows]
     doubtful = np.flatnonzero(uncertain(result.keys[:, -1], space.floor[number, rows],

@@ -24,12 +24,14 @@ Hidden tracks and tracks missing more than ``MAX_ESTIMATED_FEATURES`` are left o
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -37,9 +39,12 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import Normalizer, StandardScaler
 
+from catalog.importers import TrackRecord
 from catalog.models import AUDIO_FEATURES, Track, TrackArtist, TrackGenre
 from catalog.songs import song_key, song_of
 from songrec.lib.sql import fetch_rows
+
+from .params import IndexParams
 
 GENRE_SEPARATOR = "|"
 # Words that only glue genre names together ("rock-n-roll", "drum-and-bass").
@@ -52,7 +57,7 @@ MAX_ESTIMATED_FEATURES = 3
 MODAL_FEATURES = ("key", "mode", "time_signature")
 
 
-def genre_words(genre):
+def genre_words(genre: str) -> list[str]:
     """The words of one genre name: "alt-rock" → ["alt", "rock"], "drum-and-bass" → ["drum", "bass"]."""
     return [word for word in re.split(r"[-\s/_]+", genre.strip().lower()) if word and word not in GENRE_STOP_WORDS]
 
@@ -62,17 +67,18 @@ class GenreTokens:
     names that other genre names share ("rock" links "alt-rock" and "hard-rock"; "j" links "j-pop" and
     "j-rock"). A word found in only one genre name would just repeat that name's own token."""
 
-    def __init__(self, shared_words=()):
+    def __init__(self, shared_words: Iterable[str] = ()) -> None:
         self.shared_words = frozenset(shared_words)
 
     @classmethod
-    def for_genres(cls, genre_names):
+    def for_genres(cls, genre_names: Iterable[str]) -> Self:
+        genre_names = list(genre_names)
         counts = Counter(word for name in set(genre_names) for word in set(genre_words(name))
                          if len(genre_words(name)) > 1 or word != name.strip().lower())
         whole = {name.strip().lower() for name in genre_names}
         return cls(word for word, count in counts.items() if count + (word in whole) >= 2)
 
-    def __call__(self, text):
+    def __call__(self, text: str) -> list[str]:
         tokens = []
         for genre in text.split(GENRE_SEPARATOR):
             genre = genre.strip().lower()
@@ -86,10 +92,10 @@ class GenreTokens:
 class WeightedStandardScaler(TransformerMixin, BaseEstimator):
     """Standardise columns, weight them, and scale the block so its expected squared row norm is 1."""
 
-    def __init__(self, weights=None):
+    def __init__(self, weights: Sequence[float] | None = None) -> None:
         self.weights = weights
 
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: Any = None) -> Self:
         X = np.asarray(X, dtype=np.float64)
         self.scaler_ = StandardScaler().fit(X)
         weights = np.ones(X.shape[1]) if self.weights is None else np.asarray(self.weights, dtype=np.float64)
@@ -100,10 +106,10 @@ class WeightedStandardScaler(TransformerMixin, BaseEstimator):
         self.n_features_in_ = X.shape[1]
         return self
 
-    def transform(self, X):
+    def transform(self, X: Any) -> np.ndarray:
         return self.scaler_.transform(np.asarray(X, dtype=np.float64)) * self.factors_
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         return np.asarray(input_features if input_features is not None else
                           [f"x{i}" for i in range(self.n_features_in_)], dtype=object)
 
@@ -112,10 +118,10 @@ class CatalogImputer(TransformerMixin, BaseEstimator):
     """Fill NaN with each column's median over the fitted rows (the mode for ``modal_columns``; 0 for a column
     with no value at all). The values are learned at fit and kept, like a scaler's mean."""
 
-    def __init__(self, modal_columns=()):
+    def __init__(self, modal_columns: Sequence[int] = ()) -> None:
         self.modal_columns = modal_columns
 
-    def fit(self, X, y=None):
+    def fit(self, X: Any, y: Any = None) -> Self:
         X = np.asarray(X, dtype=np.float64)
         fill = np.zeros(X.shape[1])
         for column in range(X.shape[1]):
@@ -131,19 +137,19 @@ class CatalogImputer(TransformerMixin, BaseEstimator):
         self.n_features_in_ = X.shape[1]
         return self
 
-    def transform(self, X):
+    def transform(self, X: Any) -> np.ndarray:
         X = np.array(X, dtype=np.float64)
         missing = np.isnan(X)
         if missing.any():
             X[missing] = np.broadcast_to(self.fill_values_, X.shape)[missing]
         return X
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         return np.asarray(input_features if input_features is not None else
                           [f"x{i}" for i in range(self.n_features_in_)], dtype=object)
 
 
-def estimated_values(pipeline):
+def estimated_values(pipeline: Pipeline) -> dict[str, float] | None:
     """{audio feature: the value a fitted pipeline fills a gap with}, or None when it cannot fill gaps (no audio
     block, or a pipeline fitted before gaps were estimated)."""
     stack = pipeline.named_steps["stack"]
@@ -160,27 +166,27 @@ class TrackTable:
 
     track_ids: np.ndarray  # int64
     attributes: np.ndarray  # float64, n × len(ATTRIBUTES); popularity/duration may be NaN
-    genres: list  # per track, a list of genre names
+    genres: list[list[str]]  # per track, its genre names
     primary_artists: np.ndarray  # int64 first-credited artist id, -1 when uncredited
-    # int64 song number: releases of one song (catalog.songs) share one; None numbers every row apart.
-    songs: np.ndarray | None = None
+    # int64 song number: releases of one song (catalog.songs) share one; left out, every row is its own song.
+    songs: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
-    def __post_init__(self):
-        if self.songs is None:
+    def __post_init__(self) -> None:
+        if not len(self.songs) and len(self.track_ids):
             self.songs = np.arange(len(self.track_ids), dtype=np.int64)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.track_ids)
 
     @property
-    def audio(self):
+    def audio(self) -> np.ndarray:
         return self.attributes[:, :len(AUDIO_FEATURES)]
 
     @property
-    def popularity(self):
+    def popularity(self) -> np.ndarray:
         return self.attributes[:, ATTRIBUTES.index("popularity")]
 
-    def frame(self):
+    def frame(self) -> pd.DataFrame:
         """The DataFrame the pipeline is fitted on."""
         frame = pd.DataFrame(self.audio, columns=list(AUDIO_FEATURES))
         frame["popularity"] = self.popularity
@@ -188,7 +194,7 @@ class TrackTable:
         return frame
 
 
-def indexable_tracks():
+def indexable_tracks() -> QuerySet[Track]:
     """Visible tracks missing at most ``MAX_ESTIMATED_FEATURES`` audio features (the pipeline estimates those)."""
     missing = sum((Case(When(**{f"{name}__isnull": True}, then=1), default=0) for name in AUDIO_FEATURES),
                   Value(0))
@@ -196,7 +202,7 @@ def indexable_tracks():
         missing_features__lte=MAX_ESTIMATED_FEATURES)
 
 
-def load_catalog():
+def load_catalog() -> TrackTable:
     """Read every indexable track, its genres and lead artist from the database into a TrackTable.
 
     The querysets say what is read; their SQL is fetched with plain cursors (one round of rows each), which
@@ -214,7 +220,7 @@ def load_catalog():
                              .order_by("track_id", "-position").values_list("track_id", "artist_id"))
     track_ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     attributes = np.array([row[1:-1] for row in rows], dtype=np.float64).reshape(len(rows), len(ATTRIBUTES))
-    genres = {}
+    genres: dict[int, list[str]] = {}
     for track_id, name in genre_rows:
         genres.setdefault(track_id, []).append(name)
     artists = dict(artist_rows)  # by descending position: the first-credited artist is written last
@@ -227,25 +233,29 @@ def load_catalog():
     )
 
 
-def _fetch(queryset):
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """A values_list queryset's rows as plain tuples, without the ORM's per-row conversion (in binary on
     PostgreSQL: songrec.lib.sql)."""
     sql, params = queryset.query.sql_with_params()
     return fetch_rows(sql, params, binary=True)
 
 
-def song_numbers(songs):
+def song_numbers(songs: Iterable[object]) -> np.ndarray:
     """Number songs (catalog.songs.song_of values) in order of appearance: equal songs, equal numbers."""
-    numbers = {}
+    numbers: dict[object, int] = {}
     return np.fromiter((numbers.setdefault(song, len(numbers)) for song in songs), dtype=np.int64)
 
 
-def table_from_records(records):
+def table_from_records(records: Iterable[TrackRecord]) -> TrackTable:
     """A TrackTable from catalog.importers TrackRecords (for benchmarks on a CSV, without a database).
 
     Records get ids 1, 2, … in file order; artists are numbered by name.
     """
-    rows, genres, artists, artist_numbers, songs = [], [], [], {}, []
+    rows: list[list[float]] = []
+    genres: list[list[str]] = []
+    artists: list[int] = []
+    artist_numbers: dict[str, int] = {}
+    songs: list[object] = []
     for record in records:
         if sum(record.features.get(name) is None for name in AUDIO_FEATURES) > MAX_ESTIMATED_FEATURES:
             continue
@@ -261,13 +271,14 @@ def table_from_records(records):
         len(rows), len(ATTRIBUTES)), genres, np.array(artists, dtype=np.int64), song_numbers(songs))
 
 
-def build_pipeline(params, genre_names=()):
+def build_pipeline(params: IndexParams, genre_names: Sequence[str] = ()) -> Pipeline:
     """An unfitted Pipeline: weighted ColumnTransformer stack, then row L2-normalisation.
 
     ``genre_names``: every genre label in the catalog (decides which genre words become tokens); without
     any, the genre block is left out.
     """
-    blocks, weights = [], {}
+    blocks: list[tuple[str, Any, Any]] = []
+    weights: dict[str, float] = {}
     if params.audio_weight > 0:
         feature_weights = [params.feature_weights.get(name, 1.0) for name in AUDIO_FEATURES]
         imputer = CatalogImputer(tuple(AUDIO_FEATURES.index(name) for name in MODAL_FEATURES))
@@ -293,10 +304,10 @@ class FeatureMatrices:
     weighted: np.ndarray  # float32: the stacked, weighted vectors (euclidean space)
     normalized: np.ndarray  # float32: the same rows L2-normalised (cosine space)
     pipeline: Pipeline
-    feature_names: list
+    feature_names: list[str]
 
 
-def fit_features(table, params):
+def fit_features(table: TrackTable, params: IndexParams) -> FeatureMatrices:
     """Fit the pipeline on ``table`` and return both matrices (float32) and the fitted pipeline."""
     pipeline = build_pipeline(params, sorted({name for names in table.genres for name in names}))
     if not pipeline.named_steps["stack"].transformers:

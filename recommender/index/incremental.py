@@ -14,20 +14,26 @@ the catalog changed since it, and an incremental update otherwise.
 import json
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
+from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from catalog.models import CatalogRevision
 from recommender import services, storage
 from recommender.errors import RebuildError, RebuildInProgress
 from recommender.models import IndexVersion
+from recommender.services import ProgressCallback, RebuildResult
+from recommender.storage import VersionData
 
 from . import exact_topk, extended, merging, topk_tiles
 from .build_lock import BuildLock
@@ -53,11 +59,11 @@ class CatalogChanges:
     removed: np.ndarray  # track ids to take out of every list: gone, hidden, incomplete, or changed
     changed: int  # how many of them are in both (updated in place)
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(len(self.added) or len(self.removed))
 
 
-def catalog_changes(data, table):
+def catalog_changes(data: VersionData, table: TrackTable) -> CatalogChanges:
     """What differs between a version's tracks (VersionData) and the catalog now (TrackTable)."""
     old_positions = data.positions(table.track_ids)
     both = old_positions >= 0
@@ -73,7 +79,8 @@ def catalog_changes(data, table):
     return CatalogChanges(added.astype(np.int64), removed.astype(np.int64), len(changed))
 
 
-def _same_genres(indptr, indices, rows, genres, *, genre_names):
+def _same_genres(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, genres: Sequence[Sequence[str]], *,
+                 genre_names: Sequence[str]) -> np.ndarray:
     """Per old row ``rows[i]`` (its genre numbers in CSR ``indptr``/``indices`` into ``genre_names``): whether it
     has the same set of genres as the names ``genres[i]``. Compared as sorted numbers, whole arrays at a time."""
     numbers = {name: number for number, name in enumerate(genre_names)}
@@ -93,7 +100,7 @@ def _same_genres(indptr, indices, rows, genres, *, genre_names):
     return same
 
 
-def lineage(version):
+def lineage(version: IndexVersion) -> dict[str, Any]:
     """{"fitted_version", "fitted_at", "changed_since_fit"} of a version (a full build is its own fit)."""
     path = version.directory / LINEAGE_FILE
     if path.is_file():
@@ -101,7 +108,7 @@ def lineage(version):
     return {"fitted_version": version.pk, "fitted_at": version.created_at.isoformat(), "changed_since_fit": 0}
 
 
-def refresh_index(params=None, *, progress=None):
+def refresh_index(params: IndexParams | None = None, *, progress: ProgressCallback | None = None) -> RebuildResult:
     """The nightly job: skip, update incrementally or rebuild fully (see the module docstring).
 
     Returns services.RebuildResult with ``reason`` saying which and why.
@@ -123,7 +130,7 @@ def refresh_index(params=None, *, progress=None):
     return result
 
 
-def _refit_reason(active, params):
+def _refit_reason(active: IndexVersion | None, params: IndexParams) -> str | None:
     if active is None:
         return "no active index version"
     try:
@@ -141,7 +148,7 @@ def _refit_reason(active, params):
     return None
 
 
-def update_index(*, activate=True, progress=None):
+def update_index(*, activate: bool = True, progress: ProgressCallback | None = None) -> RebuildResult:
     """A new version from the active one and the catalog's changes, keeping its pipeline; activated.
 
     Raises IncrementalUnavailable when there is no active exact version with extended lists (refresh_index then
@@ -185,7 +192,9 @@ def update_index(*, activate=True, progress=None):
         lock.release()
 
 
-def _update(version, active, data, lists, *, params, reporter):
+def _update(version: IndexVersion, active: IndexVersion, data: VersionData,
+            lists: dict[str, tuple[np.ndarray, np.ndarray]], *, params: IndexParams,
+            reporter: ProgressReporter) -> tuple[TrackTable, np.ndarray, dict[str, Neighbors], Path]:
     """Everything up to a ready version; returns what ``_measure_and_log`` needs afterwards."""
     reporter.stage("loading")
     table = load_catalog()
@@ -218,7 +227,8 @@ def _update(version, active, data, lists, *, params, reporter):
     return table, matrices.normalized, neighbors, directory
 
 
-def _measure_and_log(version, params, table, normalized, *, neighbors, directory, until_activation):
+def _measure_and_log(version: IndexVersion, params: IndexParams, table: TrackTable, normalized: np.ndarray, *,
+                     neighbors: dict[str, Neighbors], directory: Path, until_activation: float) -> None:
     """The quality metrics and MLflow run of a version already serving; their seconds join its timings, with
     the seconds from the start of the update to the switch (``until_activation``)."""
     timings = dict(version.timings)
@@ -234,7 +244,7 @@ def _measure_and_log(version, params, table, normalized, *, neighbors, directory
                                                       mlflow_run_id=version.mlflow_run_id, message=version.message)
 
 
-def frozen_rebuild(table, pipeline, k):
+def frozen_rebuild(table: TrackTable, pipeline: Pipeline, k: int) -> dict[str, Neighbors]:
     """{metric: Neighbors}: what a full rebuild of ``table`` lists with a fitted ``pipeline`` (each track's first
     k distinct songs from the exact extended lists): the reference an update must equal."""
     weighted = frozen_matrices(table, pipeline).weighted
@@ -242,7 +252,8 @@ def frozen_rebuild(table, pipeline, k):
     return {metric: distinct_songs(result, table.songs, k) for metric, result in full.items()}
 
 
-def frozen_matrices(table, pipeline, data=None, added=None):
+def frozen_matrices(table: TrackTable, pipeline: Pipeline, data: VersionData | None = None,
+                    added: np.ndarray | None = None) -> FeatureMatrices:
     """The vectors of ``table`` under a fitted pipeline; rows not in ``added`` are copied from ``data``
     (a VersionData built with the same pipeline) instead of being transformed again."""
     if data is None or added is None:
@@ -253,7 +264,7 @@ def frozen_matrices(table, pipeline, data=None, added=None):
     dimensions = len(stack.get_feature_names_out())
     weighted = np.empty((len(table), dimensions), dtype=np.float32)
     normalized = np.empty_like(weighted)
-    if (~transform).any():
+    if data is not None and (~transform).any():
         old = data.positions(table.track_ids[~transform])
         weighted[~transform] = data.weighted[old]
         normalized[~transform] = data.normalized[old]
@@ -267,7 +278,9 @@ def frozen_matrices(table, pipeline, data=None, added=None):
     return FeatureMatrices(weighted, normalized, pipeline, list(stack.get_feature_names_out()))
 
 
-def merged_lists(data, lists, track_ids, weighted, *, changes, k, songs=None):
+def merged_lists(data: VersionData, lists: dict[str, tuple[np.ndarray, np.ndarray]], track_ids: np.ndarray,
+                 weighted: np.ndarray, *, changes: CatalogChanges, k: int,
+                 songs: np.ndarray | None = None) -> tuple[dict[str, Neighbors], dict[str, Neighbors]]:
     """The new catalog's lists from the old version's: ({metric: Neighbors} extended lists, the exact prefixes
     kept in the version's files; {metric: Neighbors} each track's first k distinct songs).
 
@@ -321,7 +334,8 @@ def merged_lists(data, lists, track_ids, weighted, *, changes, k, songs=None):
         first = distinct_songs(Neighbors(metric, out, out_scores), songs, k)
         # A prefix cut short of the full width must still yield k distinct songs, or a full rebuild (which folds
         # releases over the whole width) could list songs it doesn't know: recompute those rows exactly.
-        short = np.flatnonzero((lengths < width) & (first.indices[:, -1] < 0)) if first.indices.shape[1] else []
+        short = (np.flatnonzero((lengths < width) & (first.indices[:, -1] < 0)) if first.indices.shape[1]
+                 else np.empty(0, dtype=np.int64))
         if len(short):
             out[short], out_scores[short], _keys = exact_topk.exact_top_k(matrix, short, metric, width, norms=norms)
             again = distinct_songs(Neighbors(metric, out[short], out_scores[short]), songs, k, rows=short)
@@ -331,13 +345,15 @@ def merged_lists(data, lists, track_ids, weighted, *, changes, k, songs=None):
     return extended_lists, folded
 
 
-def _merge_in_halves(matrix, norms, number, rows, *, old_rows, old_lists, new_positions, track_ids, boundaries,
-                     pointers, candidates, outputs):
+def _merge_in_halves(matrix: np.ndarray, norms: np.ndarray, number: int, rows: np.ndarray, *, old_rows: np.ndarray,
+                     old_lists: tuple[np.ndarray, np.ndarray], new_positions: np.ndarray, track_ids: np.ndarray,
+                     boundaries: tuple[np.ndarray, np.ndarray], pointers: np.ndarray, candidates: np.ndarray,
+                     outputs: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
     """merging.merge_lists over two halves of ``rows`` on two threads (the compiled merge releases the GIL)."""
     old_ids, old_scores = (np.asarray(array) for array in old_lists)
     keys, ids = boundaries
 
-    def merge(start, stop):
+    def merge(start: int, stop: int) -> None:
         out, out_scores, lengths = outputs
         merging.merge_lists(matrix=matrix, norms=norms, metric=number, rows=rows[start:stop],
                             old_rows=old_rows[start:stop], old_lists=old_ids, old_scores=old_scores,
@@ -350,7 +366,8 @@ def _merge_in_halves(matrix, norms, number, rows, *, old_rows, old_lists, new_po
         list(pool.map(merge, (0, middle), (middle, len(rows))))
 
 
-def _scan(matrix, norms, queries, thresholds, *, kk):
+def _scan(matrix: np.ndarray, norms: np.ndarray, queries: np.ndarray, thresholds: np.ndarray, *,
+          kk: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[tuple[np.ndarray, ...]]]:
     """One pass of ``queries`` against every row (merging.scan_tile): the queries' candidate heaps
     ([metric][query]) and, per metric, (query, row) pairs that reached the row's threshold."""
     n, count = len(matrix), len(queries)
@@ -368,7 +385,8 @@ def _scan(matrix, norms, queries, thresholds, *, kk):
 
         local = threading.local()
 
-        def run(number, heaps=heaps, blocks=blocks, buffers=buffers, local=local):
+        def run(number: int, *, heaps: tuple[np.ndarray, ...] = heaps, blocks: list[np.ndarray] = blocks,
+                buffers: Sequence[tuple[np.ndarray, ...]] = buffers, local: threading.local = local) -> None:
             left, rows = matrix[blocks[number]], blocks[number]
             if not hasattr(local, "tile"):  # one product buffer per thread, not a fresh allocation per tile
                 local.tile = np.empty(SCAN_QUERIES * SCAN_COLUMNS, dtype=np.float32)
@@ -395,7 +413,8 @@ def _scan(matrix, norms, queries, thresholds, *, kk):
         capacity = int(counts.max())
 
 
-def _best_of_heaps(matrix, norms, rows, heaps, *, metric, width):
+def _best_of_heaps(matrix: np.ndarray, norms: np.ndarray, rows: np.ndarray, heaps: tuple[np.ndarray, ...], *,
+                   metric: str, width: int) -> tuple[np.ndarray, np.ndarray]:
     """The exact best ``width`` of each query's heap (ties by position); rows the float32 cut may have decided
     are recomputed against every row (exact_topk)."""
     number = METRIC_NUMBERS[metric]

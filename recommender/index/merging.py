@@ -18,8 +18,10 @@ SCAN_RUN = 32
 
 
 @njit(nogil=True, cache=True)
-def _scan_tile(product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores, heap_items,
-              heap_sizes, heap_floor, thresholds, pair_queries, pair_columns, pair_counts):
+def _scan_tile(product: np.ndarray, queries: np.ndarray, query_offset: int, column_start: int,
+               inverse_norms: np.ndarray, half_squared: np.ndarray, heap_scores: np.ndarray, heap_items: np.ndarray,
+               heap_sizes: np.ndarray, heap_floor: np.ndarray, thresholds: np.ndarray, pair_queries: np.ndarray,
+               pair_columns: np.ndarray, pair_counts: np.ndarray) -> None:
     """Offer tile ``product`` (rows ``queries`` × columns from ``column_start``) to the compact heaps (row
     ``query_offset + r`` for query r; [metric][row]) and record (query, column) pairs whose score reaches the
     column's threshold ([metric][column]; +inf for a column that takes no new candidates). Pairs beyond the
@@ -79,15 +81,18 @@ def _scan_tile(product, queries, query_offset, column_start, inverse_norms, half
                         pair_counts[metric] = count + 1
 
 
-def scan_tile(*, product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores, heap_items,
-              heap_sizes, heap_floor, thresholds, pair_queries, pair_columns, pair_counts):
+def scan_tile(*, product: np.ndarray, queries: np.ndarray, query_offset: int, column_start: int,
+              inverse_norms: np.ndarray, half_squared: np.ndarray, heap_scores: np.ndarray, heap_items: np.ndarray,
+              heap_sizes: np.ndarray, heap_floor: np.ndarray, thresholds: np.ndarray, pair_queries: np.ndarray,
+              pair_columns: np.ndarray, pair_counts: np.ndarray) -> None:
     """``_scan_tile`` with keyword arguments (numba compiles no keyword-only parameters)."""
-    return _scan_tile(product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores,
-                      heap_items, heap_sizes, heap_floor, thresholds, pair_queries, pair_columns, pair_counts)
+    _scan_tile(product, queries, query_offset, column_start, inverse_norms, half_squared, heap_scores,
+               heap_items, heap_sizes, heap_floor, thresholds, pair_queries, pair_columns, pair_counts)
 
 
 @njit(nogil=True, cache=True)
-def _boundaries(matrix, norms, rows, lists, positions, metric, count):
+def _boundaries(matrix: np.ndarray, norms: np.ndarray, rows: np.ndarray, lists: np.ndarray, positions: np.ndarray,
+                metric: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Per old row ``rows[i]`` of the track-id ``lists``: the exact key (float64) and track id of its list's last
     entry; key NaN when the list held every other of the ``count`` tracks, id −1 when it is empty.
     ``positions`` maps a track id to its row of ``matrix``."""
@@ -107,14 +112,17 @@ def _boundaries(matrix, norms, rows, lists, positions, metric, count):
     return keys, ids
 
 
-def boundaries(*, matrix, norms, rows, lists, positions, metric, count):
+def boundaries(*, matrix: np.ndarray, norms: np.ndarray, rows: np.ndarray, lists: np.ndarray, positions: np.ndarray,
+               metric: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     """``_boundaries`` with keyword arguments (numba compiles no keyword-only parameters)."""
     return _boundaries(matrix, norms, rows, lists, positions, metric, count)
 
 
 @njit(nogil=True, cache=True)
-def _merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
-                boundary_keys, boundary_ids, pointers, candidates, out, out_scores, lengths):
+def _merge_lists(matrix: np.ndarray, norms: np.ndarray, metric: int, rows: np.ndarray, old_rows: np.ndarray,
+                 old_lists: np.ndarray, old_scores: np.ndarray, new_positions: np.ndarray, track_ids: np.ndarray,
+                 boundary_keys: np.ndarray, boundary_ids: np.ndarray, pointers: np.ndarray, candidates: np.ndarray,
+                 out: np.ndarray, out_scores: np.ndarray, lengths: np.ndarray) -> None:
     """For each ``rows[i]`` (new position; ``old_rows[i]`` its old one): its old list (track ids in
     ``old_lists``, exact order, float32 scores beside; ``new_positions`` maps a track id to its new position, −1
     when taken out, its last slot answering the −1 padding) merged with the new tracks
@@ -172,15 +180,18 @@ def _merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, n
             out[row, t], out_scores[row, t] = -1, np.nan
 
 
-def merge_lists(*, matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
-                boundary_keys, boundary_ids, pointers, candidates, out, out_scores, lengths):
+def merge_lists(*, matrix: np.ndarray, norms: np.ndarray, metric: int, rows: np.ndarray, old_rows: np.ndarray,
+                old_lists: np.ndarray, old_scores: np.ndarray, new_positions: np.ndarray, track_ids: np.ndarray,
+                boundary_keys: np.ndarray, boundary_ids: np.ndarray, pointers: np.ndarray, candidates: np.ndarray,
+                out: np.ndarray, out_scores: np.ndarray, lengths: np.ndarray) -> None:
     """``_merge_lists`` with keyword arguments (numba compiles no keyword-only parameters)."""
-    return _merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
-                        boundary_keys, boundary_ids, pointers, candidates, out, out_scores, lengths)
+    _merge_lists(matrix, norms, metric, rows, old_rows, old_lists, old_scores, new_positions, track_ids,
+                 boundary_keys, boundary_ids, pointers, candidates, out, out_scores, lengths)
 
 
 @njit(nogil=True, cache=True)
-def _sort_by_key_then_position(positions, keys, scores, m, order):
+def _sort_by_key_then_position(positions: np.ndarray, keys: np.ndarray, scores: np.ndarray, m: int,
+                               order: np.ndarray) -> None:
     """Sort the first ``m`` entries of the three arrays in place by (key, position)."""
     if m < 2:
         return
@@ -202,7 +213,8 @@ def _sort_by_key_then_position(positions, keys, scores, m, order):
 
 
 @njit(nogil=True, cache=True)
-def _first_songs(indices, scores, songs, own_songs, out, out_scores):
+def _first_songs(indices: np.ndarray, scores: np.ndarray, songs: np.ndarray, own_songs: np.ndarray, out: np.ndarray,
+                 out_scores: np.ndarray) -> None:
     """Each row's first ``out.shape[1]`` entries of a song not yet listed nor the row's own (``own_songs[i]``),
     skipping −1; −1/NaN pad, in one pass without sorting (index.distinct_songs calls it)."""
     k = out.shape[1]
@@ -223,6 +235,7 @@ def _first_songs(indices, scores, songs, own_songs, out, out_scores):
             out[i, j], out_scores[i, j] = -1, np.nan
 
 
-def first_songs(*, indices, scores, songs, own_songs, out, out_scores):
+def first_songs(*, indices: np.ndarray, scores: np.ndarray, songs: np.ndarray, own_songs: np.ndarray, out: np.ndarray,
+                out_scores: np.ndarray) -> None:
     """``_first_songs`` with keyword arguments (numba compiles no keyword-only parameters)."""
-    return _first_songs(indices, scores, songs, own_songs, out, out_scores)
+    _first_songs(indices, scores, songs, own_songs, out, out_scores)

@@ -18,12 +18,13 @@ COSINE, EUCLIDEAN = 0, 1
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _worse(score_a, item_a, score_b, item_b):
+def _worse(score_a: float, item_a: int, score_b: float, item_b: int) -> bool:
     return score_a < score_b or (score_a == score_b and item_a > item_b)
 
 
 @njit(nogil=True, cache=True)
-def push(scores, items, sizes, floor, row, score, item):
+def push(scores: np.ndarray, items: np.ndarray, sizes: np.ndarray, floor: np.ndarray, row: int, score: float,
+         item: int) -> None:
     """Offer (score, item) to the heap of ``row``; keeps the kk best."""
     kk = scores.shape[1]
     size = sizes[row]
@@ -67,8 +68,10 @@ def push(scores, items, sizes, floor, row, score, item):
 
 
 @njit(nogil=True, cache=True)
-def select_tile(product, rows, column_start, inverse_norms, half_squared, heaps_scores, heaps_items, heaps_sizes,
-                heaps_floor, use_cosine, use_euclidean, diagonal, column_side, query_mask):
+def select_tile(product: np.ndarray, rows: np.ndarray, column_start: int, inverse_norms: np.ndarray,
+                half_squared: np.ndarray, heaps_scores: np.ndarray, heaps_items: np.ndarray, heaps_sizes: np.ndarray,
+                heaps_floor: np.ndarray, use_cosine: bool, use_euclidean: bool, diagonal: bool, column_side: bool,
+                query_mask: np.ndarray) -> None:
     """Feed one product tile (rows × columns) to the heaps of its rows and, when ``column_side``, its columns.
 
     ``rows``: global positions of the tile's rows; columns are ``column_start + c``. ``diagonal``: the tile is
@@ -106,7 +109,7 @@ def select_tile(product, rows, column_start, inverse_norms, half_squared, heaps_
 
 
 @njit(nogil=True, cache=True)
-def row_norms(matrix):
+def row_norms(matrix: np.ndarray) -> np.ndarray:
     """Float64 norms of float32 rows, summed in the same order as the exact scores below."""
     norms = np.empty(matrix.shape[0], dtype=np.float64)
     for row in range(matrix.shape[0]):
@@ -118,7 +121,8 @@ def row_norms(matrix):
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _exact(first, row, norm_row, second, other, norm_other, metric):
+def _exact(first: np.ndarray, row: int, norm_row: float, second: np.ndarray, other: int, norm_other: float,
+           metric: int) -> tuple[float, float]:
     """(sort key, score) of a pair in float64: (−similarity, similarity) or (squared distance, distance).
 
     The difference form (not ‖a‖² + ‖b‖² − 2a·b) keeps duplicate tracks at exactly 0.
@@ -137,7 +141,8 @@ def _exact(first, row, norm_row, second, other, norm_other, metric):
 
 
 @njit(nogil=True, cache=True)
-def pair_keys(first, first_norms, rows, second, second_norms, others, metric):
+def pair_keys(first: np.ndarray, first_norms: np.ndarray, rows: np.ndarray, second: np.ndarray,
+              second_norms: np.ndarray, others: np.ndarray, metric: int) -> np.ndarray:
     """Exact sort keys of pairs (first[rows[i]], second[others[i]]); NaN where others[i] < 0."""
     keys = np.full(rows.shape[0], np.nan, dtype=np.float64)
     for i in range(rows.shape[0]):
@@ -148,7 +153,8 @@ def pair_keys(first, first_norms, rows, second, second_norms, others, metric):
 
 
 @njit(nogil=True, cache=True)
-def rescore(matrix, norms, rows, candidates, sizes, metric, k, out_items, out_scores, out_keys):
+def rescore(matrix: np.ndarray, norms: np.ndarray, rows: np.ndarray, candidates: np.ndarray, sizes: np.ndarray,
+            metric: int, k: int, out_items: np.ndarray, out_scores: np.ndarray, out_keys: np.ndarray) -> None:
     """Exact float64 scores of each row's candidates; the best ``k`` (ties: lower position) into out_*.
 
     Cosine similarities descend, euclidean distances ascend; ``out_keys`` gets the sort keys. Rows with
@@ -187,7 +193,8 @@ def rescore(matrix, norms, rows, candidates, sizes, metric, k, out_items, out_sc
 
 
 @njit(nogil=True, cache=True)
-def seed(matrix, inverse_norms, half_squared, scores, items, sizes, floor, rows, candidates, metric):
+def seed(matrix: np.ndarray, inverse_norms: np.ndarray, half_squared: np.ndarray, scores: np.ndarray, items: np.ndarray,
+         sizes: np.ndarray, floor: np.ndarray, rows: np.ndarray, candidates: np.ndarray, metric: int) -> None:
     """Offer known candidates (positions, −1 = none) of ``rows`` to one metric's heaps before any tile."""
     for index in range(rows.shape[0]):
         row = rows[index]

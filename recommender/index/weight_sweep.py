@@ -17,7 +17,7 @@ import numpy as np
 from recommender.errors import RebuildError
 from songrec.lib.mlflow_runs import log_run
 
-from .features import fit_features
+from .features import TrackTable, fit_features
 from .params import IndexParams
 from .topk import METRICS, Neighbors, candidates_for, distinct_songs
 
@@ -31,13 +31,13 @@ MAX_LIST = 50
 class SweepResult:
     params: IndexParams
     metric: str
-    metrics: dict
+    metrics: dict[str, float]
     seeds: int
     k: int
     seconds: float
 
     @property
-    def label(self):
+    def label(self) -> str:
         return f"genre {self.params.genre_weight:g} audio {self.params.audio_weight:g} {self.metric}"
 
 
@@ -45,14 +45,14 @@ class SweepResult:
 class Sweep:
     """A grid of weightings to measure on one catalog (a features.TrackTable)."""
 
-    table: object
-    genre_weights: list
-    audio_weights: list = field(default_factory=lambda: [1.0])
+    table: TrackTable
+    genre_weights: list[float]
+    audio_weights: list[float] = field(default_factory=lambda: [1.0])
     seeds: int = 3000
     k: int = 10
     random_seed: int = 3000
 
-    def weightings(self):
+    def weightings(self) -> list[IndexParams]:
         """Validated IndexParams for every (genre, audio) pair; RebuildError names the first bad one."""
         if not self.genre_weights or not self.audio_weights:
             raise RebuildError("give at least one genre weight and one audio weight")
@@ -63,13 +63,14 @@ class Sweep:
         return [IndexParams.from_settings(genre_weight=genre, audio_weight=audio)
                 for audio in self.audio_weights for genre in self.genre_weights]
 
-    def seed_rows(self):
+    def seed_rows(self) -> np.ndarray:
         if len(self.table) < 2:
             raise RebuildError(f"the catalog has {len(self.table)} indexable track(s); a sweep needs at least 2")
         rng = np.random.default_rng(self.random_seed)
         return np.sort(rng.choice(len(self.table), size=min(self.seeds, len(self.table)), replace=False))
 
-    def run(self, on_result=None, log=None):
+    def run(self, on_result: Callable[[SweepResult], object] | None = None,
+            log: Callable[[SweepResult], object] | None = None) -> list[SweepResult]:
         """Measure every weighting and metric; ``on_result(result)`` after each, ``log(result)`` to record it."""
         weightings = self.weightings()
         seeds = self.seed_rows()
@@ -95,12 +96,12 @@ class Sweep:
         return results
 
 
-def standardised(audio):
+def standardised(audio: np.ndarray) -> np.ndarray:
     spread = audio.std(axis=0)
     return (audio - audio.mean(axis=0)) / np.where(spread > 0, spread, 1)
 
 
-def top_candidates(vectors, seeds, count, metric):
+def top_candidates(vectors: np.ndarray, seeds: np.ndarray, count: int, metric: str) -> np.ndarray:
     """Exact best ``count`` other rows for each seed row (positions, best first)."""
     count = min(count, len(vectors) - 1)
     norms = np.einsum("ij,ij->i", vectors, vectors)
@@ -119,7 +120,7 @@ def top_candidates(vectors, seeds, count, metric):
     return result
 
 
-def song_rates(lists, seeds, songs):
+def song_rates(lists: np.ndarray, seeds: np.ndarray, songs: np.ndarray) -> tuple[float, float]:
     """(share of lists showing one song twice, share showing the seed's own song) for full lists."""
     if len(lists) == 0:
         return 0.0, 0.0
@@ -130,7 +131,7 @@ def song_rates(lists, seeds, songs):
     return float(twice.mean()), float(own.mean())
 
 
-def list_metrics(lists, seeds, table, audio):
+def list_metrics(lists: np.ndarray, seeds: np.ndarray, table: TrackTable, audio: np.ndarray) -> dict[str, float]:
     """Genre precision, audio distance, artist diversity and coverage of full lists (rows of ``lists``)."""
     if len(lists) == 0:
         return {"genre_precision_at_k": 0.0, "mean_audio_distance_at_k": 0.0, "artist_diversity_at_k": 0.0,
@@ -146,7 +147,8 @@ def list_metrics(lists, seeds, table, audio):
             "coverage_at_k": len(np.unique(lists)) / len(table)}
 
 
-def measure_lists(table, vectors, seeds, audio, *, metric, k):
+def measure_lists(table: TrackTable, vectors: np.ndarray, seeds: np.ndarray, audio: np.ndarray, *, metric: str,
+                  k: int) -> dict[str, float]:
     """The sweep's metrics for the seeds' top-k lists of one metric, before and after folding releases."""
     raw = top_candidates(vectors, seeds, candidates_for(k), metric)
     twice_before, own_before = song_rates(raw[:, :k], seeds, table.songs)
@@ -175,7 +177,7 @@ def mlflow_logger(tracking_uri: str, experiment: str = EXPERIMENT, dataset: str 
     return log
 
 
-def describe(result):
+def describe(result: SweepResult) -> str:
     """One line per result, as the command and the benchmark print it."""
     m = result.metrics
     return (f"{result.label:32s} genre precision {m['genre_precision_at_k']:.3f}, audio distance "

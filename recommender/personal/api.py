@@ -72,7 +72,7 @@ class MyRecommendationsView(MeAPIView):
                                                 description=f"1–{MAX_LIMIT}, default 20")],
                    responses={200: serializers.PersonalListSerializer, 503: error_response("no active index yet")})
     def get(self, request: Request) -> Response:
-        limit = parse_int(request.query_params.get("limit"), "limit", 20, 1, MAX_LIMIT)
+        limit = parse_int(request.query_params.get("limit"), "limit", default=20, low=1, high=MAX_LIMIT)
         personal = for_you(signed_in_user(request), limit)
         return Response(serializers.PersonalListSerializer(personal_list_data(personal)).data)
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from recommender.trained_models import TrainedModel, one_active_constraint
+
 from .history import PLAYED_FROM
 
 PLAYED_BEFORE = datetime(2100, 1, 1, tzinfo=UTC)
@@ -123,36 +125,17 @@ class TastePick(models.Model):
         return f"{self.user} picked {self.genre or self.artist}"
 
 
-class PersonalModel(models.Model):
+class PersonalModel(TrainedModel):
     """One training of the collaborative (ALS) model: params, held-out metrics, blend weight and its files.
 
     The factors live in ``RECOMMENDER_INDEX_DIR/personal/<id>/``; exactly one model is active at a time.
     """
 
-    class Status(models.TextChoices):
-        TRAINING = "training", "Training"
-        ACTIVE = "active", "Active"
-        RETIRED = "retired", "Retired"
-        FAILED = "failed", "Failed"
-
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.TRAINING, db_index=True)
-    params = models.JSONField(default=dict)
     metrics = models.JSONField(default=dict, blank=True, help_text="held-out @10 metrics per method")
     blend_weight = models.FloatField(default=0.5, help_text="share of the collaborative score in the hybrid")
-    n_listeners = models.PositiveIntegerField(default=0)
-    n_tracks = models.PositiveIntegerField(default=0)
-    n_interactions = models.PositiveIntegerField(default=0)
-    train_seconds = models.FloatField(default=0.0)
-    mlflow_run_id = models.CharField(max_length=64, blank=True)
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["status"], condition=Q(status="active"), name="one_active_personal_model"),
-        ]
+    class Meta(TrainedModel.Meta):
+        constraints = [one_active_constraint("one_active_personal_model")]
 
     def __str__(self):
         return f"personal model {self.pk} ({self.status})"

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
-from recommender import storage
+from recommender import storage, trained_models
 from recommender.selectors import active_version
 
 from . import collaborative
@@ -184,11 +183,7 @@ def train_personal_model(pairs=None, log_to_mlflow=True):
                     "n_interactions": model.n_interactions, "evaluated_listeners": evaluated},
             metrics, {"train_seconds": fit_seconds, "evaluate_seconds": evaluate_seconds,
                       "blend_weight": blend_weight}).run_id
-    with transaction.atomic():
-        previous = list(PersonalModel.objects.select_for_update().filter(status=PersonalModel.Status.ACTIVE))
-        PersonalModel.objects.filter(pk__in=[m.pk for m in previous]).update(status=PersonalModel.Status.RETIRED)
-        model.status = PersonalModel.Status.ACTIVE
-        model.save()
+    previous = trained_models.activate(model)
     for old in previous:
         collaborative.remove_factors(old.pk)
     collaborative.forget_model_data()

@@ -70,16 +70,16 @@ class CatalogIds:
     def build(cls, revision):
         artist_ids, artist_pks, album_ids, album_pks = {}, {}, {}, {}
         for pk, name, spotify_id in Artist.objects.order_by("id").values_list("id", "name", "spotify_id"):
-            _add(pk, artist_key_id(name), spotify_id, artist_ids, artist_pks)
+            _add(pk, artist_key_id(name), spotify_id, ids=artist_ids, pks=artist_pks)
         for pk, name, spotify_id, lead in Album.objects.order_by("id").values_list(
                 "id", "name", "spotify_id", "artist__name"):
-            _add(pk, album_key_id(name, lead), spotify_id, album_ids, album_pks)
+            _add(pk, album_key_id(name, lead), spotify_id, ids=album_ids, pks=album_pks)
         counts = dict(Track.objects.visible().filter(album__isnull=False).order_by().values("album_id")
                       .annotate(n=Count("id")).values_list("album_id", "n"))
         return cls(revision, artist_ids, artist_pks, album_ids, album_pks, counts)
 
 
-def _add(pk, key_id, spotify_id, ids, pks):
+def _add(pk, key_id, spotify_id, *, ids, pks):
     served = spotify_id if is_spotify_id(spotify_id) else key_id
     ids[pk] = served
     pks.setdefault(served, pk)  # the lowest pk keeps an id two rows would share (a 2^-128 chance, or a real one)

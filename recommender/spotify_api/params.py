@@ -31,6 +31,6 @@ def parse_seed_list(raw: str | None) -> list[str]:
 def parse_page(params, *, default_limit: int = 20, max_limit: int = 50, min_limit: int = 1,
                max_offset: int | None = None) -> tuple[int, int]:
     """(limit, offset): ``limit`` min_limit–max_limit (default 20), ``offset`` 0–max_offset (default 0)."""
-    limit = parse_int(params.get("limit"), "limit", default_limit, min_limit, max_limit)
-    offset = parse_int(params.get("offset"), "offset", 0, 0, max_offset)
+    limit = parse_int(params.get("limit"), "limit", default=default_limit, low=min_limit, high=max_limit)
+    offset = parse_int(params.get("offset"), "offset", default=0, low=0, high=max_offset)
     return limit, offset

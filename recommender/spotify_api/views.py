@@ -140,7 +140,7 @@ class AlbumView(SpotifyView):
     def get(self, request, spotify_id):
         album, links = _album(spotify_id), self.links(request)
         total, tracks = selectors.album_tracks(album.pk, 50, 0)
-        page = _album_tracks_page(request, album, links, total, tracks, 50, 0)
+        page = _album_tracks_page(request, album, links, total=total, tracks=tracks, limit=50, offset=0)
         return Response(serializers.album(album, links, total_tracks=total, tracks_page=page,
                                           popularity=selectors.album_popularity(album.pk)))
 
@@ -150,7 +150,8 @@ class AlbumTracksView(SpotifyView):
         album, links = _album(spotify_id), self.links(request)
         limit, offset = parse_page(request.query_params)
         total, tracks = selectors.album_tracks(album.pk, limit, offset)
-        return Response(_album_tracks_page(request, album, links, total, tracks, limit, offset))
+        return Response(_album_tracks_page(request, album, links, total=total, tracks=tracks, limit=limit,
+                                           offset=offset))
 
 
 def _artist_pk(spotify_id):
@@ -174,7 +175,7 @@ def _artist_objects(artist_ids, links):
     return [serializers.artist(infos[pk], links) if pk in infos else None for pk in artist_ids]
 
 
-def _album_tracks_page(request, album, links, total, tracks, limit, offset):
+def _album_tracks_page(request, album, links, *, total, tracks, limit, offset):
     album_id = serializers.album_id(album, links)
     url = f"{links.api}albums/{album_id}/tracks"
     return serializers.paging([serializers.simplified_track(track, links) for track in tracks],

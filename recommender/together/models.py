@@ -8,15 +8,10 @@ model is active at a time, and a failed training leaves the active one serving.
 from django.db import models
 from django.db.models import Q
 
+from recommender.trained_models import TrainedModel, one_active_constraint
 
-class TogetherModel(models.Model):
-    class Status(models.TextChoices):
-        TRAINING = "training", "Training"
-        ACTIVE = "active", "Active"
-        RETIRED = "retired", "Retired"
-        FAILED = "failed", "Failed"
 
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.TRAINING, db_index=True)
+class TogetherModel(TrainedModel):
     params = models.JSONField(default=dict, help_text="weighting, factors, regularization, iterations, K…")
     # The blends, each the share of the together score against content's cosine (0 = content only); the
     # benchmark on the development playlists chooses them (bench/bench_playlists.py, fit_weights --playlists dev).
@@ -24,19 +19,10 @@ class TogetherModel(models.Model):
     personal_blend = models.FloatField(default=0.7, help_text="share of the folded-in listener in For you")
     seeds_blend = models.FloatField(default=0.7, help_text="share of the folded-in seeds in multi-seed lists")
     n_playlists = models.PositiveIntegerField(default=0)
-    n_listeners = models.PositiveIntegerField(default=0)
-    n_tracks = models.PositiveIntegerField(default=0)
-    n_interactions = models.PositiveIntegerField(default=0)
-    train_seconds = models.FloatField(default=0.0)
-    mlflow_run_id = models.CharField(max_length=64, blank=True)
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-id"]
+    class Meta(TrainedModel.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["status"], condition=Q(status="active"), name="one_active_together_model"),
+            one_active_constraint("one_active_together_model"),
             models.CheckConstraint(condition=Q(similar_blend__gte=0, similar_blend__lte=1, personal_blend__gte=0,
                                                personal_blend__lte=1, seeds_blend__gte=0, seeds_blend__lte=1),
                                    name="together_blends_between_0_and_1"),

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
+from recommender import trained_models
 from songrec.lib.mlflow_runs import log_run
 
 from . import active, files
@@ -90,11 +90,7 @@ def train_together_model(rows: Rows | None = None, *, params: Params | None = No
 
 
 def _activate(model):
-    with transaction.atomic():
-        previous = list(TogetherModel.objects.select_for_update().filter(status=TogetherModel.Status.ACTIVE))
-        TogetherModel.objects.filter(pk__in=[old.pk for old in previous]).update(status=TogetherModel.Status.RETIRED)
-        model.status = TogetherModel.Status.ACTIVE
-        model.save()
+    previous = trained_models.activate(model)
     for old in previous:
         files.remove_model(old.pk)
         files.forget_model_data(old.pk)

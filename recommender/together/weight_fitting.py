@@ -96,7 +96,7 @@ def block_columns(version, dimensions):
     return np.arange(audio), np.arange(start, dimensions)
 
 
-def features_for(data, version, model_data, seed_id, track_ids):
+def features_for(data, version, *, model_data, seed_id, track_ids):
     """n × 3 similarities (audio, genre, together) of ``track_ids`` to the seed; None when the seed is not indexed.
     Tracks not in the version get 0 content similarity."""
     seed = data.position(int(seed_id))

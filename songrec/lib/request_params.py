@@ -14,7 +14,7 @@ class InvalidQuery(DomainError, ValueError):
         return f"{self.field}: {self.message}"
 
 
-def parse_int(raw, field, default=None, low=None, high=None):
+def parse_int(raw, field, *, default=None, low=None, high=None):
     """``raw`` as an int within ``low``..``high`` (inclusive; None is unbounded); missing or empty → ``default``.
 
     Raises InvalidQuery("must be a whole number, got 'x'" / "must be between 1 and 50, got 60").

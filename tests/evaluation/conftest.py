@@ -71,7 +71,7 @@ def make_campaign(db, index_version):
     Without ``lists`` it makes ``seeds`` seeds × ``systems`` with ``k`` fresh tracks each, cosine falling by rank.
     """
 
-    def make(systems=("cosine", "random"), seeds=2, k=3, ratings_per_item=2, lists=None, opened=True,
+    def make(*, systems=("cosine", "random"), seeds=2, k=3, ratings_per_item=2, lists=None, opened=True,
              version=None, **options):
         campaign = create_campaign(name=options.pop("name", f"Campaign {next(_names)}"),
                                    index_version=version or index_version, systems=systems, seed_count=seeds, k=k,

@@ -34,7 +34,8 @@ def judged_campaign(make_campaign, make_evaluator, version, seeds):
     judges = [make_evaluator() for _ in range(2)]
     for task in campaign.tasks.all():
         items = list(TaskItem.objects.filter(task=task).order_by("rank"))
-        features = features_for(data, version, None, task.seed_track_id, [item.track_id for item in items])
+        features = features_for(data, version, model_data=None, seed_id=task.seed_track_id,
+                                track_ids=[item.track_id for item in items])
         for number, judge in enumerate(judges):
             scores = np.clip(np.round(1 + number * 0.5 + 4 * (features @ KNOWN)), 1, 5)
             Rating.objects.bulk_create([Rating(item=item, evaluator=judge, score=int(score))

@@ -26,7 +26,7 @@ def version(db):
     return services.rebuild_index(IndexParams.from_settings(k=10)).version
 
 
-def make(version, name="Spring", seeds=4, k=5, random_seed=11, systems=SYSTEMS):
+def make(version, *, name="Spring", seeds=4, k=5, random_seed=11, systems=SYSTEMS):
     return create_campaign(name=name, index_version=version, systems=systems, seed_count=seeds, k=k,
                            random_seed=random_seed)
 

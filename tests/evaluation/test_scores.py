@@ -62,7 +62,7 @@ class TestWithTheSharedCache:
         monkeypatch.setattr(process_cache, "cache_is_shared", lambda: True)
         cache.delete(scores.RATED_SEEDS_TOKEN_KEY)
 
-    def rate(self, make_campaign, make_evaluator, seed, track, score=4):
+    def rate(self, make_campaign, make_evaluator, seed, track, *, score=4):
         campaign = make_campaign(systems=["cosine"], seeds=1, k=1, ratings_per_item=1,
                                  lists={(seed, "cosine"): [(track, 0.7)]})
         evaluator = make_evaluator()

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-if-loaded", action="store_true",
                             help="do nothing when the catalog already holds tracks (for start-up scripts)")
 
-    def handle(self, source, sha256, batch_size, no_progress, skip_if_loaded, **options):
+    def handle(self, *, source, sha256, batch_size, no_progress, skip_if_loaded, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         if skip_if_loaded and Track.objects.exists():

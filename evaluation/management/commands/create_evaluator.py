@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--random-password", action="store_true", help="set and print a random password")
         parser.add_argument("--token", action="store_true", help="print the user's API token (creates one)")
 
-    def handle(self, username, email, password, random_password, token, **options):
+    def handle(self, *, username, email, password, random_password, token, **options):
         username = username.strip()
         if not username:
             raise CommandError("the username is empty")
