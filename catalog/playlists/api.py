@@ -38,11 +38,12 @@ def _valid(serializer_class: type, data: Any, **kwargs: Any) -> dict[str, Any]:
     return serializer.validated_data
 
 
-def playlist_data(playlist: Playlist, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The detail's body: the playlist, its count and its visible tracks in order."""
-    data = serializers.PlaylistSerializer(with_track_count(playlist),
-                                          context={"entries": playlist_entries(playlist)}).data
-    return {**data, **(extra or {})}
+def playlist_data(playlist: Playlist, *, unknown: list[str] | None = None) -> dict[str, Any]:
+    """The detail's body: the playlist, its count and its visible tracks in order (and, for a new one, the ids it
+    skipped)."""
+    serializer = serializers.PlaylistSerializer if unknown is None else serializers.CreatedPlaylistSerializer
+    return serializer(with_track_count(playlist),
+                      context={"entries": playlist_entries(playlist), "unknown": unknown}).data
 
 
 class MyPlaylistsView(APIView):
@@ -66,7 +67,7 @@ class MyPlaylistsView(APIView):
                                             track_ids=[pks[spotify_id] for spotify_id in data["tracks"]
                                                        if spotify_id in pks])
         unknown = list(dict.fromkeys(spotify_id for spotify_id in data["tracks"] if spotify_id not in pks))
-        return Response(playlist_data(playlist, extra={"unknown": unknown}), status=status.HTTP_201_CREATED)
+        return Response(playlist_data(playlist, unknown=unknown), status=status.HTTP_201_CREATED)
 
 
 class PlaylistView(APIView):

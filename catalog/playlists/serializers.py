@@ -97,10 +97,14 @@ class PlaylistUpdateSerializer(serializers.Serializer):
 
 
 class CreatedPlaylistSerializer(PlaylistSerializer):
-    unknown = serializers.ListField(child=serializers.CharField(), help_text="track ids the catalog does not know")
+    unknown = serializers.SerializerMethodField(help_text="track ids the catalog does not know: skipped")
 
     class Meta(PlaylistSerializer.Meta):
         fields = [*PlaylistSerializer.Meta.fields, "unknown"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_unknown(self, playlist: Playlist) -> list[str]:
+        return self.context["unknown"]
 
 
 class TracksInputSerializer(serializers.Serializer):
