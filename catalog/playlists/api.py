@@ -9,7 +9,8 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,8 +47,12 @@ def playlist_data(playlist: Playlist, *, unknown: list[str] | None = None) -> di
                       context={"entries": playlist_entries(playlist), "unknown": unknown}).data
 
 
-class MyPlaylistsView(APIView):
+class PlaylistAPIView(APIView):
+    parser_classes = [JSONParser]  # a list of track ids has no form encoding worth having
     permission_classes = [IsAuthenticated]
+
+
+class MyPlaylistsView(PlaylistAPIView):
 
     @extend_schema(summary="Your playlists, most recently changed first",
                    responses=serializers.PlaylistSummarySerializer(many=True))
@@ -70,7 +75,8 @@ class MyPlaylistsView(APIView):
         return Response(playlist_data(playlist, unknown=unknown), status=status.HTTP_201_CREATED)
 
 
-class PlaylistView(APIView):
+class PlaylistView(PlaylistAPIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
     renderer_classes = [JSONRenderer, *EXPORT_RENDERERS]
 
     @extend_schema(summary="A playlist and its tracks (public, unlisted, or yours)",
@@ -93,8 +99,7 @@ class PlaylistView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PlaylistTracksView(APIView):
-    permission_classes = [IsAuthenticated]
+class PlaylistTracksView(PlaylistAPIView):
 
     @extend_schema(summary="Append tracks to your playlist (ones already in it stay where they are)",
                    request=serializers.TracksInputSerializer, responses=serializers.AddedTracksSerializer)
@@ -111,8 +116,7 @@ class PlaylistTracksView(APIView):
             "track_count": result.track_count}).data)
 
 
-class PlaylistTrackView(APIView):
-    permission_classes = [IsAuthenticated]
+class PlaylistTrackView(PlaylistAPIView):
 
     @extend_schema(summary="Take a track out of your playlist", responses={204: None})
     def delete(self, request: Request, pk: int, spotify_id: str) -> Response:
@@ -121,8 +125,7 @@ class PlaylistTrackView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PlaylistMoveView(APIView):
-    permission_classes = [IsAuthenticated]
+class PlaylistMoveView(PlaylistAPIView):
 
     @extend_schema(summary="Move a track of your playlist to another place (drag and drop, move up / down)",
                    request=serializers.MoveInputSerializer, responses=serializers.MovedSerializer)
@@ -133,8 +136,7 @@ class PlaylistMoveView(APIView):
         return Response(serializers.MovedSerializer({"position": moved}).data)
 
 
-class PlaylistDuplicateView(APIView):
-    permission_classes = [IsAuthenticated]
+class PlaylistDuplicateView(PlaylistAPIView):
 
     @extend_schema(summary="Copy a playlist you may see into your own playlists (private)", request=None,
                    responses={201: serializers.PlaylistSerializer})

@@ -17,20 +17,29 @@ NAME_PATTERN = r"^[^\x00]*\S[^\x00]*$"
 SPOTIFY_ID_PATTERN = r"^[0-9A-Za-z]{1,64}$"
 
 
+class StrictCharField(serializers.CharField):
+    """A string and only a string: DRF's CharField takes 0 or true as "0" or "True", which the schema refuses."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def spotify_id_field(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(max_length=64, trim_whitespace=False,
+    return StrictCharField(max_length=64, trim_whitespace=False,
                                  validators=[RegexValidator(SPOTIFY_ID_PATTERN, "A Spotify track id (base62).")],
                                  **kwargs)
 
 
 def name_field(**kwargs: Any) -> serializers.CharField:
     # Spaces are kept for the service to strip: trimmed here, " x" (301 characters) would pass as 300.
-    return serializers.CharField(min_length=1, max_length=MAX_NAME, trim_whitespace=False,
+    return StrictCharField(min_length=1, max_length=MAX_NAME, trim_whitespace=False,
                                  validators=[RegexValidator(NAME_PATTERN, "A playlist needs a name.")], **kwargs)
 
 
 def description_field() -> serializers.CharField:
-    return serializers.CharField(max_length=MAX_DESCRIPTION, allow_blank=True, trim_whitespace=False,
+    return StrictCharField(max_length=MAX_DESCRIPTION, allow_blank=True, trim_whitespace=False,
                                  required=False)
 
 

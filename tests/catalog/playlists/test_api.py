@@ -29,13 +29,19 @@ def test_a_listener_makes_a_playlist_with_tracks_and_lists_theirs(client, owner,
     assert [(item["id"], item["track_count"]) for item in listed] == [(body["id"], 2)]
 
 
-@pytest.mark.parametrize("body", [{"name": ""}, {"name": "   "}, {"name": "x" * 301}, {},
+@pytest.mark.parametrize("body", [{"name": ""}, {"name": "   "}, {"name": "x" * 301}, {}, {"name": 0},
                                   {"name": "ok", "visibility": "friends"}, {"name": "ok", "tracks": "abc"},
                                   {"name": "ok", "tracks": ["not an id!"]}])
 def test_bad_input_is_a_400_naming_the_field_and_stores_nothing(client, owner, body):
     client.force_login(owner)
     response = client.post("/api/me/playlists/", body, content_type="application/json")
     assert response.status_code == 400 and response.json()
+    assert not Playlist.objects.exists()
+
+
+def test_bodies_are_json_only(client, owner):
+    client.force_login(owner)
+    assert client.post("/api/me/playlists/", {"name": "Form"}).status_code == 400  # a form's fields are not read
     assert not Playlist.objects.exists()
 
 
