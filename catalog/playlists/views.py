@@ -68,7 +68,8 @@ def playlist_detail(request, pk):
     is_owner = request.user.is_authenticated and playlist.owner_id == request.user.pk
     return render(request, "playlists/detail.html", {
         "playlist": playlist, "rows": rows, "is_owner": is_owner, "track_count": playlist.entries.count(),
-        "visibilities": Playlist.Visibility.choices})
+        "visibilities": Playlist.Visibility.choices,
+        "move_url": reverse("playlists:move", args=[pk]), "remove_url": reverse("playlists:remove", args=[pk])})
 
 
 @login_required

@@ -58,7 +58,8 @@
 
   list.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.classList.contains("move-form") || !event.submitter) return;
+    // Remove (the form's other button) goes through as a plain post.
+    if (!form.classList.contains("move-form") || !event.submitter || !event.submitter.name) return;
     event.preventDefault();
     var button = event.submitter;
     move(form.closest("li.playlist-row"), button.value, "." + button.className.split(" ")[0])
