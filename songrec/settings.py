@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recommender.personal.context_processors.reactions",
+                "catalog.playlists.context_processors.my_playlists",
             ],
             "builtins": ["songrec.lib.template_builtins"],
         },

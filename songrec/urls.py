@@ -25,10 +25,12 @@ urlpatterns = [
     path("api/", include("catalog.explore.api_urls")),
     path("api/", include("recommender.clusters.api_urls")),
     path("api/", include("recommender.personal.api_urls")),
+    path("api/", include("catalog.playlists.api_urls")),
     path("", include("recommender.urls")),
     path("", include("evaluation.urls")),
     path("", include("recommender.personal.urls")),
     path("", include("catalog.urls")),
+    path("", include("catalog.playlists.urls")),
     path("", include("catalog.explore.urls")),
     path("", include("recommender.clusters.urls")),
 ]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from catalog.models import TimestampedModel, Track
+from songrec.lib.links import object_url
 
 # A playlist holds at most this many tracks (Spotify's own limit is 10,000 too).
 MAX_PLAYLIST_TRACKS = 10_000
@@ -53,6 +54,9 @@ class Playlist(TimestampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return object_url("playlists:detail", self.pk)
 
 
 class PlaylistTrack(models.Model):

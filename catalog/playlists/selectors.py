@@ -6,9 +6,13 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count
 
+from catalog.models import Track
 from songrec.lib.errors import DomainError, NotFoundError
 
 from .models import Playlist, PlaylistTrack
+
+# Who asks: a signed-in user or an anonymous visitor.
+Viewer = User | AnonymousUser
 
 
 class NotYourPlaylist(DomainError):
@@ -40,7 +44,7 @@ def playlist_counts_by_source() -> dict[str, int]:
     return dict(Playlist.objects.values("source").annotate(n=Count("pk")).values_list("source", "n"))
 
 
-def playlist_for_viewer(user: User | AnonymousUser, pk: int) -> Playlist:
+def playlist_for_viewer(user: Viewer, pk: int) -> Playlist:
     """The playlist ``pk`` if ``user`` may see it, else ``NotFoundError`` (a private playlist is not admitted to).
 
     Anyone sees public and unlisted playlists and the curated/crawled ones; only the owner sees a private one.
@@ -51,7 +55,7 @@ def playlist_for_viewer(user: User | AnonymousUser, pk: int) -> Playlist:
     return playlist
 
 
-def owned_playlist(user: User | AnonymousUser, pk: int) -> Playlist:
+def owned_playlist(user: Viewer, pk: int) -> Playlist:
     """The listener playlist ``pk`` for its owner to change: ``NotFoundError`` if ``user`` cannot see it,
     ``NotYourPlaylist`` (403) if they can but it is not theirs."""
     playlist = playlist_for_viewer(user, pk)
@@ -60,15 +64,42 @@ def owned_playlist(user: User | AnonymousUser, pk: int) -> Playlist:
     return playlist
 
 
-def can_view(user: User | AnonymousUser, playlist: Playlist) -> bool:
+def can_view(user: Viewer, playlist: Playlist) -> bool:
     if playlist.visibility != Playlist.Visibility.PRIVATE:
         return True
     return bool(user.is_authenticated and playlist.owner_id == user.pk)
 
 
-def listener_playlists(user: User | AnonymousUser) -> list[Playlist]:
+def listener_playlists(user: Viewer) -> list[Playlist]:
     """``user``'s own playlists, most recently changed first, each with ``track_count``."""
     if not user.is_authenticated:
         return []
-    return list(Playlist.objects.filter(owner=user).annotate(track_count=Count("entries"))
+    return list(Playlist.objects.filter(owner=user).select_related("owner").annotate(track_count=Count("entries"))
                 .order_by("-updated_at", "-pk"))
+
+
+def with_track_count(playlist: Playlist) -> Playlist:
+    """``playlist`` read again with its owner and ``track_count`` (every entry, hidden tracks too), in one query."""
+    return Playlist.objects.select_related("owner").annotate(track_count=Count("entries")).get(pk=playlist.pk)
+
+
+def playlist_choices(user: Viewer) -> list[tuple[int, str]]:
+    """(pk, name) of ``user``'s playlists, most recently changed first: what "Add to playlist" offers (one query)."""
+    if not user.is_authenticated:
+        return []
+    return list(Playlist.objects.filter(owner=user).order_by("-updated_at", "-pk").values_list("pk", "name"))
+
+
+def visible_track_ids(spotify_ids: Iterable[str]) -> dict[str, int]:
+    """Spotify id → track pk for the visible tracks among ``spotify_ids`` (a listener adds only what they can see)."""
+    spotify_ids = list(dict.fromkeys(spotify_ids))
+    return dict(Track.objects.visible().filter(spotify_id__in=spotify_ids).values_list("spotify_id", "pk"))
+
+
+def track_id_in_playlist(playlist: Playlist, spotify_id: str) -> int:
+    """The pk of the playlist's track with ``spotify_id`` (hidden ones too), else ``NotFoundError``."""
+    track_id = (PlaylistTrack.objects.filter(playlist_id=playlist.pk, track__spotify_id=spotify_id)
+                .values_list("track_id", flat=True).first())
+    if track_id is None:
+        raise NotFoundError("That track is not in this playlist.")
+    return track_id

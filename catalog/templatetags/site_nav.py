@@ -29,7 +29,7 @@ class NavItem:
 def _menu(user):
     items = [NavItem("Search", "/", "/"), NavItem("Recommend", "/recommend/", "/recommend/")]
     if user.is_authenticated:
-        items.append(NavItem("My music", "/me/", "/me/"))
+        items += [NavItem("My music", "/me/", "/me/"), NavItem("Playlists", "/me/playlists/", "/me/playlists/")]
     items += [NavItem("Explore", "/explore/", "/explore/"), NavItem("Clusters", "/clusters/", "/clusters/"),
               NavItem("Evaluate", "/evaluate/", "/evaluate/"), NavItem("Results", "/campaigns/", "/campaigns/"),
               NavItem("API", "/api/docs/", "/api/")]

@@ -1,6 +1,7 @@
 // Search-as-you-type: query the JSON API after a short pause and redraw the result list, saying "Searching…"
 // while a query is out. ↓ from the box goes to the first result, ↓/↑ move through the results, Escape goes back to
-// the box. For a signed-in listener each result gets the like / dislike buttons (personal/reactions.js).
+// the box. For a signed-in listener each result gets the like / dislike buttons (personal/reactions.js) and
+// "Add to playlist" (playlists/playlists.js).
 (function () {
   "use strict";
   var input = document.getElementById("search");
@@ -91,6 +92,10 @@
       if (reactions) {
         forms[track.spotify_id] = reactions.buttons(track.spotify_id, "", track.name + (names ? " by " + names : ""));
         side.appendChild(forms[track.spotify_id]);
+      }
+      if (window.songrecPlaylists) {  // signed-in listeners: "Add to playlist" (playlists/playlists.js)
+        var adder = window.songrecPlaylists.adder(track.spotify_id, track.name);
+        if (adder) side.appendChild(adder);
       }
       item.appendChild(side);
       list.appendChild(item);

@@ -25,6 +25,8 @@ from schemathesis.generation import GenerationMode
 
 from catalog.crawl.models import CrawlRun
 from catalog.models import Track
+from catalog.playlists.models import Playlist
+from catalog.playlists.services import create_listener_playlist
 from evaluation.assignment import next_task
 from evaluation.campaigns import create_campaign, open_campaign, populate_campaign
 from evaluation.evaluators import evaluator_group
@@ -65,7 +67,11 @@ def api_world(real_catalog, db, settings, tmp_path):
     evaluator.groups.add(evaluator_group())
     next_task(evaluator, campaign)
     staff = UserFactory(username="schema-staff", is_staff=True, is_superuser=True)
-    return {"campaign": campaign, "evaluator": evaluator, "staff": staff}
+    popular = list(Track.objects.visible().order_by("-popularity", "spotify_id").values_list("pk", flat=True)[:3])
+    playlist = create_listener_playlist(owner=evaluator, name="Evaluator's own", track_ids=popular)
+    shared = create_listener_playlist(owner=staff, name="Staff's public", track_ids=popular,
+                                      visibility=Playlist.Visibility.PUBLIC)
+    return {"campaign": campaign, "evaluator": evaluator, "staff": staff, "playlist": playlist, "shared": shared}
 
 
 def headers_for(role, api_world):
@@ -165,7 +171,7 @@ def test_real_answers_match_the_schema(api_schema, api_world, role_headers):
     track = Track.objects.visible().order_by("-popularity", "spotify_id").first()
     others = list(Track.objects.visible().order_by("-popularity", "spotify_id")
                   .values_list("spotify_id", flat=True)[1:3])
-    campaign = api_world["campaign"]
+    campaign, playlist, shared = api_world["campaign"], api_world["playlist"], api_world["shared"]
     crawl = CrawlRun.objects.create(status=CrawlRun.Status.RUNNING, trigger=CrawlRun.Trigger.API)
     assignment = Assignment.objects.filter(evaluator=api_world["evaluator"], task__campaign=campaign).first()
     cases = [
@@ -193,6 +199,20 @@ def test_real_answers_match_the_schema(api_schema, api_world, role_headers):
         ("/api/me/data/", "GET", {}, {}),
         ("/api/me/data/", "DELETE", {}, {}),
         ("/api/explore/profile/", "GET", {}, {"genre": "pop"}),
+        # The evaluator's private playlist (a 404 for the others) and staff's public one (a 403 to change for the
+        # evaluator); the playlist is deleted last.
+        ("/api/me/playlists/", "GET", {}, {}),
+        ("/api/me/playlists/", "POST", {}, {}, {"name": "Schema", "tracks": [track.spotify_id, *others, "0" * 22]}),
+        ("/api/playlists/{id}/", "GET", {"id": playlist.pk}, {}),
+        ("/api/playlists/{id}/", "GET", {"id": shared.pk}, {}),
+        ("/api/playlists/{id}/", "PATCH", {"id": shared.pk}, {}, {"description": "shared", "visibility": "unlisted"}),
+        ("/api/playlists/{id}/tracks/", "POST", {"id": playlist.pk}, {}, {"tracks": others}),
+        ("/api/playlists/{id}/tracks/{spotify_id}/move/", "POST", {"id": playlist.pk, "spotify_id": track.spotify_id},
+         {}, {"position": 1}),
+        ("/api/playlists/{id}/duplicate/", "POST", {"id": shared.pk}, {}),
+        ("/api/playlists/{id}/tracks/{spotify_id}/", "DELETE", {"id": playlist.pk, "spotify_id": track.spotify_id},
+         {}),
+        ("/api/playlists/{id}/", "DELETE", {"id": playlist.pk}, {}),
     ]
     for path, method, path_parameters, query, *body in cases:
         case = api_schema[path][method].Case(path_parameters=path_parameters, query=query,

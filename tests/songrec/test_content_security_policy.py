@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from catalog.playlists.services import create_listener_playlist
 from evaluation.assignment import next_task
 from recommender.personal.models import HistoryImport
 from tests.evaluation.conftest import campaign, evaluator, index_version, make_campaign, make_evaluator  # noqa: F401
@@ -14,7 +15,8 @@ from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
 # Pages that only accept POST (they redirect) are covered by the forms that post to them.
 POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout", "personal:react", "personal:delete",
-             "catalog:crawl_start"}
+             "catalog:crawl_start", "playlists:add", "playlists:edit", "playlists:remove", "playlists:move",
+             "playlists:duplicate"}
 # Not pages: /favicon.ico redirects to the static icon. A cluster's page needs a fitted clustering; it is served
 # by the same base template as the cluster list, which is checked.
 # This fixture's index version has no files: "For you" answers its 503 page saying so (the CSP applies all the same).
@@ -48,6 +50,7 @@ def pages(client, evaluator, campaign):  # noqa: F811
     history_import = HistoryImport.objects.create(
         user=evaluator, filename="StreamingHistory_music_0.json", size=2, sha256="0" * 64, status="queued",
         message="The task queue is unreachable right now, so this import waits.")
+    playlist = create_listener_playlist(owner=evaluator, name="Mine", track_ids=[track.pk])
     return {
         "catalog:home": "/?q=daft", "catalog:track": track.get_absolute_url(),
         "catalog:artist": f"/artists/{artist.pk}/", "catalog:album": track.album.get_absolute_url(),
@@ -63,6 +66,8 @@ def pages(client, evaluator, campaign):  # noqa: F811
         "personal:signup": "/accounts/signup/", "personal:my_music": "/me/", "personal:for_you": "/me/for-you/",
         "personal:start": "/me/start/", "personal:import": "/me/import/", "personal:export": "/me/export/",
         "personal:import_detail": reverse("personal:import_detail", args=[history_import.pk]),
+        "playlists:mine": "/me/playlists/", "playlists:detail": playlist.get_absolute_url(),
+        "playlists:delete": reverse("playlists:delete", args=[playlist.pk]),
     }
 
 
