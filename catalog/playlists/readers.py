@@ -26,6 +26,7 @@ XSPF_NAMESPACE = "{http://xspf.org/ns/0/}"
 # A Spotify track as a link (open.spotify.com, with or without a locale segment) or as a URI.
 SPOTIFY_TRACK = re.compile(r"(?:open\.spotify\.com/(?:intl-[A-Za-z-]+/)?track/|spotify:track:)([0-9A-Za-z]{22})")
 SPOTIFY_ID = re.compile(r"[0-9A-Za-z]{22}")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # Longer names than this are not names (they would only slow the fuzzy match down).
 MAX_TEXT = 500
 
@@ -90,8 +91,10 @@ def _check_count(count: int) -> None:
                                 f"{count:,}. Split it into smaller playlists.")
 
 
-def _clip(text: str) -> str:
-    return " ".join(text.split())[:MAX_TEXT]
+def clean_text(text: str) -> str:
+    """One line of at most ``MAX_TEXT`` characters, without NUL or lone surrogates (JSON can spell both; neither
+    can be stored in PostgreSQL or written as UTF-8)."""
+    return " ".join(UNSTORABLE.sub("", text).split())[:MAX_TEXT]
 
 
 def _decoded(content: bytes, what: str) -> str:
@@ -129,7 +132,7 @@ def _text_of(item: dict, key: str, where: str) -> str:
         return ""
     if not isinstance(value, str):
         raise PlaylistFileError(f'{where}: "{key}" must be text, not {type(value).__name__}.')
-    return _clip(value)
+    return clean_text(value)
 
 
 def _texts_of(item: dict, key: str, where: str) -> list[str]:
@@ -198,7 +201,7 @@ def _child(element, name):
 
 def _child_text(element, name) -> str:
     child = _child(element, name)
-    return _clip("".join(child.itertext())) if child is not None else ""
+    return clean_text("".join(child.itertext())) if child is not None else ""
 
 
 # --- M3U / M3U8 -------------------------------------------------------------------------------------------------
@@ -216,7 +219,7 @@ def read_m3u(content: bytes) -> IncomingPlaylist:
         if line.startswith("#EXTINF:"):
             pending = line.partition(",")[2]
         elif line.startswith("#PLAYLIST:"):
-            name = _clip(line[len("#PLAYLIST:"):])
+            name = clean_text(line[len("#PLAYLIST:"):])
         elif line and not line.startswith("#"):
             locations.append((line, pending))
             pending = None
@@ -233,5 +236,5 @@ def _m3u_entry(position: int, location: str, info: str | None) -> Entry:
     artist, separator, title = (info or "").partition(" - ")
     if not separator:
         artist, title = "", artist
-    artist = _clip(artist)
-    return Entry(position=position, title=_clip(title), artists=[artist] if artist else [], spotify_id=spotify_id)
+    artist = clean_text(artist)
+    return Entry(position=position, title=clean_text(title), artists=[artist] if artist else [], spotify_id=spotify_id)

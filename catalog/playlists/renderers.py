@@ -18,11 +18,11 @@ import xml.etree.ElementTree as ET  # noqa: N817 (writing only; imports parse wi
 
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 XSPF_NAMESPACE = "http://xspf.org/ns/0/"
-# ListenBrainz's JSPF extension keys (https://musicbrainz.org/doc/jspf): playlist- and track-level metadata.
-JSPF_PLAYLIST_EXTENSION = "https://musicbrainz.org/doc/jspf#playlist"
+# ListenBrainz's JSPF track extension (https://musicbrainz.org/doc/jspf): where the track's artists and id go.
 JSPF_TRACK_EXTENSION = "https://musicbrainz.org/doc/jspf#track"
 CSV_COLUMNS = ("position", "title", "artists", "album", "spotify_id", "duration_ms")
 # Spreadsheets run a cell starting with one of these as a formula ("CSV injection"); such cells get a leading '.
@@ -174,3 +174,8 @@ def _cell(text: str) -> str:
 
 EXPORT_RENDERERS: list[type[BaseRenderer]] = [JSPFRenderer, XSPFRenderer, M3U8Renderer, CSVRenderer]
 EXPORT_FORMATS = frozenset(renderer.format for renderer in EXPORT_RENDERERS)
+
+# For the playlist view's ``@extend_schema(parameters=[EXPORT_FORMAT_PARAMETER])``: the schema names the formats.
+EXPORT_FORMAT_PARAMETER = OpenApiParameter(
+    "format", str, enum=["json", *sorted(EXPORT_FORMATS)],
+    description="json (default) or a download: jspf (ListenBrainz), xspf, m3u8 (Spotify URLs) or csv")

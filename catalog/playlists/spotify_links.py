@@ -15,7 +15,7 @@ from catalog.crawl.errors import CrawlError, NotAvailable, RateLimited, StopCraw
 from songrec.lib.errors import DomainError, UnavailableError
 
 from .models import MAX_PLAYLIST_TRACKS
-from .readers import Entry, IncomingPlaylist, PlaylistFileError
+from .readers import Entry, IncomingPlaylist, PlaylistFileError, clean_text
 
 PLAYLIST_LINK = re.compile(r"^(?:https?://open\.spotify\.com/(?:intl-[A-Za-z-]+/)?(?:user/[^/?#\s]+/)?playlist/"
                            r"|spotify:(?:user:[^:\s]+:)?playlist:)([0-9A-Za-z]{22})(?:[/?#]\S*)?$")
@@ -74,8 +74,8 @@ def fetch_spotify_playlist(link: str) -> IncomingPlaylist:
     except (CrawlError, StopCrawl) as error:
         raise SpotifyUnavailable(f"Spotify did not answer properly ({error}); try again in a few minutes. "
                                  f"Nothing was imported.") from None
-    name = facts.get("name") if isinstance(facts.get("name"), str) else ""
-    description = facts.get("description") if isinstance(facts.get("description"), str) else ""
+    name = clean_text(facts["name"]) if isinstance(facts.get("name"), str) else ""
+    description = clean_text(facts["description"]) if isinstance(facts.get("description"), str) else ""
     entries = [_entry(position, item) for position, item in enumerate(items, start=1)]
     return IncomingPlaylist("spotify", name.strip() or f"Spotify playlist {playlist_id}", description, entries)
 
@@ -102,10 +102,10 @@ def _entry(position: int, item: dict) -> Entry:
     track = item.get("track") or item.get("item")
     if not isinstance(track, dict):
         return Entry(position=position)
-    artists = [artist["name"] for artist in track.get("artists") or []
+    artists = [clean_text(artist["name"]) for artist in track.get("artists") or []
                if isinstance(artist, dict) and isinstance(artist.get("name"), str)]
     album = track.get("album")
     spotify_id = track.get("id")
-    return Entry(position=position, title=str(track.get("name") or "")[:500], artists=artists,
-                 album=str(album.get("name") or "") if isinstance(album, dict) else "",
+    return Entry(position=position, title=clean_text(str(track.get("name") or "")), artists=artists,
+                 album=clean_text(str(album.get("name") or "")) if isinstance(album, dict) else "",
                  spotify_id=spotify_id if isinstance(spotify_id, str) and not track.get("is_local") else "")

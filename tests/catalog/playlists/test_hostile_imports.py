@@ -144,3 +144,14 @@ def test_nothing_is_half_imported_when_storing_fails(signed_in, songs, monkeypat
     with pytest.raises(RuntimeError):
         post_file(signed_in, f"spotify:track:{songs[0].spotify_id}\n".encode(), "x.m3u8")
     assert not Playlist.objects.exists()
+
+
+def test_nul_and_lone_surrogates_in_names_are_dropped_not_stored_or_echoed(signed_in, songs):
+    jspf = ('{"playlist": {"title": "Mix\\u0000\\ud800 one", "annotation": "a\\udfffb", "track": ['
+            f'{{"title": "x\\u0000\\ud83d", "identifier": "spotify:track:{songs[0].spotify_id}"}},'
+            '{"title": "Nothing\\u0000 here\\udc00", "creator": "\\ud800"}]}}')
+    response = post_file(signed_in, jspf.encode(), "x.jspf")
+    assert response.status_code == 201, response.content
+    playlist = Playlist.objects.get()
+    assert (playlist.name, playlist.description) == ("Mix one", "ab")
+    assert response.json()["unmatched"][0]["title"] == "Nothing here"
