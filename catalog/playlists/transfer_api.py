@@ -44,6 +44,7 @@ class PlaylistImportView(APIView):
         responses={201: ImportReportSerializer,
                    400: OpenApiResponse(description="The file or link is unreadable, too large, hostile, too long "
                                                     "(over 10,000 tracks) or holds no track of the catalog."),
+                   415: error_response("The body is neither multipart/form-data, JSON nor a form."),
                    503: error_response("Spotify could not be read now (down, rate-limiting, not configured); "
                                        "nothing was imported")})
     def post(self, request: Request) -> Response:
