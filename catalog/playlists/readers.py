@@ -137,8 +137,8 @@ def _text_of(item: dict, key: str, where: str) -> str:
 
 def _texts_of(item: dict, key: str, where: str) -> list[str]:
     """A JSPF location/identifier: one URL or a list of them (both forms are in the wild)."""
-    value = item.get(key, [])
-    values = [value] if isinstance(value, str) else value
+    value = item.get(key)
+    values = [] if value is None else [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not all(isinstance(text, str) for text in values):
         raise PlaylistFileError(f'{where}: "{key}" must be a URL or a list of URLs.')
     return values[:20]
@@ -173,7 +173,7 @@ def read_xspf(content: bytes) -> IncomingPlaylist:
     except DefusedXmlException:
         raise PlaylistFileError("The XSPF file declares a DTD or entities; songrec does not read those "
                                 "(they are how XML bombs and external-entity attacks work).") from None
-    except SafeET.ParseError as error:
+    except (SafeET.ParseError, LookupError, ValueError) as error:  # LookupError: an encoding nobody knows
         raise PlaylistFileError(f"The file is not well-formed XML: {error}.") from None
     if _local(root.tag) != "playlist":
         raise PlaylistFileError(f"An XSPF file's root element is <playlist>, not <{_local(root.tag)}>.")

@@ -104,3 +104,11 @@ def test_without_a_format_the_view_answers_json_and_other_urls_ignore_export_for
     # The site-wide renderers are unchanged: an export format elsewhere is not acceptable, an empty one ignored.
     assert client.get("/api/tracks/?format=jspf").status_code == 404
     assert client.get("/api/tracks/?format=").status_code == 200
+
+
+def test_the_export_buttons_link_the_four_downloads(playlist):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("playlists/_export_buttons.html", {"playlist": playlist})
+    for fmt in ("jspf", "xspf", "m3u8", "csv"):
+        assert f'href="/api/playlists/{playlist.pk}/?format={fmt}"' in html

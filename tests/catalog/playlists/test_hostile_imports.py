@@ -35,7 +35,8 @@ def post_file(client, content, filename):
 
 def refused(response, *phrases):
     assert response.status_code == 400, response.content
-    message = " ".join(response.json()["file"])
+    body = response.json()
+    message = " ".join(body["file"]) if "file" in body else body["detail"]
     for phrase in phrases:
         assert phrase in message, message
     assert not Playlist.objects.exists()
@@ -50,6 +51,7 @@ def test_xml_with_a_dtd_or_entities_is_refused_without_expanding_or_fetching_any
 
 @pytest.mark.parametrize(("content", "phrase"), [
     (b"<playlist><trackList><track>", "not well-formed XML"),
+    (b'<?xml version="1.0" encoding="no-such-encoding"?><playlist/>', "unknown encoding: no-such-encoding"),
     (b"<html><body>hi</body></html>", "root element is <playlist>, not <html>"),
 ])
 def test_broken_or_foreign_xml_is_refused(signed_in, content, phrase):
@@ -65,6 +67,7 @@ def test_broken_or_foreign_xml_is_refused(signed_in, content, phrase):
     ({"playlist": {"track": [{"title": "ok", "identifier": {"a": 1}}]}}, '"identifier" must be a URL or a list'),
     ({"playlist": {"title": 5, "track": []}}, 'playlist: "title" must be text, not int'),
     ({"playlist": {"track": []}}, "no tracks"),
+    ({"playlist": {"track": [{"title": "Unknown", "identifier": None, "location": None}]}}, "None of the"),
 ])
 def test_jspf_of_the_wrong_shape_is_refused_saying_where(signed_in, songs, document, phrase):
     refused(post_file(signed_in, json.dumps(document).encode(), "x.jspf"), phrase)
