@@ -6,6 +6,7 @@ whole read passing ``PLAYLIST_IMPORT_SPOTIFY_BUDGET`` seconds is answered at onc
 try again (with ``Retry-After`` when Spotify gave one). Nothing is stored before the whole playlist is read.
 """
 
+import logging
 import re
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from songrec.lib.errors import DomainError, UnavailableError
 from .models import MAX_PLAYLIST_TRACKS
 from .readers import Entry, IncomingPlaylist, PlaylistFileError, clean_text
 
+logger = logging.getLogger(__name__)
 PLAYLIST_LINK = re.compile(r"^(?:https?://open\.spotify\.com/(?:intl-[A-Za-z-]+/)?(?:user/[^/?#\s]+/)?playlist/"
                            r"|spotify:(?:user:[^:\s]+:)?playlist:)([0-9A-Za-z]{22})(?:[/?#]\S*)?$")
 PAGE_SIZE = 100  # Spotify's largest page of playlist items
@@ -57,7 +59,7 @@ def fetch_spotify_playlist(link: str) -> IncomingPlaylist:
     playlist_id = spotify_playlist_id(link)
     if not credentials_configured():
         raise SpotifyNotConfigured("Importing Spotify links is not set up on this server (it needs "
-                                 "SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET); upload a JSPF or XSPF file instead.")
+                                   "SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET); upload a JSPF or XSPF file instead.")
     gateway = _gateway()
     try:
         facts = gateway.playlist(playlist_id)
@@ -72,8 +74,10 @@ def fetch_spotify_playlist(link: str) -> IncomingPlaylist:
         unavailable.retry_after = wait
         raise unavailable from None
     except (CrawlError, StopCrawl) as error:
-        raise SpotifyUnavailable(f"Spotify did not answer properly ({error}); try again in a few minutes. "
-                                 f"Nothing was imported.") from None
+        logger.warning("reading Spotify playlist %s for an import failed: %s", playlist_id, error)
+        raise SpotifyUnavailable("Spotify is not answering properly right now; try again in a few minutes. "
+                                 "Nothing was imported.") from None
+    facts = facts if isinstance(facts, dict) else {}
     name = clean_text(facts["name"]) if isinstance(facts.get("name"), str) else ""
     description = clean_text(facts["description"]) if isinstance(facts.get("description"), str) else ""
     entries = [_entry(position, item) for position, item in enumerate(items, start=1)]
@@ -102,7 +106,8 @@ def _entry(position: int, item: dict) -> Entry:
     track = item.get("track") or item.get("item")
     if not isinstance(track, dict):
         return Entry(position=position)
-    artists = [clean_text(artist["name"]) for artist in track.get("artists") or []
+    credits = track.get("artists")
+    artists = [clean_text(artist["name"]) for artist in (credits if isinstance(credits, list) else [])
                if isinstance(artist, dict) and isinstance(artist.get("name"), str)]
     album = track.get("album")
     spotify_id = track.get("id")

@@ -122,3 +122,12 @@ def test_the_page_shows_spotify_trouble_beside_the_form(signed_in, crawl_setting
     response = signed_in.post("/me/playlists/import/", {"url": "spotify:playlist:pl00000000000000000001"})
     assert response.status_code == 503 and "try again" in response.content.decode()
     assert not Playlist.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["<html>not json</html>", '{"items": "nope"}', '["a list"]'])
+def test_a_malformed_answer_from_spotify_is_a_503(signed_in, crawl_settings, fake_spotify, world, body):
+    playlist_id = fake_spotify.add_playlist([world["tracks"]["dawn"]])
+    fake_spotify.fail(f"/v1/playlists/{playlist_id}/items", 200, times=5, body=body)
+    response = import_link(signed_in, f"spotify:playlist:{playlist_id}")
+    assert response.status_code == 503 and "try again" in response.json()["detail"]
+    assert not Playlist.objects.exists()
