@@ -63,6 +63,7 @@ def pages(client, evaluator, campaign):  # noqa: F811
         "personal:signup": "/accounts/signup/", "personal:my_music": "/me/", "personal:for_you": "/me/for-you/",
         "personal:start": "/me/start/", "personal:import": "/me/import/", "personal:export": "/me/export/",
         "personal:import_detail": reverse("personal:import_detail", args=[history_import.pk]),
+        "playlist_transfer:import": "/me/playlists/import/",
     }
 
 
