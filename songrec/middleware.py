@@ -18,24 +18,11 @@ from django.http import Http404
 
 from .errors import error_response
 from .lib.errors import DomainError, response_headers
+from .lib.json_limits import json_depth
 
-# A JSON string literal (with its escapes), and an escaped NUL: a \u0000 whose backslash is not itself escaped.
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+# An escaped NUL: a \u0000 whose backslash is not itself escaped.
 _ESCAPED_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def json_depth(body):
-    """The deepest nesting of arrays and objects in a JSON document (strings skipped), without recursion."""
-    depth = deepest = 0
-    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', body)):
-        if match.group() in (b"[", b"{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
 
 
 def request_problem(request):

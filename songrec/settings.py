@@ -398,6 +398,17 @@ SPOTIFY_CHART_LIMIT = env.int("SPOTIFY_CHART_LIMIT", default=50)
 # spotipy logs every non-2xx at ERROR, including the 403s the crawler expects and handles.
 LOGGING.setdefault("loggers", {})["spotipy"] = {"level": env.str("SPOTIPY_LOG_LEVEL", default="CRITICAL")}
 
+# --- playlist import and export (catalog.playlists) -----------------------------------
+# A playlist file larger than this is refused while it streams in (songrec/lib/uploads.py's per-path limits).
+PLAYLIST_IMPORT_MAX_BYTES = env.int("PLAYLIST_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# An imported entry without a known Spotify id matches a track by name when both its title and its artists score
+# at least this (rapidfuzz, 0-100); at most PLAYLIST_IMPORT_MAX_SEARCHES entries of one import are searched.
+PLAYLIST_MATCH_MIN_SCORE = env.float("PLAYLIST_MATCH_MIN_SCORE", default=85.0)
+PLAYLIST_IMPORT_MAX_SEARCHES = env.int("PLAYLIST_IMPORT_MAX_SEARCHES", default=1000)
+# Reading a Spotify playlist link: the longest Retry-After waited for, and the whole read's time budget (seconds).
+PLAYLIST_IMPORT_SPOTIFY_MAX_WAIT = env.int("PLAYLIST_IMPORT_SPOTIFY_MAX_WAIT", default=5)
+PLAYLIST_IMPORT_SPOTIFY_BUDGET = env.int("PLAYLIST_IMPORT_SPOTIFY_BUDGET", default=20)
+
 # --- web: malformed requests, brute force, content security policy -------------------
 # JSON bodies nested deeper than this are refused with 400 (songrec/middleware.py) before any parser recurses.
 SONGREC_MAX_JSON_DEPTH = env.int("SONGREC_MAX_JSON_DEPTH", default=32)

@@ -68,6 +68,7 @@ def pages(client, evaluator, campaign):  # noqa: F811
         "personal:import_detail": reverse("personal:import_detail", args=[history_import.pk]),
         "playlists:mine": "/me/playlists/", "playlists:detail": playlist.get_absolute_url(),
         "playlists:delete": reverse("playlists:delete", args=[playlist.pk]),
+        "playlist_transfer:import": "/me/playlists/import/",
     }
 
 

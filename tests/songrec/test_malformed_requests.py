@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.authtoken.models import Token
 
-from songrec.middleware import json_depth
+from songrec.lib.json_limits import json_depth
 from tests.factories import TrackFactory
 
 

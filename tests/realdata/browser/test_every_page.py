@@ -88,6 +88,7 @@ def pages(site, django_db_blocker):
         "start": ("listener", "/me/start/", ["h1", "#genre-filter"]),
         "import": ("listener", "/me/import/", ["h1"]),
         "import-detail": ("listener", f"/me/import/{history.pk}/", ["h1"]),
+        "playlist-import": ("listener", "/me/playlists/import/", ["h1", "#id_file", "#id_url"]),
         "evaluate": ("evaluator", "/evaluate/", ["h1"]),
         "rate": ("evaluator", task.get_absolute_url(), [".rate-item"]),
         "index": ("staff", "/index/", ["h1"]),
@@ -114,7 +115,7 @@ def as_who(browser, pages, who):
 
 PAGE_NAMES = ["home", "search-results", "track", "artist", "recommend", "explore", "clusters", "cluster",
               "cluster-map", "campaigns", "results", "login", "signup", "my-music", "for-you", "start", "import",
-              "import-detail", "evaluate", "rate", "index", "crawl", "api-docs"]
+              "import-detail", "playlist-import", "evaluate", "rate", "index", "crawl", "api-docs"]
 
 
 # Swagger UI (drf-spectacular's bundle) nests its "copy path" button inside each operation's toggle button: its
