@@ -25,12 +25,14 @@ urlpatterns = [
     path("api/", include("catalog.explore.api_urls")),
     path("api/", include("recommender.clusters.api_urls")),
     path("api/", include("recommender.personal.api_urls")),
+    path("api/", include("recommender.generation.api_urls")),
     path("", include("recommender.urls")),
     path("", include("evaluation.urls")),
     path("", include("recommender.personal.urls")),
     path("", include("catalog.urls")),
     path("", include("catalog.explore.urls")),
     path("", include("recommender.clusters.urls")),
+    path("", include("recommender.generation.urls")),
 ]
 
 # JSON under /api/, the site's error page elsewhere (songrec/errors.py).

@@ -2,7 +2,7 @@
 // Without JavaScript the same form submits ?q= and the page lists matches with "Add" links.
 (function () {
   "use strict";
-  const MAX_SEEDS = 5;
+  const MAX_SEEDS = 100;
   const input = document.getElementById("seed-query");
   const list = document.getElementById("suggestions");
   const searchForm = document.getElementById("seed-search");
