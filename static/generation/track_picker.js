@@ -26,16 +26,8 @@
       active = -1;
       list.replaceChildren();
       for (const [index, track] of results.entries()) {
-        const li = document.createElement("li");
-        li.setAttribute("role", "option");
+        const li = window.songrec.trackOption(track, index, choose);
         li.id = `${field.id}-option-${index}`;
-        const title = document.createElement("strong");
-        title.textContent = track.name;
-        const meta = document.createElement("div");
-        meta.className = "meta";
-        meta.textContent = (track.artists || []).map((artist) => artist.name).join(", ");
-        li.append(title, meta);
-        li.addEventListener("mousedown", (event) => { event.preventDefault(); choose(track); });
         list.append(li);
       }
       list.hidden = results.length === 0;
