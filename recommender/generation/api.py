@@ -116,5 +116,5 @@ class SongPathView(APIView):
         return Response(serializers.SongPathSerializer({
             "index_version": path.version_id, "length": len(path.steps), "straight_step": path.straight_step,
             "total_distance": round(path.total_distance, 6),
-            "steps": [{"position": i, "track": step.track, "distance": step.distance}
+            "steps": [{"position": i, "track": step.track, "distance": step.distance, "offset": step.offset}
                       for i, step in enumerate(path.steps)]}).data)

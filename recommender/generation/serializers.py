@@ -105,11 +105,13 @@ class PathStepSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="from 0")
     track = TrackRefSerializer()
     distance = serializers.FloatField(help_text="euclidean distance from the previous step's track (0 first)")
+    offset = serializers.FloatField(help_text="distance from its point on the straight line (0 at the ends)")
 
 
 class SongPathSerializer(serializers.Serializer):
     index_version = serializers.IntegerField()
     length = serializers.IntegerField()
-    straight_step = serializers.FloatField(help_text="the straight line's length / (length − 1)")
+    straight_step = serializers.FloatField(help_text="the straight line's length / (length − 1): a step along the "
+                                                     "line itself; a step is at most it plus the two offsets")
     total_distance = serializers.FloatField()
     steps = PathStepSerializer(many=True)

@@ -12,6 +12,7 @@ def test_the_song_path_api_answers_each_step_with_its_distance(client, line):
     assert [step["track"]["spotify_id"] for step in data["steps"]] == [line[i].spotify_id for i in (0, 10, 20, 30, 40)]
     assert [step["position"] for step in data["steps"]] == [0, 1, 2, 3, 4]
     assert data["steps"][0]["distance"] == 0 and data["length"] == 5
+    assert all(step["offset"] < 1e-3 for step in data["steps"])  # each track sits on its point of the line
     assert abs(data["total_distance"] - 4 * data["straight_step"]) < 1e-3
     assert data["steps"][1]["track"]["url"] == f"/tracks/{line[10].spotify_id}/"
 

@@ -30,6 +30,9 @@ def test_each_step_is_at_most_twice_the_straight_step_and_no_song_comes_twice(li
     assert len(ids) == len(set(ids)) == 17
     assert ids[0] == line[3].pk and ids[-1] == line[37].pk
     assert all(step.distance <= 2 * path.straight_step for step in path.steps[1:])
+    # Never more than the straight step plus the two tracks' offsets from their points.
+    assert all(step.distance <= path.straight_step + before.offset + step.offset + 1e-6
+               for before, step in zip(path.steps, path.steps[1:], strict=False))
 
 
 def test_distances_are_the_euclidean_distances_of_the_index_vectors(line):
