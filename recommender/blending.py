@@ -66,7 +66,7 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, vers
     Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError. With ``refs``
     (a dict), the recommended tracks' TrackRefs (as ``read_refs`` reads them) are added to it (see
     ranking.best_visible) and songs are folded as the catalog has them now; ``seed_songs`` are then the seeds'
-    songs (read when not given).
+    songs, and the excluded tracks' too (both read when not given).
     """
     seed_ids = list(dict.fromkeys(int(i) for i in seed_track_ids))
     if not 1 <= len(seed_ids) <= MAX_SEEDS:
@@ -121,7 +121,8 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, vers
     else:
         skip_songs = set(song_keys(seed_ids).values()) if seed_songs is None else set(seed_songs)
         skip_songs |= set(song_keys(avoid_ids).values()) if avoid_ids else set()
-        skip_songs |= set(song_keys(exclude_track_ids).values()) if len(exclude_track_ids) else set()
+        if seed_songs is None and len(exclude_track_ids):
+            skip_songs |= set(song_keys(exclude_track_ids).values())
     positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, skip_songs=skip_songs, refs=refs,
                                         read_refs=read_refs)
     ids = [int(i) for i in track_ids]

@@ -17,10 +17,12 @@ from rest_framework import serializers
 from catalog.models import Track
 from catalog.playlists.models import Playlist
 from catalog.playlists.selectors import playlist_for_viewer, playlist_track_ids
+from catalog.songs import song_keys
 from songrec.lib.request_params import InvalidQuery
 
 from .. import storage
 from ..blending import MAX_SEEDS, Constraints, recommend_for_seeds
+from ..index.split_product import one_blas_thread
 from ..request_params import parse_constraints
 from ..selectors import resolve_version
 from ..systems import DEFAULT_SYSTEM
@@ -98,10 +100,13 @@ def recommended_ids(seed_ids: list[int], length: int, *, constraints: Constraint
     if not indexed:
         raise GenerationError("None of the seed tracks is in the recommendation index yet.", field="seeds")
     seeds = seed_reads.evenly_sampled(indexed, MAX_SEEDS)
-    unused_seeds = [track_id for track_id in seed_ids if track_id not in set(seeds)]
-    result = recommend_for_seeds(DEFAULT_SYSTEM, seeds, length, constraints, version=version, refs={},
-                                 avoid_track_ids=list(avoid)[:MAX_SEEDS],
-                                 exclude_track_ids=[*exclude, *unused_seeds])
+    exclude = [*exclude, *(track_id for track_id in seed_ids if track_id not in set(seeds))]
+    # The songs never to return, the seeds' and the excluded tracks', in one query.
+    songs = set(song_keys([*seeds, *exclude]).values())
+    with one_blas_thread():  # small products: see split_product.one_blas_thread
+        result = recommend_for_seeds(DEFAULT_SYSTEM, seeds, length, constraints, version=version, refs={},
+                                     seed_songs=songs, avoid_track_ids=list(avoid)[:MAX_SEEDS],
+                                     exclude_track_ids=exclude)
     return [item.track_id for item in result.recommendations]
 
 
