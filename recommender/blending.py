@@ -57,13 +57,16 @@ class SeedRecommendations:
 
 
 def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, version=None, refs=None, seed_songs=None,
-                        read_refs=track_refs, avoid_track_ids=()):
+                        read_refs=track_refs, avoid_track_ids=(), exclude_track_ids=()):
     """Blend up to MAX_SEEDS seeds (track pks) into ``limit`` Recommendations; see the module docstring.
+
+    ``exclude_track_ids`` (any number: a playlist's own tracks, an avoided artist's) are never returned, nor are
+    other releases of their songs; unlike the avoided ones they do not move the ranking.
 
     Raises NoActiveIndex, UnknownTrack (a seed not in the version), IndexFilesMissing, ValueError. With ``refs``
     (a dict), the recommended tracks' TrackRefs (as ``read_refs`` reads them) are added to it (see
     ranking.best_visible) and songs are folded as the catalog has them now; ``seed_songs`` are then the seeds'
-    songs (read when not given).
+    songs, and the excluded tracks' too (both read when not given).
     """
     seed_ids = list(dict.fromkeys(int(i) for i in seed_track_ids))
     if not 1 <= len(seed_ids) <= MAX_SEEDS:
@@ -102,6 +105,9 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, vers
     key = np.array(key, dtype=np.float64)  # a copy: the baselines' keys may be the version's own arrays
     key[seeds] = -np.inf
     key[avoided] = -np.inf
+    excluded = data.positions(list(exclude_track_ids)) if len(exclude_track_ids) else np.empty(0, dtype=np.int64)
+    excluded = excluded[excluded >= 0]
+    key[excluded] = -np.inf
     if constraints.minimums or constraints.maximums:
         passing = _passing_filters(data, constraints)
         filtered_size = int(np.count_nonzero(passing)) - int(np.count_nonzero(passing[seeds]))
@@ -112,10 +118,12 @@ def recommend_for_seeds(system, seed_track_ids, limit, constraints=None, *, vers
     if penalties is not None:
         key -= settings.RECOMMENDER_TARGET_WEIGHT * penalties
     if refs is None:
-        skip_songs = np.concatenate([data.songs[seeds], data.songs[avoided]])
+        skip_songs = np.concatenate([data.songs[seeds], data.songs[avoided], data.songs[excluded]])
     else:
         skip_songs = set(song_keys(seed_ids).values()) if seed_songs is None else set(seed_songs)
         skip_songs |= set(song_keys(avoid_ids).values()) if avoid_ids else set()
+        if seed_songs is None and len(exclude_track_ids):
+            skip_songs |= set(song_keys(exclude_track_ids).values())
     positions, track_ids = best_visible(key, data.track_ids, int(limit), data.songs, skip_songs=skip_songs, refs=refs,
                                         read_refs=read_refs)
     ids = [int(i) for i in track_ids]

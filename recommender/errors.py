@@ -19,8 +19,8 @@ class UnknownTrack(RecommenderError, NotFoundError, LookupError):
 
     def __init__(self, track_id, version_id):
         self.track_id, self.version_id = track_id, version_id
-        super().__init__(f"track {track_id} is not in index version {version_id}: it is hidden, lacks audio "
-                         f"features, or was added after that version was built")
+        super().__init__(f"track {track_id} is not in index version {version_id}: it is hidden, lacks more than 3 "
+                         f"audio features, or was added after that version was built")
 
 
 class IndexFilesMissing(RecommenderError, UnavailableError):
@@ -44,6 +44,11 @@ class RebuildInProgress(RecommenderError, ConflictError):
 
 class RebuildError(RecommenderError):
     """A rebuild can't run with these inputs (empty catalog, bad parameters)."""
+
+
+# A track missing up to MAX_ESTIMATED_FEATURES (3) audio features is indexed with estimates (index/features.py).
+NOTHING_TO_INDEX = ("the catalog has fewer than 2 visible tracks with audio features (a track may miss at most 3, "
+                    "which the index estimates); import tracks first (manage.py import_tracks)")
 
 
 class RecallTooLow(RebuildError):

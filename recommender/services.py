@@ -24,7 +24,7 @@ from django.utils import timezone
 from catalog.models import CatalogRevision
 
 from . import storage
-from .errors import IndexFilesMissing, RebuildError, RebuildInProgress, RecallTooLow, RecommenderError
+from .errors import NOTHING_TO_INDEX, IndexFilesMissing, RebuildError, RebuildInProgress, RecallTooLow, RecommenderError
 from .index import approximate, extended
 from .index.build_lock import BuildLock
 from .index.features import FeatureMatrices, TrackTable, fit_features, indexable_tracks, load_catalog
@@ -78,8 +78,7 @@ def rebuild_index(params: IndexParams | None = None, *, if_stale: bool = False, 
             if skipped is not None:
                 return skipped
         if indexable_tracks().count() < 2:
-            raise RebuildError("the catalog has fewer than 2 visible tracks with all audio features; "
-                               "import tracks first (manage.py import_tracks)")
+            raise RebuildError(NOTHING_TO_INDEX)
         version = start_build(params, CatalogRevision.current())
         reporter = ProgressReporter(version, progress)
         try:

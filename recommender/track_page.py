@@ -59,6 +59,6 @@ def similar_panel(request, track):
                             for metric, listed in zip(PRECOMPUTED, lists, strict=True)]
     except RecommenderError:
         panel["columns"] = []
-        panel["empty"] = ("This track isn’t in the recommendation index yet: it lacks audio features or was "
-                          "added after the last rebuild.")
+        panel["empty"] = ("This track isn’t in the recommendation index yet: it lacks more than 3 audio features or "
+                          "was added after the last rebuild.")
     return {"similar": panel}

@@ -22,7 +22,8 @@ from .tasks import rebuild_index
 
 TUNABLE = ("energy", "danceability", "valence", "acousticness", "instrumentalness", "speechiness", "liveness",
            "tempo", "loudness", "popularity")
-PLACED_ERRORS = {"seeds", "q", "metric", "system", "limit", *(prefix + name for prefix in PREFIXES for name in TUNABLE)}
+PLACED_ERRORS = {"seeds", "avoid", "q", "metric", "system", "limit",
+                 *(prefix + name for prefix in PREFIXES for name in TUNABLE)}
 
 
 @dataclass
@@ -54,7 +55,8 @@ def _parsed(errors, parse, default):
 
 
 def recommend(request):
-    """Pick up to 5 seeds (search, or ?seeds=id,id), tune, and get a blended list."""
+    """Pick up to MAX_SEEDS seeds (search, or ?seeds=id,id) and songs to avoid (?avoid=id,id), tune, and get a
+    blended list."""
     params, errors = request.GET, {}
     version = selectors.active_version()
     raw_seeds = params.get("seeds", "").strip()
@@ -64,9 +66,14 @@ def recommend(request):
         errors["system"] = "not a parameter of this page: choose the system with metric=" + "|".join(SYSTEMS)
     limit = _parsed(errors, lambda: parse_int(params.get("limit"), "limit", default=20, low=1, high=100), 20)
     constraints = _parsed(errors, lambda: parse_constraints(params), None)
+    raw_avoid = params.get("avoid", "").strip()
+    avoid_ids = _parsed(errors, lambda: parse_seed_ids(raw_avoid, field="avoid", required=False), [])
     seeds, unknown = seed_tracks(seed_ids)
     if unknown:
         errors["seeds"] = f"Unknown track id(s): {', '.join(unknown)}"
+    avoid, unknown_avoided = seed_tracks(avoid_ids)
+    if unknown_avoided:
+        errors["avoid"] = f"Unknown track id(s): {', '.join(unknown_avoided)}"
 
     query, matches = params.get("q", "").strip(), []
     if query:
@@ -75,15 +82,20 @@ def recommend(request):
         except QueryError as error:
             errors["q"] = str(error)
     current = [seed.spotify_id for seed in seeds]
+    avoided = [track.spotify_id for track in avoid]
     for seed in seeds:
         seed.remove_url = _url_with(request, seeds=",".join(i for i in current if i != seed.spotify_id), q="")
+    for track in avoid:
+        track.remove_url = _url_with(request, avoid=",".join(i for i in avoided if i != track.spotify_id), q="")
     for match in matches:
         match.add_url = _url_with(request, seeds=",".join([*current, match.spotify_id]), q="")
+        match.avoid_url = _url_with(request, avoid=",".join([*avoided, match.spotify_id]), q="")
 
     results, result, problem = [], None, None
     if seeds and version is not None and not errors:
         try:
-            result, recommended = blended_recommendations(system, seeds, limit, constraints, version=version)
+            result, recommended = blended_recommendations(system, seeds, limit, constraints, version=version,
+                                                          avoid=avoid)
         except RecommenderError as error:
             problem = str(error)
         else:
@@ -91,6 +103,7 @@ def recommend(request):
                        for item, track in recommended]
     context = {
         "version": version, "seeds": seeds, "seed_value": ",".join(current), "max_seeds": MAX_SEEDS,
+        "avoid": avoid, "avoid_value": ",".join(avoided), "can_avoid": len(avoid) < MAX_SEEDS,
         "can_add": len(seeds) < MAX_SEEDS, "query": query, "matches": matches, "system": system,
         "systems": [(name, SCORE_LABELS[name]) for name in SYSTEMS], "short_label": SHORT_LABELS[system],
         "limit": limit, "errors": errors, "problem": problem, "results": results, "result": result,

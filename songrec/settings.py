@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "recommender",
     "recommender.clusters",
     "recommender.together",
+    "recommender.generation",
     "recommender.personal",
     "recommender.spotify_api",
     "evaluation",

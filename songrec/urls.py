@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/", include("recommender.personal.api_urls")),
     path("api/", include("catalog.playlists.api_urls")),
     path("", include("catalog.playlists.transfer_urls")),
+    path("api/", include("recommender.generation.api_urls")),
     path("", include("recommender.urls")),
     path("", include("evaluation.urls")),
     path("", include("recommender.personal.urls")),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("catalog.playlists.urls")),
     path("", include("catalog.explore.urls")),
     path("", include("recommender.clusters.urls")),
+    path("", include("recommender.generation.urls")),
 ]
 
 # JSON under /api/, the site's error page elsewhere (songrec/errors.py).

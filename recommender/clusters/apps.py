@@ -17,14 +17,17 @@ class ClustersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from catalog.track_page import register_track_page_part
+        from recommender.generation.kinds import register_kind
         from recommender.tasks import link_after_rebuild
         from songrec.lib.warmup import register_warmer
 
         from .models import Cluster, Clustering
+        from .playlist_kind import CLUSTER_KIND
         from .selectors import clusterings_changed, warm_active_clusters
         from .tasks import build_clusters
         from .views import track_page_part
 
+        register_kind(CLUSTER_KIND)  # "Make a playlist of this cluster"
         link_after_rebuild(build_clusters.si)
         register_track_page_part(track_page_part)
         register_warmer(warm_active_clusters)  # the track page's cluster of every track

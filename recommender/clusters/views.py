@@ -1,8 +1,14 @@
 """Pages: the cluster list with the candidates compared, one cluster, and the catalog map."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from recommender.generation.selectors import playlist_page_url
+from recommender.generation.services import DEFAULT_LENGTH, generate_playlist
+from songrec.lib.request_params import parse_int
 
 from . import charts, selectors
 from .fitting import MAX_CLUSTERS, MAX_NOISE, MAX_SHARE, MIN_CLUSTERS
@@ -37,6 +43,15 @@ def cluster_detail(request, number):
     context = {"clustering": clustering, "cluster": cluster, "page": page,
                "profile": charts.feature_profile(cluster.feature_means, selectors.catalog_means(clusters))}
     return render(request, "clusters/detail.html", context)
+
+
+@require_POST
+@login_required
+def cluster_playlist(request, number):
+    """"Make a playlist of this cluster": its most popular songs, as a private playlist of the listener's."""
+    length = parse_int(request.POST.get("length"), "length", DEFAULT_LENGTH, 1, 500)
+    generated = generate_playlist(owner=request.user, kind="cluster", params={"cluster": int(number)}, length=length)
+    return redirect(playlist_page_url(generated.playlist.pk))
 
 
 def cluster_map(request):

@@ -27,7 +27,7 @@ from django.utils import timezone
 from catalog.models import CatalogRevision, TrackArtist
 from catalog.songs import song_keys, song_of
 from recommender import services, storage
-from recommender.errors import RebuildError
+from recommender.errors import NOTHING_TO_INDEX, RebuildError
 from recommender.models import IndexVersion, NeighborList
 
 from . import extended
@@ -57,8 +57,7 @@ def prepare_build(params: IndexParams | None = None,
         raise RebuildError("a distributed rebuild is exact only: build approximate lists in one process "
                            "(rebuild_index --approximate), or unset RECOMMENDER_APPROXIMATE")
     if indexable_tracks().count() < 2:
-        raise RebuildError("the catalog has fewer than 2 visible tracks with all audio features; "
-                           "import tracks first (manage.py import_tracks)")
+        raise RebuildError(NOTHING_TO_INDEX)
     services.running_build()  # fails and cleans the versions of dead builders first
     version = services.start_build(params, CatalogRevision.current())
     # No single process holds the rebuild lock for a sharded build; this marks it for heartbeat checks instead.

@@ -21,3 +21,9 @@ class PersonalConfig(AppConfig):
 
         # Listeners' likes, plays (and what is registered here, evaluators' ratings) reach the together model.
         register_row_source(listener_interactions)
+
+        from recommender.generation.kinds import register_kind
+
+        from .playlist_kind import FOR_YOU_KIND
+
+        register_kind(FOR_YOU_KIND)  # "Save as playlist" on For you, refreshable like any generated playlist

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from catalog.genre_groups import grouped
 from catalog.models import Genre, Track
 from recommender.errors import RecommenderError
+from recommender.generation.selectors import playlist_page_url
+from recommender.generation.services import generate_playlist
 from songrec.lib.throttles import SignUpThrottle
 
 from . import services
@@ -20,6 +22,8 @@ from .forms import PicksForm, SignUpForm, UploadForm
 from .foryou import for_you
 from .imports import UploadRefused, receive_upload
 from .models import HistoryImport, Play, Reaction, TastePick
+
+FOR_YOU_SHOWN = 30
 
 
 def signup(request):
@@ -57,11 +61,19 @@ def my_music(request):
 @login_required
 def for_you_page(request):
     try:
-        personal, problem = for_you(request.user, limit=30), None
+        personal, problem = for_you(request.user, limit=FOR_YOU_SHOWN), None
     except RecommenderError as error:
         personal, problem = None, str(error)
     return render(request, "personal/for_you.html", {"personal": personal, "problem": problem},
                   status=503 if problem else 200)
+
+
+@require_POST
+@login_required
+def save_for_you(request):
+    """"Save as playlist": the For you list as it is now, as a private playlist that refresh brings up to date."""
+    generated = generate_playlist(owner=request.user, kind="for_you", params={}, length=FOR_YOU_SHOWN)
+    return redirect(playlist_page_url(generated.playlist.pk))
 
 
 @login_required

@@ -2,7 +2,7 @@
 // Without JavaScript the same form submits ?q= and the page lists matches with "Add" links.
 (function () {
   "use strict";
-  const MAX_SEEDS = 5;
+  const MAX_SEEDS = 100;
   const input = document.getElementById("seed-query");
   const list = document.getElementById("suggestions");
   const searchForm = document.getElementById("seed-search");
@@ -25,17 +25,7 @@
     active = -1;
     list.replaceChildren();
     for (const [index, track] of results.entries()) {
-      const li = document.createElement("li");
-      li.setAttribute("role", "option");
-      li.dataset.index = index;
-      const title = document.createElement("strong");
-      title.textContent = track.name;
-      const meta = document.createElement("div");
-      meta.className = "meta";
-      meta.textContent = (track.artists || []).map((artist) => artist.name).join(", ");
-      li.append(title, meta);
-      li.addEventListener("mousedown", (event) => { event.preventDefault(); goWithSeed(track.spotify_id); });
-      list.append(li);
+      list.append(window.songrec.trackOption(track, index, (chosen) => goWithSeed(chosen.spotify_id)));
     }
     list.hidden = results.length === 0;
   }

@@ -31,6 +31,7 @@ from evaluation.assignment import next_task
 from evaluation.campaigns import create_campaign, open_campaign, populate_campaign
 from evaluation.evaluators import evaluator_group
 from evaluation.models import Assignment
+from recommender.generation.services import generate_playlist
 from tests.factories import UserFactory
 
 EXAMPLES_PER_OPERATION = 15  # valid fuzzed cases
@@ -40,8 +41,12 @@ ROLES = ("anonymous", "evaluator", "staff")
 # it passes "not a server error" only where the operation documents it, with its body (the other checks see to it).
 # Some schema-valid requests are still refused with a 400, for reasons OpenAPI cannot state: a genre the catalog
 # doesn't have, a min_ above its max_, an upload that is no streaming history.
+# Generated playlists too: the same song at both ends of a path, seeds not yet indexed, nothing passing the limits,
+# refreshing a playlist that was not generated.
 REFUSED_FOR_WHAT_THE_SCHEMA_CANNOT_SAY = ["GET /api/explore/profile/", "GET /api/recommendations/",
-                                          "POST /api/me/imports/", "POST /api/me/playlists/import/"]
+                                          "POST /api/me/imports/", "POST /api/me/playlists/import/",
+                                          "GET /api/song-path/", "POST /api/me/playlists/generate/",
+                                          "POST /api/playlists/{id}/refresh/", "POST /api/playlists/{id}/extend/"]
 # NUL anywhere in a request is refused by songrec/middleware.py (tests/songrec/test_malformed_requests.py); the schema
 # says so for every string it names, but cannot for the keys and values of extra, ignored body fields.
 CONFIG = SchemathesisConfig.from_dict({
@@ -174,6 +179,9 @@ def test_real_answers_match_the_schema(api_schema, api_world, role_headers):
     campaign, playlist, shared = api_world["campaign"], api_world["playlist"], api_world["shared"]
     crawl = CrawlRun.objects.create(status=CrawlRun.Status.RUNNING, trigger=CrawlRun.Trigger.API)
     assignment = Assignment.objects.filter(evaluator=api_world["evaluator"], task__campaign=campaign).first()
+    # The staff member's: refreshed and extended by them, 404 for the evaluator (private), 401 anonymous.
+    generated = generate_playlist(owner=api_world["staff"], kind="radio", params={"seed_tracks": [track.spotify_id]},
+                                  length=5).playlist
     cases = [
         ("/api/tracks/", "GET", {}, {"q": track.name[:20]}),
         ("/api/tracks/", "GET", {}, {"genre": "pop", "page": 2}),
@@ -199,6 +207,14 @@ def test_real_answers_match_the_schema(api_schema, api_world, role_headers):
         ("/api/me/data/", "GET", {}, {}),
         ("/api/me/data/", "DELETE", {}, {}),
         ("/api/explore/profile/", "GET", {}, {"genre": "pop"}),
+        ("/api/song-path/", "GET", {}, {"from": track.spotify_id, "to": others[0], "length": 20}),
+        ("/api/me/playlists/generate/", "POST", {}, {}, {"kind": "radio", "seed_tracks": [track.spotify_id],
+                                                        "seed_genres": ["pop"], "features": {"target_energy": 0.8},
+                                                        "length": 10}),
+        ("/api/me/playlists/generate/", "POST", {}, {}, {"kind": "song_path", "from": track.spotify_id,
+                                                        "to": others[1], "length": 5}),
+        ("/api/playlists/{id}/refresh/", "POST", {"id": generated.pk}, {}),
+        ("/api/playlists/{id}/extend/", "POST", {"id": generated.pk}, {}, {"count": 5}),
         # The evaluator's private playlist (a 404 for the others) and staff's public one (a 403 to change for the
         # evaluator); the playlist is deleted last.
         ("/api/me/playlists/", "GET", {}, {}),

@@ -103,8 +103,24 @@ def test_the_recommend_page_blends_the_chosen_seeds(client, active, catalog):
     assert 'value="0.1"' in content  # tuning is kept
 
 
+def test_the_recommend_page_takes_songs_to_avoid(client, active, catalog):
+    seed, avoided = catalog["rock"][0], catalog["rock"][1]
+    plain = client.get("/recommend/", {"seeds": seed.spotify_id, "limit": 10, "metric": "cosine"})
+    assert avoided.pk in {track.pk for _, track, *_ in plain.context["results"]}
+    response = client.get("/recommend/", {"seeds": seed.spotify_id, "avoid": avoided.spotify_id, "limit": 10,
+                                          "metric": "cosine"})
+    content = response.content.decode()
+    assert response.status_code == 200 and "Songs to avoid" in content
+    assert f'aria-label="stop avoiding {avoided.name}"' in content
+    assert avoided.pk not in {track.pk for _, track, *_ in response.context["results"]}
+    assert f'name="avoid" value="{avoided.spotify_id}"' in content  # kept by the search and the tuning forms
+    search = client.get("/recommend/", {"seeds": seed.spotify_id, "q": "jazz song 3"}).content.decode()
+    assert f"avoid={catalog['jazz'][3].spotify_id}" in search and "Avoid jazz song 3" in search
+
+
 @pytest.mark.parametrize("params, message", [
     ({"seeds": "nope"}, "Unknown track id(s): nope"),
+    ({"seeds": "x", "avoid": "nope"}, "Unknown track id(s): nope"),
     ({"seeds": ",".join(f"t{number}" for number in range(101))}, "at most 100 tracks"),
     ({"limit": "0"}, "between 1 and 100"),
     ({"min_tempo": "fast"}, "min_tempo: must be a number"),

@@ -184,3 +184,13 @@ def test_similar_lists_of_several_systems_are_each_systems_own_list_in_fewer_que
         together = selectors.similar_lists(["cosine", "euclidean"], seed, 5, active)
     assert together == alone[:2]
     assert selectors.similar_lists(["cosine", "euclidean", "popularity"], seed, 5, active) == alone
+
+
+@pytest.mark.parametrize("with_refs", [False, True])
+def test_excluded_tracks_are_never_recommended_and_move_nothing_else(active, catalog, with_refs):
+    seed = catalog["rock"][0]
+    plain = [item.track_id for item in recommend_for_seeds("cosine", [seed.pk], 12).recommendations]
+    excluded = plain[:3]
+    result = recommend_for_seeds("cosine", [seed.pk], 9, exclude_track_ids=excluded,
+                                 refs={} if with_refs else None)
+    assert [item.track_id for item in result.recommendations] == plain[3:12]

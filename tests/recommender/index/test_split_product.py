@@ -42,3 +42,11 @@ def test_all_dense_and_all_zero_matrices():
     np.testing.assert_allclose(SplitMatrix(dense).dot(np.ones(6)), dense @ np.ones(6, np.float32), atol=1e-5)
     zero = np.zeros((40, 5), dtype=np.float32)
     assert SplitMatrix(zero).dot(np.ones(5)).tolist() == [0.0] * 40
+
+
+def test_rows_dot_gives_one_contiguous_row_of_scores_per_vector():
+    matrix = vectors_like_a_version(5_000, seed=3)
+    rows = matrix[[4, 40, 400]] * 0.5 + matrix[[5, 50, 500]] * 0.5
+    scores = SplitMatrix(matrix).rows_dot(rows)
+    assert scores.shape == (3, 5_000) and scores.flags.c_contiguous and scores.dtype == np.float32
+    np.testing.assert_allclose(scores, rows @ matrix.T, rtol=1e-5, atol=1e-6)
