@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "recommender.clusters",
     "recommender.together",
     "recommender.personal",
+    "recommender.personal.spotify_account",
     "recommender.spotify_api",
     "evaluation",
 ]
@@ -339,6 +340,22 @@ TOGETHER_THREADS = env.int("TOGETHER_THREADS", default=2)
 PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME = env.str("PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME",
                                                  default="songrec-playlists-bench")
 
+# --- listeners' Spotify accounts (recommender/personal/spotify_account) ------------------------------------
+# The Fernet key that encrypts listeners' Spotify tokens at rest (44 url-safe base64 characters, e.g. from
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`); when unset it is
+# derived from SECRET_KEY, so rotating SECRET_KEY then disconnects every listener's Spotify account.
+SPOTIFY_TOKEN_KEY = env.str("SPOTIFY_TOKEN_KEY", default="")
+# Where Spotify sends the listener back after authorizing (registered in the Spotify app's settings); empty:
+# this site's /me/spotify/callback/ as the request reached it.
+SPOTIFY_REDIRECT_URI = env.str("SPOTIFY_REDIRECT_URI", default="")
+# A push or an import that meets a rate limit, a 5xx or an unreachable Spotify is retried this many times, waiting
+# Retry-After (at most SPOTIFY_ACCOUNT_MAX_WAIT seconds) or a growing backoff in between.
+SPOTIFY_ACCOUNT_MAX_RETRIES = env.int("SPOTIFY_ACCOUNT_MAX_RETRIES", default=6)
+SPOTIFY_ACCOUNT_MAX_WAIT = env.int("SPOTIFY_ACCOUNT_MAX_WAIT", default=3600)
+SPOTIFY_ACCOUNT_BACKOFF_SECONDS = env.int("SPOTIFY_ACCOUNT_BACKOFF_SECONDS", default=30)
+# Saved tracks read per import (Spotify pages them 50 at a time).
+SPOTIFY_IMPORT_MAX_SAVED_TRACKS = env.int("SPOTIFY_IMPORT_MAX_SAVED_TRACKS", default=10_000)
+
 # --- evaluation ----------------------------------------------------------------------
 EVALUATOR_GROUP_NAME = "evaluators"
 # A task left unfinished this long gives its slot to another evaluator (its owner may still finish it).
@@ -349,7 +366,9 @@ SPOTIFY_CLIENT_ID = env.str("SPOTIFY_CLIENT_ID", default="")
 SPOTIFY_CLIENT_SECRET = env.str("SPOTIFY_CLIENT_SECRET", default="")
 # Overridable so tests (and proxies) can point spotipy at another server.
 SPOTIFY_API_PREFIX = env.str("SPOTIFY_API_PREFIX", default="https://api.spotify.com/v1/")
-SPOTIFY_TOKEN_URL = env.str("SPOTIFY_TOKEN_URL", default="https://accounts.spotify.com/api/token")
+# Spotify's accounts service: listeners authorize songrec at <accounts>/authorize; tokens come from SPOTIFY_TOKEN_URL.
+SPOTIFY_ACCOUNTS_URL = env.str("SPOTIFY_ACCOUNTS_URL", default="https://accounts.spotify.com").rstrip("/")
+SPOTIFY_TOKEN_URL = env.str("SPOTIFY_TOKEN_URL", default=f"{SPOTIFY_ACCOUNTS_URL}/api/token")
 # Seeds: search queries, playlist ids, and a slice of the catalog's own artists each run.
 SPOTIFY_SEED_QUERIES = env.list("SPOTIFY_SEED_QUERIES", default=[
     "genre:pop", "genre:rock", "genre:hip-hop", "genre:electronic", "genre:jazz", "genre:k-pop",
