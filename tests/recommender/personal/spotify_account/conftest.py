@@ -19,6 +19,8 @@ def spotify(settings, fake_spotify):  # noqa: F811
     settings.SPOTIFY_REQUEST_TIMEOUT = 2
     settings.SPOTIFY_ACCOUNT_BACKOFF_SECONDS = 1
     settings.SPOTIFY_REDIRECT_URI = ""
+    # In-process tasks retry at once (eager mode applies the retry again) instead of raising Retry to the caller.
+    settings.CELERY_TASK_EAGER_PROPAGATES = False
     fake_spotify.add_user("sp-listener", "Listener on Spotify")
     return fake_spotify
 
