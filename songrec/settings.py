@@ -413,8 +413,12 @@ SPOTIFY_CRAWL_CRON = env.str("SPOTIFY_CRAWL_CRON", default="30 3 * * *")
 SPOTIFY_CHART_SOURCE = env.str("SPOTIFY_CHART_SOURCE", default="")
 SPOTIFY_CHART_URL = env.str("SPOTIFY_CHART_URL", default="")
 SPOTIFY_CHART_LIMIT = env.int("SPOTIFY_CHART_LIMIT", default=50)
-# spotipy logs every non-2xx at ERROR, including the 403s the crawler expects and handles.
-LOGGING.setdefault("loggers", {})["spotipy"] = {"level": env.str("SPOTIPY_LOG_LEVEL", default="CRITICAL")}
+# spotipy logs every non-2xx at ERROR, including the 403s the crawler expects and handles. At DEBUG it would log
+# each request with its bearer token and each token request with its body (listeners' refresh tokens, PKCE
+# verifiers): whatever SPOTIPY_LOG_LEVEL says, it never goes below INFO, so no token reaches a log.
+_SPOTIPY_LOG_LEVEL = env.str("SPOTIPY_LOG_LEVEL", default="CRITICAL").upper()
+LOGGING.setdefault("loggers", {})["spotipy"] = {
+    "level": "INFO" if _SPOTIPY_LOG_LEVEL in ("DEBUG", "NOTSET") else _SPOTIPY_LOG_LEVEL}
 
 # --- web: malformed requests, brute force, content security policy -------------------
 # JSON bodies nested deeper than this are refused with 400 (songrec/middleware.py) before any parser recurses.

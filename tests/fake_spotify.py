@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import requests
 
 FEATURES = ("danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness", "instrumentalness",
             "liveness", "valence", "tempo", "time_signature")
@@ -583,3 +584,36 @@ def crawl_settings(settings, fake_spotify):
     settings.SPOTIFY_FEATURES_PROVIDER = "auto"
     settings.SPOTIFY_CRAWL_TIME_BUDGET = 60
     return settings
+
+
+@pytest.fixture
+def spotify_accounts(settings, fake_spotify):
+    """The fake Spotify with one listener account ("sp-listener"), and every Spotify URL of the settings (accounts,
+    token, API) pointing at it, for songrec's "connect your Spotify account"."""
+    settings.SPOTIFY_CLIENT_ID = fake_spotify.client_id
+    settings.SPOTIFY_ACCOUNTS_URL = fake_spotify.url
+    settings.SPOTIFY_TOKEN_URL = f"{fake_spotify.url}/api/token"
+    settings.SPOTIFY_API_PREFIX = f"{fake_spotify.url}/v1/"
+    settings.SPOTIFY_REQUEST_TIMEOUT = 2
+    settings.SPOTIFY_ACCOUNT_BACKOFF_SECONDS = 1
+    settings.SPOTIFY_REDIRECT_URI = ""
+    # In-process tasks retry at once (eager mode applies the retry again) instead of raising Retry to the caller.
+    settings.CELERY_TASK_EAGER_PROPAGATES = False
+    fake_spotify.add_user("sp-listener", "Listener on Spotify")
+    return fake_spotify
+
+
+def authorize(client, fake, purpose="import", start=None):
+    """Follow "Connect Spotify" as a browser does, up to the callback URL: songrec → the fake's /authorize → back.
+    ``start`` is a response that already redirects to /authorize (e.g. from "Save to Spotify")."""
+    response = start if start is not None else client.get(f"/me/spotify/connect/?for={purpose}")
+    assert response.status_code == 302 and response["Location"].startswith(f"{fake.url}/authorize?")
+    back = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    assert back.status_code == 302
+    return urlsplit(back.headers["Location"])
+
+
+def connect(client, fake, purpose="import", start=None):
+    """The whole connection in a Django test client's session; returns the callback's response."""
+    callback = authorize(client, fake, purpose, start)
+    return client.get(f"{callback.path}?{callback.query}")

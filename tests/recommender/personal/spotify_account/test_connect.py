@@ -1,6 +1,10 @@
 """Connecting a Spotify account: PKCE authorization through the real spotipy against the fake Spotify over HTTP,
 the state checked once, tokens sealed at rest, refreshed when expired, a revoked one asks to reconnect."""
 
+import logging
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,10 +12,10 @@ import pytest
 from django.db import connection as db
 from django.utils import timezone
 
+from recommender.personal.spotify_account.account import fresh_access_token
 from recommender.personal.spotify_account.models import IMPORT_SCOPES, SpotifyConnection
 from recommender.personal.spotify_account.sealing import unseal
-
-from .conftest import authorize, connect
+from tests.fake_spotify import authorize, connect
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +158,26 @@ def test_spotify_down_while_connecting_is_told_and_stores_nothing(client, listen
 
 def test_anonymous_visitors_are_sent_to_log_in(client, spotify):
     assert client.get("/me/spotify/connect/")["Location"].startswith("/accounts/login/")
+
+
+def test_no_token_reaches_the_log_even_when_spotipys_log_level_is_debug(client, listener, spotify, caplog):
+    floor = subprocess.run([sys.executable, "-c", "from django.conf import settings; "
+                            "print(settings.LOGGING['loggers']['spotipy']['level'])"],
+                           env={**os.environ, "DJANGO_SETTINGS_MODULE": "songrec.settings",
+                                "SPOTIPY_LOG_LEVEL": "DEBUG"},
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert floor == "INFO"
+    spotipy_logger = logging.getLogger("spotipy")
+    level = spotipy_logger.level
+    spotipy_logger.setLevel(floor)
+    try:
+        client.force_login(listener)
+        with caplog.at_level(logging.DEBUG):
+            connect(client, spotify)
+            SpotifyConnection.objects.update(expires_at=timezone.now())
+            fresh_access_token(SpotifyConnection.objects.get())
+    finally:
+        spotipy_logger.setLevel(level)
+    assert len(spotify.refresh_tokens) == 1 and len(spotify.user_tokens) == 2
+    for token in [*spotify.user_tokens, *spotify.refresh_tokens]:
+        assert token not in caplog.text

@@ -6,8 +6,7 @@ import pytest
 from catalog.playlists.services import create_listener_playlist
 from recommender.personal.spotify_account.models import SpotifyConnection, SpotifyPlaylistLink
 from tests.factories import TrackFactory, UserFactory
-
-from .conftest import authorize, connect
+from tests.fake_spotify import authorize, connect
 
 pytestmark = pytest.mark.django_db
 
