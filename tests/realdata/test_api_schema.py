@@ -193,6 +193,9 @@ def test_real_answers_match_the_schema(api_schema, api_world, role_headers):
         ("/api/me/data/", "GET", {}, {}),
         ("/api/me/data/", "DELETE", {}, {}),
         ("/api/explore/profile/", "GET", {}, {"genre": "pop"}),
+        ("/api/me/spotify/", "GET", {}, {}),
+        ("/api/me/spotify/import/", "POST", {}, {}),  # 409: not connected
+        ("/api/me/spotify/", "DELETE", {}, {}),
     ]
     for path, method, path_parameters, query, *body in cases:
         case = api_schema[path][method].Case(path_parameters=path_parameters, query=query,
