@@ -32,7 +32,7 @@ class MySpotifyView(APIView):
         return Response(serializers.SpotifyConnectionSerializer(serializers.connection_data(connection)).data)
 
     @extend_schema(summary="Disconnect Spotify: delete songrec's tokens (remove the app on Spotify's side too)",
-                   responses=serializers.DisconnectedSerializer)
+                   responses={200: serializers.DisconnectedSerializer})
     def delete(self, request: Request) -> Response:
         disconnected = services.disconnect(signed_in_user(request))
         return Response(serializers.DisconnectedSerializer(
