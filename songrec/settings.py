@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "recommender.together",
     "recommender.generation",
     "recommender.personal",
+    "recommender.personal.spotify_account",
     "recommender.spotify_api",
     "evaluation",
 ]
@@ -341,6 +342,22 @@ TOGETHER_THREADS = env.int("TOGETHER_THREADS", default=2)
 PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME = env.str("PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME",
                                                  default="songrec-playlists-bench")
 
+# --- listeners' Spotify accounts (recommender/personal/spotify_account) ------------------------------------
+# The Fernet key that encrypts listeners' Spotify tokens at rest (44 url-safe base64 characters, e.g. from
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`); when unset it is
+# derived from SECRET_KEY, so rotating SECRET_KEY then disconnects every listener's Spotify account.
+SPOTIFY_TOKEN_KEY = env.str("SPOTIFY_TOKEN_KEY", default="")
+# Where Spotify sends the listener back after authorizing (registered in the Spotify app's settings); empty:
+# this site's /me/spotify/callback/ as the request reached it.
+SPOTIFY_REDIRECT_URI = env.str("SPOTIFY_REDIRECT_URI", default="")
+# A push or an import that meets a rate limit, a 5xx or an unreachable Spotify is retried this many times, waiting
+# Retry-After (at most SPOTIFY_ACCOUNT_MAX_WAIT seconds) or a growing backoff in between.
+SPOTIFY_ACCOUNT_MAX_RETRIES = env.int("SPOTIFY_ACCOUNT_MAX_RETRIES", default=6)
+SPOTIFY_ACCOUNT_MAX_WAIT = env.int("SPOTIFY_ACCOUNT_MAX_WAIT", default=3600)
+SPOTIFY_ACCOUNT_BACKOFF_SECONDS = env.int("SPOTIFY_ACCOUNT_BACKOFF_SECONDS", default=30)
+# Saved tracks read per import (Spotify pages them 50 at a time).
+SPOTIFY_IMPORT_MAX_SAVED_TRACKS = env.int("SPOTIFY_IMPORT_MAX_SAVED_TRACKS", default=10_000)
+
 # --- evaluation ----------------------------------------------------------------------
 EVALUATOR_GROUP_NAME = "evaluators"
 # A task left unfinished this long gives its slot to another evaluator (its owner may still finish it).
@@ -351,7 +368,9 @@ SPOTIFY_CLIENT_ID = env.str("SPOTIFY_CLIENT_ID", default="")
 SPOTIFY_CLIENT_SECRET = env.str("SPOTIFY_CLIENT_SECRET", default="")
 # Overridable so tests (and proxies) can point spotipy at another server.
 SPOTIFY_API_PREFIX = env.str("SPOTIFY_API_PREFIX", default="https://api.spotify.com/v1/")
-SPOTIFY_TOKEN_URL = env.str("SPOTIFY_TOKEN_URL", default="https://accounts.spotify.com/api/token")
+# Spotify's accounts service: listeners authorize songrec at <accounts>/authorize; tokens come from SPOTIFY_TOKEN_URL.
+SPOTIFY_ACCOUNTS_URL = env.str("SPOTIFY_ACCOUNTS_URL", default="https://accounts.spotify.com").rstrip("/")
+SPOTIFY_TOKEN_URL = env.str("SPOTIFY_TOKEN_URL", default=f"{SPOTIFY_ACCOUNTS_URL}/api/token")
 # Seeds: search queries, playlist ids, and a slice of the catalog's own artists each run.
 SPOTIFY_SEED_QUERIES = env.list("SPOTIFY_SEED_QUERIES", default=[
     "genre:pop", "genre:rock", "genre:hip-hop", "genre:electronic", "genre:jazz", "genre:k-pop",
@@ -396,8 +415,12 @@ SPOTIFY_CRAWL_CRON = env.str("SPOTIFY_CRAWL_CRON", default="30 3 * * *")
 SPOTIFY_CHART_SOURCE = env.str("SPOTIFY_CHART_SOURCE", default="")
 SPOTIFY_CHART_URL = env.str("SPOTIFY_CHART_URL", default="")
 SPOTIFY_CHART_LIMIT = env.int("SPOTIFY_CHART_LIMIT", default=50)
-# spotipy logs every non-2xx at ERROR, including the 403s the crawler expects and handles.
-LOGGING.setdefault("loggers", {})["spotipy"] = {"level": env.str("SPOTIPY_LOG_LEVEL", default="CRITICAL")}
+# spotipy logs every non-2xx at ERROR, including the 403s the crawler expects and handles. At DEBUG it would log
+# each request with its bearer token and each token request with its body (listeners' refresh tokens, PKCE
+# verifiers): whatever SPOTIPY_LOG_LEVEL says, it never goes below INFO, so no token reaches a log.
+_SPOTIPY_LOG_LEVEL = env.str("SPOTIPY_LOG_LEVEL", default="CRITICAL").upper()
+LOGGING.setdefault("loggers", {})["spotipy"] = {
+    "level": "INFO" if _SPOTIPY_LOG_LEVEL in ("DEBUG", "NOTSET") else _SPOTIPY_LOG_LEVEL}
 
 # --- playlist import and export (catalog.playlists) -----------------------------------
 # A playlist file larger than this is refused while it streams in (songrec/lib/uploads.py's per-path limits).

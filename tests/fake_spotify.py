@@ -5,9 +5,16 @@ links, checks the bearer token its own token endpoint issued, records every requ
 misbehave: `fail(path, status, headers=..., body=..., delay=..., times=...)` scripts 429s with Retry-After,
 5xx, malformed JSON or slow answers; `batch_endpoints=False` and `audio_features_allowed=False` mimic a
 development-mode app (403 on /tracks?ids=, /artists?ids= and /audio-features).
+
+Listeners' accounts too (`add_user`): `/authorize` sends the browser back with a code and the state (as the
+account `authorizing` says), `/api/token` exchanges it only with the right PKCE verifier and refreshes with a
+refresh token until `revoke_user` makes that an `invalid_grant`; `/v1/me`, saved tracks (paged), recently played,
+top tracks, and creating and filling playlists (at most 100 items a request) answer for the token's account and
+check its scopes.
 """
 
 import base64
+import hashlib
 import json
 import re
 import threading
@@ -18,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import requests
 
 FEATURES = ("danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness", "instrumentalness",
             "liveness", "valence", "tempo", "time_signature")
@@ -56,6 +64,19 @@ class Request:
     method: str
     path: str
     query: dict = field(default_factory=dict)
+    body: object = None
+
+
+@dataclass
+class Account:
+    """A listener's Spotify account: what they saved, played and made, and the scopes each token carries."""
+
+    user_id: str
+    display_name: str
+    saved: list = field(default_factory=list)  # track ids, most recently saved first
+    recent: list = field(default_factory=list)  # (track id, ISO time) pairs, latest first
+    top: list = field(default_factory=list)  # track ids
+    playlists: list = field(default_factory=list)  # ids of playlists made through the API
 
 
 class FakeSpotify:
@@ -72,6 +93,11 @@ class FakeSpotify:
         self.lock = threading.Lock()
         self._counter = 0
         self.server = None
+        # Listeners' accounts and the OAuth state: codes waiting for exchange, tokens → (user id, scope).
+        self.accounts, self.codes, self.user_tokens, self.refresh_tokens = {}, {}, {}, {}
+        self.authorizing = None  # the account that is logged in on "Spotify" when /authorize is visited
+        self.deny_authorization = False
+        self.access_token_seconds = 3600
 
     # --- lifecycle -----------------------------------------------------------------------------------------
     def start(self):
@@ -153,6 +179,29 @@ class FakeSpotify:
     def revoke_tokens(self):
         self.tokens.clear()
 
+    # --- listeners' accounts -------------------------------------------------------------------------------
+    def add_user(self, user_id="listener1", display_name="Listener One", **lists):
+        self.accounts[user_id] = Account(user_id, display_name, **lists)
+        self.authorizing = self.authorizing or user_id
+        return self.accounts[user_id]
+
+    def revoke_user(self, user_id):
+        """The listener removed the app on Spotify's account page: their refresh and access tokens stop working."""
+        with self.lock:
+            for table in (self.user_tokens, self.refresh_tokens):
+                for token in [t for t, (owner, _scope) in table.items() if owner == user_id]:
+                    del table[token]
+
+    def expire_access_tokens(self):
+        with self.lock:
+            self.user_tokens.clear()
+
+    def track_object(self, track_id):
+        if track_id in self.tracks:
+            return self.track_full(track_id)
+        return {"id": track_id, "name": f"Track {track_id}", "type": "track", "duration_ms": 200000,
+                "artists": [], "is_local": False}
+
     # --- JSON shapes ---------------------------------------------------------------------------------------
     def artist_ref(self, artist_id):
         return {"id": artist_id, "name": self.artists[artist_id]["name"], "type": "artist"}
@@ -212,11 +261,20 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/") or "/"
         query = parse_qs(parts.query)
-        if method == "POST":
+        self.body = None
+        if method in ("POST", "PUT"):
             length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
+            raw = self.rfile.read(length)
+            content_type = self.headers.get("Content-Type") or ""
+            if "json" in content_type and raw:
+                try:
+                    self.body = json.loads(raw)
+                except ValueError:
+                    return self._error(400, "Malformed JSON")
+            elif raw:
+                self.body = {key: values[0] for key, values in parse_qs(raw.decode()).items()}
         with fake.lock:
-            fake.requests.append(Request(method, path, {key: values[0] for key, values in query.items()}))
+            fake.requests.append(Request(method, path, {key: values[0] for key, values in query.items()}, self.body))
             fault = next((f for f in fake.faults if f.matches(path, parts.query)), None)
             if fault is not None:
                 fault.times -= 1
@@ -231,6 +289,8 @@ class _Handler(BaseHTTPRequestHandler):
                                   headers=fault.headers)
         if path == "/api/token" and method == "POST":
             return self._token()
+        if path == "/authorize" and method == "GET":
+            return self._authorize(query)
         if path in fake.pages:
             content_type, body = fake.pages[path]
             return self._send(200, raw=body, content_type=content_type)
@@ -239,8 +299,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.startswith("/v1/"):
             return self._error(404, "no such endpoint")
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if token in fake.user_tokens:
+            user_id, scope = fake.user_tokens[token]
+            return self._user_api(method, path[len("/v1"):], query, fake.accounts[user_id], scope.split())
         if token not in fake.tokens:
             return self._error(401, "Invalid access token")
+        if method != "GET" or path.startswith("/v1/me"):
+            return self._error(401, "This endpoint needs a user's token")
         return self._api(path[len("/v1"):], query)
 
     def do_GET(self):  # noqa: N802
@@ -249,9 +314,61 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802
         self._handle("POST")
 
+    def do_PUT(self):  # noqa: N802
+        self._handle("PUT")
+
     # --- endpoints -----------------------------------------------------------------------------------------
+    def _authorize(self, query):
+        fake = self.server_fake
+        given = {key: values[0] for key, values in query.items()}
+        if given.get("client_id") != fake.client_id:
+            return self._error(400, "INVALID_CLIENT: Invalid client")
+        if given.get("response_type") != "code" or given.get("code_challenge_method") != "S256" \
+                or not given.get("code_challenge") or not given.get("redirect_uri"):
+            return self._error(400, "response_type=code with an S256 code_challenge and a redirect_uri")
+        back = {"state": given["state"]} if "state" in given else {}
+        if fake.deny_authorization:
+            back["error"] = "access_denied"
+        else:
+            code = uuid.uuid4().hex
+            with fake.lock:
+                fake.codes[code] = {"user": fake.authorizing, "challenge": given["code_challenge"],
+                                    "redirect_uri": given["redirect_uri"], "scope": given.get("scope", "")}
+            back["code"] = code
+        separator = "&" if "?" in given["redirect_uri"] else "?"
+        return self._send(302, {}, headers={"Location": f"{given['redirect_uri']}{separator}{urlencode(back)}"})
+
+    def _user_tokens(self, user_id, scope, refresh_token=None):
+        fake = self.server_fake
+        access = uuid.uuid4().hex
+        refresh_token = refresh_token or uuid.uuid4().hex
+        with fake.lock:
+            fake.user_tokens[access] = (user_id, scope)
+            fake.refresh_tokens[refresh_token] = (user_id, scope)
+        return self._send(200, {"access_token": access, "token_type": "Bearer", "scope": scope,
+                                "expires_in": fake.access_token_seconds, "refresh_token": refresh_token})
+
     def _token(self):
         fake = self.server_fake
+        form = self.body if isinstance(self.body, dict) else {}
+        grant = form.get("grant_type", "client_credentials")
+        if grant == "authorization_code":
+            with fake.lock:
+                waiting = fake.codes.pop(form.get("code"), None)  # a code works once
+            verifier = form.get("code_verifier") or ""
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+            if form.get("client_id") != fake.client_id:
+                return self._send(400, {"error": "invalid_client", "error_description": "Invalid client"})
+            if waiting is None or waiting["redirect_uri"] != form.get("redirect_uri"):
+                return self._send(400, {"error": "invalid_grant", "error_description": "Invalid authorization code"})
+            if challenge != waiting["challenge"]:
+                return self._send(400, {"error": "invalid_grant", "error_description": "code_verifier was incorrect"})
+            return self._user_tokens(waiting["user"], waiting["scope"])
+        if grant == "refresh_token":
+            known = fake.refresh_tokens.get(form.get("refresh_token"))
+            if known is None:
+                return self._send(400, {"error": "invalid_grant", "error_description": "Refresh token revoked"})
+            return self._user_tokens(*known, refresh_token=form.get("refresh_token"))
         expected = base64.b64encode(f"{fake.client_id}:{fake.client_secret}".encode()).decode()
         if self.headers.get("Authorization") != f"Basic {expected}":
             return self._send(400, {"error": "invalid_client", "error_description": "Invalid client"})
@@ -297,6 +414,52 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(400, "Too many ids requested")
             return self._send(200, {"audio_features": [dict(fake.features[i], id=i, type="audio_features")
                                                        if i in fake.features else None for i in ids]})
+        return self._error(404, "Service not found")
+
+    def _user_api(self, method, path, query, account, scopes):
+        fake = self.server_fake
+        segments = path.strip("/").split("/")
+        needs = {("me", "tracks"): "user-library-read", ("me", "player"): "user-read-recently-played",
+                 ("me", "top"): "user-top-read"}.get(tuple(segments[:2]))
+        if needs and needs not in scopes:
+            return self._error(403, "Insufficient client scope")
+        if method == "GET" and segments == ["me"]:
+            return self._send(200, {"id": account.user_id, "display_name": account.display_name, "type": "user"})
+        if method == "GET" and segments == ["me", "tracks"]:
+            items = [{"added_at": "2024-01-01T00:00:00Z", "track": fake.track_object(t)} for t in account.saved]
+            return self._send(200, self._page(items, query, "/v1/me/tracks"))
+        if method == "GET" and segments == ["me", "player", "recently-played"]:
+            limit = min(int(query.get("limit", ["20"])[0]), 50)
+            items = [{"track": fake.track_object(t), "played_at": at} for t, at in account.recent[:limit]]
+            return self._send(200, {"items": items, "next": None, "limit": limit, "cursors": None})
+        if method == "GET" and segments == ["me", "top", "tracks"]:
+            return self._send(200, self._page([fake.track_object(t) for t in account.top], query, "/v1/me/top/tracks"))
+        if method == "POST" and (segments == ["me", "playlists"]
+                                 or segments == ["users", account.user_id, "playlists"]):
+            if not {"playlist-modify-private", "playlist-modify-public"} & set(scopes):
+                return self._error(403, "Insufficient client scope")
+            body = self.body if isinstance(self.body, dict) else {}
+            playlist_id = fake.add_playlist([], name=body.get("name"), description=body.get("description", ""))
+            account.playlists.append(playlist_id)
+            return self._send(201, {"id": playlist_id, "name": body.get("name"), "type": "playlist",
+                                    "public": body.get("public", True)})
+        if segments[0] == "playlists" and len(segments) == 3 and segments[2] in ("items", "tracks") \
+                and method in ("PUT", "POST"):
+            if segments[1] not in account.playlists:
+                return self._error(404 if segments[1] not in fake.playlists else 403, "Resource not found")
+            body = self.body
+            uris = body.get("uris") if isinstance(body, dict) else body
+            if not isinstance(uris, list) or len(uris) > 100:
+                return self._error(400, "You can add a maximum of 100 tracks per request.")
+            ids = [uri.rpartition(":")[2] for uri in uris]
+            with fake.lock:
+                if method == "PUT":
+                    fake.playlists[segments[1]] = ids
+                else:
+                    fake.playlists[segments[1]] += ids
+            return self._send(200 if method == "PUT" else 201, {"snapshot_id": uuid.uuid4().hex})
+        if method == "GET":
+            return self._api(path, query)
         return self._error(404, "Service not found")
 
     def _one(self, item_id, table, render):
@@ -421,3 +584,36 @@ def crawl_settings(settings, fake_spotify):
     settings.SPOTIFY_FEATURES_PROVIDER = "auto"
     settings.SPOTIFY_CRAWL_TIME_BUDGET = 60
     return settings
+
+
+@pytest.fixture
+def spotify_accounts(settings, fake_spotify):
+    """The fake Spotify with one listener account ("sp-listener"), and every Spotify URL of the settings (accounts,
+    token, API) pointing at it, for songrec's "connect your Spotify account"."""
+    settings.SPOTIFY_CLIENT_ID = fake_spotify.client_id
+    settings.SPOTIFY_ACCOUNTS_URL = fake_spotify.url
+    settings.SPOTIFY_TOKEN_URL = f"{fake_spotify.url}/api/token"
+    settings.SPOTIFY_API_PREFIX = f"{fake_spotify.url}/v1/"
+    settings.SPOTIFY_REQUEST_TIMEOUT = 2
+    settings.SPOTIFY_ACCOUNT_BACKOFF_SECONDS = 1
+    settings.SPOTIFY_REDIRECT_URI = ""
+    # In-process tasks retry at once (eager mode applies the retry again) instead of raising Retry to the caller.
+    settings.CELERY_TASK_EAGER_PROPAGATES = False
+    fake_spotify.add_user("sp-listener", "Listener on Spotify")
+    return fake_spotify
+
+
+def authorize(client, fake, purpose="import", start=None):
+    """Follow "Connect Spotify" as a browser does, up to the callback URL: songrec → the fake's /authorize → back.
+    ``start`` is a response that already redirects to /authorize (e.g. from "Save to Spotify")."""
+    response = start if start is not None else client.get(f"/me/spotify/connect/?for={purpose}")
+    assert response.status_code == 302 and response["Location"].startswith(f"{fake.url}/authorize?")
+    back = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    assert back.status_code == 302
+    return urlsplit(back.headers["Location"])
+
+
+def connect(client, fake, purpose="import", start=None):
+    """The whole connection in a Django test client's session; returns the callback's response."""
+    callback = authorize(client, fake, purpose, start)
+    return client.get(f"{callback.path}?{callback.query}")

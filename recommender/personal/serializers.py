@@ -54,6 +54,8 @@ class DeletedCountsSerializer(serializers.Serializer):
     plays = serializers.IntegerField()
     picks = serializers.IntegerField()
     imports = serializers.IntegerField()
+    playlists = serializers.IntegerField()
+    connections = serializers.IntegerField(required=False, help_text="connected accounts (Spotify) removed")
 
 
 class DeletedDataSerializer(serializers.Serializer):
@@ -83,6 +85,28 @@ class ExportedImportSerializer(serializers.Serializer):
     summary = serializers.DictField()
 
 
+class ExportedPlaylistSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    visibility = serializers.CharField(help_text="private, unlisted or public")
+    recipe = serializers.JSONField(allow_null=True, help_text="how a generated playlist was made")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    tracks = serializers.ListField(child=serializers.CharField(), help_text="Spotify track ids in order")
+
+
+class ExportedConnectionSerializer(serializers.Serializer):
+    """A connected account's status (its tokens are never exported)."""
+
+    service = serializers.CharField(help_text="spotify")
+    account = serializers.CharField(help_text="your user id there")
+    status = serializers.CharField(help_text="connected, or broken (connect again)")
+    scopes = serializers.ListField(child=serializers.CharField(), help_text="permissions you granted")
+    connected_at = serializers.DateTimeField()
+    imported_at = serializers.DateTimeField(allow_null=True, help_text="last import from the account")
+
+
 class MyDataExportSerializer(serializers.Serializer):
     """The download of everything stored about a listener, written from ``services.export_data``'s rows (plays
     streamed from the database in batches: a long history holds a few hundred thousand)."""
@@ -92,3 +116,5 @@ class MyDataExportSerializer(serializers.Serializer):
     plays = ExportedPlaySerializer(many=True)
     picks = ExportedPickSerializer(many=True)
     imports = ExportedImportSerializer(many=True)
+    playlists = ExportedPlaylistSerializer(many=True)
+    connections = ExportedConnectionSerializer(many=True, required=False)

@@ -163,5 +163,7 @@ def delete(request):
         return redirect("personal:my_music")
     counts = services.delete_data(request.user)
     messages.success(request, f"Deleted {counts['reactions']} likes/dislikes, {counts['plays']} plays, "
-                              f"{counts['picks']} picks and {counts['imports']} imports.")
+                              f"{counts['picks']} picks, {counts['imports']} imports and "
+                              f"{counts['playlists']} playlists"
+                              + (", and disconnected Spotify." if counts.get("connections") else "."))
     return redirect("personal:my_music")

@@ -12,12 +12,24 @@ from catalog.playlists.selectors import playlist_memberships
 
 PLAYLIST, LISTENER = "playlist", "listener"
 _row_sources = []
+_playlist_filters = []
 
 
 def register_row_source(source):
     """Add a callable returning {(user id, track id): weight}; registering twice is harmless."""
     if source not in _row_sources:
         _row_sources.append(source)
+
+
+def register_playlist_filter(playlist_ids_to_leave_out):
+    """Add a callable returning ids of playlists the model must not learn from; registering twice is harmless."""
+    if playlist_ids_to_leave_out not in _playlist_filters:
+        _playlist_filters.append(playlist_ids_to_leave_out)
+
+
+def playlists_left_out():
+    """Ids of the playlists the registered filters keep out of training."""
+    return {playlist_id for source in _playlist_filters for playlist_id in source()}
 
 
 @dataclass
@@ -43,7 +55,10 @@ def playlist_rows(rows=None, exclude=None):
     of a playlist's row: the benchmark hides a test playlist's held-out songs this way, before any training."""
     rows = rows if rows is not None else Rows()
     exclude = exclude or {}
+    opted_out = playlists_left_out()
     for playlist_id, track_ids in playlist_memberships().items():
+        if playlist_id in opted_out:
+            continue
         left_out = exclude.get(playlist_id, ())
         for track_id in track_ids:
             if track_id not in left_out:

@@ -207,6 +207,9 @@ def test_real_answers_match_the_schema(api_schema, api_world, role_headers):
         ("/api/me/data/", "GET", {}, {}),
         ("/api/me/data/", "DELETE", {}, {}),
         ("/api/explore/profile/", "GET", {}, {"genre": "pop"}),
+        ("/api/me/spotify/", "GET", {}, {}),
+        ("/api/me/spotify/import/", "POST", {}, {}),  # 409: not connected
+        ("/api/me/spotify/", "DELETE", {}, {}),
         ("/api/song-path/", "GET", {}, {"from": track.spotify_id, "to": others[0], "length": 20}),
         ("/api/me/playlists/generate/", "POST", {}, {}, {"kind": "radio", "seed_tracks": [track.spotify_id],
                                                         "seed_genres": ["pop"], "features": {"target_energy": 0.8},

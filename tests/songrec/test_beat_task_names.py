@@ -41,7 +41,8 @@ def test_the_migrations_beat_rows_name_registered_tasks():
     tasks = registered_tasks()
     names = migration_task_names()
     assert {"catalog.0003_nightly_crawl_schedule.NIGHTLY_TASK",
-            "personal.0002_nightly_training_schedule.TASK_NAME"} <= set(names)
+            "personal.0002_nightly_training_schedule.TASK_NAME",
+            "spotify_account.0002_nightly_import_schedule.TASK_NAME"} <= set(names)
     assert {where: task for where, task in names.items() if task not in tasks} == {}
 
 
@@ -50,5 +51,5 @@ def test_the_migrations_beat_rows_name_registered_tasks():
 def test_the_beat_rows_of_a_migrated_database_name_registered_tasks():
     tasks = registered_tasks()
     rows = dict(PeriodicTask.objects.values_list("name", "task"))
-    assert "Nightly Spotify crawl" in rows
+    assert {"Nightly Spotify crawl", "Nightly import from listeners' Spotify accounts"} <= set(rows)
     assert {name: task for name, task in rows.items() if task not in tasks} == {}

@@ -43,7 +43,7 @@ def test_deleting_needs_confirmation_and_removes_only_my_data(client, listener, 
     assert Reaction.objects.filter(user=listener).count() == 2  # not confirmed: nothing deleted
 
     response = client.post("/me/delete/", {"confirm": "delete"}, follow=True)
-    assert "Deleted 2 likes/dislikes, 1 plays, 1 picks and 1 imports" in response.content.decode()
+    assert "Deleted 2 likes/dislikes, 1 plays, 1 picks, 1 imports and 0 playlists." in response.content.decode()
     for model in (Reaction, Play, TastePick, HistoryImport):
         assert not model.objects.filter(user=listener).exists()
     assert Reaction.objects.filter(user=other).count() == 1
