@@ -15,6 +15,7 @@ from songrec.lib.direct_serializers import DirectRepresentation
 from songrec.lib.request_params import parse_int
 
 from . import selectors
+from .covers.selectors import cover_url
 from .feature_estimates import filled_features
 from .models import AUDIO_FEATURES, Artist, Genre, Track
 
@@ -46,11 +47,13 @@ class TrackSerializer(DirectRepresentation, serializers.ModelSerializer):
     genres = serializers.SerializerMethodField()
     features = serializers.SerializerMethodField()
     url = AbsoluteUrlField(source="*")
+    cover_url = serializers.SerializerMethodField(help_text="the album's cover (about 300 px), or null: none known "
+                                                            "yet, or cover art turned off")
 
     class Meta:
         model = Track
         fields = ["spotify_id", "name", "artists", "album", "genres", "popularity", "duration_ms", "explicit",
-                  "features", "url"]
+                  "features", "url", "cover_url"]
 
     @extend_schema_field(ArtistRefSerializer(many=True))
     def get_artists(self, track: Track) -> list[dict[str, Any]]:
@@ -62,12 +65,16 @@ class TrackSerializer(DirectRepresentation, serializers.ModelSerializer):
     def get_features(self, track: Track) -> dict:
         return track.feature_values()
 
+    def get_cover_url(self, track: Track) -> str | None:
+        return cover_url(getattr(track, "album", None))
+
     def represent(self, track: Any) -> dict[str, Any]:  # a Track, or a TrackRow for search results
         album = getattr(track, "album", None)
         return {"spotify_id": track.spotify_id, "name": track.name, "artists": self.get_artists(track),
                 "album": None if album is None else album.name, "genres": self.get_genres(track),
                 "popularity": _int_or_none(track.popularity), "duration_ms": _int_or_none(track.duration_ms),
-                "explicit": track.explicit, "features": self.get_features(track), "url": track.get_absolute_url()}
+                "explicit": track.explicit, "features": self.get_features(track), "url": track.get_absolute_url(),
+                "cover_url": cover_url(album)}
 
 
 class TrackDetailSerializer(TrackSerializer):

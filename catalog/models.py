@@ -80,6 +80,10 @@ class Album(TimestampedModel):
     # Albums without a Spotify id are told apart by name and lead artist.
     artist = models.ForeignKey(Artist, null=True, blank=True, on_delete=models.SET_NULL, related_name="albums")
     release_date = models.CharField(max_length=10, blank=True, help_text="YYYY, YYYY-MM or YYYY-MM-DD")
+    # Cover art (catalog.covers): a ~300 px image from the crawl's album images or Spotify's oEmbed of one track.
+    image_url = models.URLField(max_length=500, blank=True)
+    # When the oEmbed lookup ran, found or not: a lookup is never repeated, so the background job resumes.
+    image_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -102,6 +102,7 @@ class AlbumRef:
     release_date: str = ""
     artist_id: int | None = None
     artist: ArtistRef | None = None  # not read here: the Spotify-compatible API fills it in
+    image_url: str = ""  # cover art (catalog.covers)
 
     @property
     def pk(self):
@@ -129,16 +130,16 @@ class TrackRow(TrackRef):
 
 
 ROW_COLUMNS = ("t.id", "t.spotify_id", "t.name", "t.hidden", "b.name", "b.id", "b.spotify_id", "b.release_date",
-               "b.artist_id", "t.popularity", "t.duration_ms", "t.explicit", "t.isrc",
+               "b.artist_id", "b.image_url", "t.popularity", "t.duration_ms", "t.explicit", "t.isrc",
                *(f"t.{name}" for name in AUDIO_FEATURES))
 
 
 def _track_row(columns):
     """A TrackRow from one row of ``ROW_COLUMNS``."""
     (track_id, spotify_id, name, hidden, album, album_id, album_spotify_id, release_date, album_artist_id,
-     popularity, duration_ms, explicit, isrc, *features) = columns
+     album_image, popularity, duration_ms, explicit, isrc, *features) = columns
     album = None if album_id is None else AlbumRef(album, album_id, album_spotify_id, release_date or "",
-                                                   album_artist_id)
+                                                   album_artist_id, image_url=album_image or "")
     return TrackRow(track_id, spotify_id, name, bool(hidden), album=album, popularity=popularity,
                     duration_ms=duration_ms, explicit=bool(explicit), isrc=isrc or "",
                     features=dict(zip(AUDIO_FEATURES, features, strict=True)))

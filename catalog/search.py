@@ -3,7 +3,11 @@
 Two stages keep a query fast at 100k+ tracks: an IDF-weighted, length-normalised character-trigram inverted
 index picks about a hundred candidates (a typo breaks only the trigrams it touches), then rapidfuzz ranks just
 those: WRatio against "artists title", "lead artist title" and the album, the title alone as a whole, ties
-broken by the closest whole string and then popularity. Below MIN_SCORE there are no matches.
+broken by the closest whole string and then popularity. Below MIN_SCORE there are no matches. The score a hit
+shows a person (``SearchHit.shown``) mixes in that closeness, so hits that all contain the query ("norah jones")
+no longer read alike.
+Queries shorter than three characters have no trigrams: they match titles and artist names by prefix, the most
+popular first.
 The index is rebuilt lazily when the catalog revision changes, so every web process sees edits, imports and
 crawls on its next query without a restart.
 """
@@ -36,6 +40,11 @@ CANDIDATES = 120
 LENGTH_K1, LENGTH_B = 1.2, 0.75
 # Trigrams in more than this share of the catalog ("the", "ove") pick candidates only when the query has no rarer.
 COMMON_SHARE = 0.02
+# The shown score: WRatio (how well the query is found in the track) mixed with this share of the closeness of
+# the whole strings, so "norah jones" → "Norah Jones – Sunrise" reads closer than "… – Come Away With Me".
+CLOSENESS_SHARE = 0.3
+# Queries up to this long are matched by prefix (a trigram index has nothing to go on).
+SHORT_QUERY = 2
 
 
 class QueryError(DomainError, ValueError):
@@ -54,7 +63,10 @@ def normalize(text):
 @dataclass
 class SearchHit:
     track_id: int
-    score: float
+    score: float  # how well the query is found in the track (WRatio), what a match is accepted on
+    # What a person is shown: the score mixed with the closeness of the whole strings, never above the hit ranked
+    # before it, so hits that all contain the query don't read alike.
+    shown: float = 0.0
 
 
 class SearchIndex:
@@ -92,6 +104,8 @@ class SearchIndex:
             self.postings = postings
         else:
             self.postings = None
+        self._prefix_lock = threading.Lock()
+        self._prefix_orders = None  # built on the first short query: positions sorted by title and by key
 
     @classmethod
     def build(cls, revision):
@@ -138,10 +152,46 @@ class SearchIndex:
             return documents[np.argpartition(scores, -CANDIDATES)[-CANDIDATES:]]
         return documents
 
+    def _sorted_positions(self):
+        with self._prefix_lock:
+            if self._prefix_orders is None:
+                self._prefix_orders = {name: np.argsort(self._strings[name], kind="stable")
+                                       for name in ("titles", "keys")}
+            return self._prefix_orders
+
+    def prefix_search(self, query, limit):
+        """Tracks whose title or (lead) artist name starts with the short ``query``, most popular first.
+
+        The score is the share of the matched name the query spells (so a title "A" is an exact match, "All of Me"
+        a loose one) and never below-threshold noise: every hit starts with what was typed.
+        """
+        found = []
+        for name, order in self._sorted_positions().items():
+            strings = self._strings[name][order]
+            low = np.searchsorted(strings, query, side="left")
+            high = np.searchsorted(strings, query + "\uffff", side="left")
+            found.append(order[low:high])
+        positions = np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+        if not len(positions):
+            return []
+        if len(positions) > 8 * limit:
+            positions = positions[np.argpartition(-self.popularity[positions], 8 * limit)[:8 * limit]]
+        titles = self._strings["titles"][positions]
+        exact = np.fromiter((title == query for title in titles), dtype=bool, count=len(positions))
+        order = np.lexsort((positions, -self.popularity[positions], ~exact))
+        ranked = first_of_each_song(positions[order].tolist(), lambda position: self.songs[position], limit=limit)
+        hits = []
+        for position in ranked:
+            score = _prefix_score(query, self.titles[position], self.keys[position])
+            hits.append(SearchHit(self.track_ids[position], score, score))
+        return hits
+
     def search(self, query, limit):
         query = normalize(query)
         if not query or self.postings is None:
             return []
+        if len(query) <= SHORT_QUERY:
+            return self.prefix_search(query, limit)
         positions = self.candidates(query)
         if not len(positions):
             return []
@@ -168,9 +218,21 @@ class SearchIndex:
             closeness[multi] = np.maximum(closeness[multi],
                                           _scores(query, self._strings["leads"][positions[multi]], fuzz.ratio))
         order = np.lexsort((-self.popularity[positions], -closeness, -scores))
-        ranked = first_of_each_song(zip(scores[order].tolist(), positions[order].tolist(), strict=True),
-                                    lambda item: self.songs[item[1]], limit=limit)
-        return [SearchHit(self.track_ids[position], round(score, 1)) for score, position in ranked]
+        shown = (1 - CLOSENESS_SHARE) * scores + CLOSENESS_SHARE * closeness
+        ranked = first_of_each_song(zip(scores[order].tolist(), shown[order].tolist(), positions[order].tolist(),
+                                        strict=True), lambda item: self.songs[item[2]], limit=limit)
+        hits, ceiling = [], 100.0
+        for score, mixed, position in ranked:
+            # Never more than the hit above it: the list reads best first even where WRatio and closeness disagree.
+            ceiling = min(ceiling, mixed)
+            hits.append(SearchHit(self.track_ids[position], round(score, 1), round(ceiling, 1)))
+        return hits
+
+
+def _prefix_score(query, title, key):
+    """How much of the name it starts is the short query: 100 for the whole title, less the longer the name."""
+    name = title if title.startswith(query) else key.split(" ", 1)[0] if key.startswith(query) else key
+    return round(100.0 * len(query) / max(len(query), len(name)), 1)
 
 
 def _scores(query, strings, scorer, cutoff=None):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from .artist_names import artist_ids_named
+from .artist_names import artist_ids_close_to, artist_ids_named
 from .crawl.selectors import MISSING_ANY_FEATURE
 from .models import Album, Artist, Genre, Track
 from .refs import TrackRow, visible_rows
@@ -44,7 +44,7 @@ def search_results(query: str, limit: int = 20) -> list[TrackRow]:
     for hit in hits:
         track = tracks.get(hit.track_id)
         if track is not None:
-            track.search_score = hit.score
+            track.search_score = hit.shown
             results.append(track)
     return results
 
@@ -60,15 +60,19 @@ class ArtistMatch:
     artist: Artist
     exact: bool  # the query is the name (or the name without "The")
     top_tracks: list
+    close: bool = False  # the query is the name with a typo ("beatels")
 
 
 def matching_artists(query: str, limit: int = MAX_ARTIST_MATCHES) -> list:
-    """Artists with visible tracks whose name is the query ("metallica", "beatles" for The Beatles) or, for
-    three letters or more, starts with it; exact names first, then the most popular."""
+    """Artists with visible tracks whose name is the query ("metallica", "beatles" for The Beatles), is the query
+    give or take a typo ("beatels", "the beatels") or, for three letters or more, starts with it; exact names
+    first, then typo'd ones (closest first), then the most popular."""
     text = " ".join((query or "").split())[:200]
     if len(text) < 2:
         return []
-    candidates = (Artist.objects.filter(pk__in=artist_ids_named(text, prefix=len(text) >= 3))
+    named = artist_ids_named(text, prefix=len(text) >= 3)
+    close = dict(artist_ids_close_to(text))
+    candidates = (Artist.objects.filter(pk__in=[*named, *close])
                   .annotate(track_count=Count("tracks", filter=Q(tracks__hidden=False), distinct=True))
                   .filter(track_count__gt=0))
     folded = normalise_text(text)
@@ -76,8 +80,13 @@ def matching_artists(query: str, limit: int = MAX_ARTIST_MATCHES) -> list:
     def is_exact(artist: Artist) -> bool:
         return normalise_text(artist.name) in (folded, f"the {folded}")
 
-    ranked = sorted(candidates[:50], key=lambda a: (not is_exact(a), -(a.popularity or 0), -a.track_count, a.pk))
-    return [ArtistMatch(artist, is_exact(artist), _top_tracks(artist)) for artist in ranked[:limit]]
+    def rank(artist: Artist) -> tuple:
+        return (not is_exact(artist), -close.get(artist.pk, 0), -(artist.popularity or 0),
+                -artist.track_count, artist.pk)  # type: ignore[attr-defined]  # annotated above
+
+    ranked = sorted(candidates[:60], key=rank)
+    return [ArtistMatch(artist, is_exact(artist), _top_tracks(artist),
+                        close=artist.pk in close and not is_exact(artist)) for artist in ranked[:limit]]
 
 
 def _top_tracks(artist: Artist) -> list[Track]:

@@ -204,7 +204,7 @@ class RatingChangeInline(admin.TabularInline):
     model = RatingChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "previous_score", "score", "previous_comment", "comment"]
+    fields = ["changed_at", "previous_score", "previous_unrated", "score", "unrated", "previous_comment", "comment"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -213,10 +213,10 @@ class RatingChangeInline(admin.TabularInline):
 
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
-    list_display = ["pk", "evaluator", "score", "campaign", "system", "item", "change_count", "updated_at"]
-    list_filter = ["score", "item__task__campaign", "item__task__system"]
+    list_display = ["pk", "evaluator", "score", "unrated", "campaign", "system", "item", "change_count", "updated_at"]
+    list_filter = ["score", "unrated", "item__task__campaign", "item__task__system"]
     search_fields = ["evaluator__username", "comment", "item__track__name"]
-    readonly_fields = ["item", "evaluator", "score", "comment", "created_at", "updated_at"]
+    readonly_fields = ["item", "evaluator", "score", "unrated", "comment", "created_at", "updated_at"]
     inlines = [RatingChangeInline]
 
     def get_queryset(self, request):

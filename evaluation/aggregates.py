@@ -1,4 +1,8 @@
-"""Per-system aggregates of rated recommendation lists, computed from plain values (see ``selectors`` for the DB)."""
+"""Per-system aggregates of rated recommendation lists, computed from plain values (see ``selectors`` for the DB).
+
+"Don't know" / "can't play" answers (``RatedItem.unrated``) never enter a mean, nDCG, alpha or ρ: they are counted
+apart, per system, so a system recommending obscure or unplayable tracks shows it without its scores moving.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,6 +20,8 @@ class RatedItem:
     rank: int
     cosine_similarity: float | None
     scores: tuple[int, ...]
+    # The Unrated reasons ("unknown", "unplayable") of the evaluators who gave no score.
+    unrated: tuple[str, ...] = ()
 
     @property
     def mean_score(self):
@@ -36,6 +42,8 @@ class SystemAggregate:
     alpha_units: int
     spearman: stats.Correlation
     distribution: dict[int, int]
+    unknown: int = 0  # "don't know this track" answers, outside every statistic above
+    unplayable: int = 0  # "can't play it" answers
     # (cosine similarity, mean human score) per rated item, for the scatter chart.
     points: list[tuple[float, float]] = field(default_factory=list)
 
@@ -57,14 +65,17 @@ class SystemAggregate:
             "spearman_p": self.spearman.p_value,
             "spearman_items": self.spearman.n,
             "distribution": {str(score): count for score, count in self.distribution.items()},
+            "unknown": self.unknown,
+            "unplayable": self.unplayable,
         }
 
 
 def aggregate_system(system: str, items: list[RatedItem], k: int | None = None) -> SystemAggregate:
     """Every statistic of one system's rated items.
 
-    nDCG@k is averaged over the lists whose items all have at least one rating: a half-rated list has no
-    meaningful ideal ordering yet.
+    nDCG@k is averaged over the lists whose items all have at least one answer: a half-rated list has no
+    meaningful ideal ordering yet. Items nobody could score (only "don't know" / "can't play") leave the list, the
+    others keep their rank order.
     """
     all_scores = [score for item in items for score in item.scores]
     rated = [item for item in items if item.scores]
@@ -73,9 +84,10 @@ def aggregate_system(system: str, items: list[RatedItem], k: int | None = None) 
         lists[item.list_key].append(item)
     list_ndcgs = []
     for members in lists.values():
-        if all(member.scores for member in members):
-            ordered = sorted(members, key=lambda member: member.rank)
-            list_ndcgs.append(stats.list_ndcg([member.mean_score for member in ordered], k))
+        if all(member.scores or member.unrated for member in members):
+            ordered = sorted((member for member in members if member.scores), key=lambda member: member.rank)
+            if ordered:
+                list_ndcgs.append(stats.list_ndcg([member.mean_score for member in ordered], k))
     defined_ndcgs = [value for value in list_ndcgs if value is not None]
     units = [item.scores for item in rated if len(item.scores) >= 2]
     return SystemAggregate(
@@ -91,6 +103,8 @@ def aggregate_system(system: str, items: list[RatedItem], k: int | None = None) 
         alpha_units=len(units),
         spearman=stats.spearman([item.cosine_similarity for item in rated], [item.mean_score for item in rated]),
         distribution=stats.score_distribution(all_scores),
+        unknown=sum(item.unrated.count("unknown") for item in items),
+        unplayable=sum(item.unrated.count("unplayable") for item in items),
         points=[(item.cosine_similarity, item.mean_score) for item in rated if item.cosine_similarity is not None],
     )
 
@@ -101,12 +115,15 @@ class Aggregates:
     alpha: float | None
     alpha_units: int
     ratings: int
+    unknown: int = 0
+    unplayable: int = 0
 
     def by_system(self):
         return {aggregate.system: aggregate for aggregate in self.systems}
 
     def as_dict(self):
         return {"ratings": self.ratings, "alpha": self.alpha, "alpha_units": self.alpha_units,
+                "unknown": self.unknown, "unplayable": self.unplayable,
                 "systems": [aggregate.as_dict() for aggregate in self.systems]}
 
 
@@ -123,4 +140,6 @@ def aggregate(items: Iterable[RatedItem], systems: Iterable[str], k: int | None 
         alpha=stats.krippendorff_alpha_ordinal(units),
         alpha_units=len(units),
         ratings=sum(len(item.scores) for item in items),
+        unknown=sum(item.unrated.count("unknown") for item in items),
+        unplayable=sum(item.unrated.count("unplayable") for item in items),
     )

@@ -23,7 +23,7 @@ from .assignment import next_task
 from .errors import InvalidRating, NotYourTask
 from .evaluators import is_evaluator
 from .exports import csv_lines
-from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Assignment, Campaign
+from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Assignment, Campaign, Unrated
 from .ratings import RatingEntry, submit_ratings
 from .serializers import (
     AggregatesSerializer,
@@ -95,7 +95,8 @@ def _entries(assignment: Assignment, rows: list[dict[str, Any]]) -> list[RatingE
     unknown = sorted({row["item"] for row in rows} - item_ids.keys())
     if unknown:
         raise InvalidRating(f"Items {unknown} are not in this task; its items are numbered 1 to {len(item_ids)}.")
-    return [RatingEntry(item_ids[row["item"]], row["score"], row.get("comment")) for row in rows]
+    return [RatingEntry(item_ids[row["item"]], row.get("score"), row.get("comment"), unrated=row.get("unrated") or "")
+            for row in rows]
 
 
 class TaskDetailView(APIView):
@@ -113,9 +114,11 @@ class SubmitRatingsView(APIView):
 
     @extend_schema(
         summary="Rate items of my task (all at once or some)",
-        description=f"Scores are whole numbers {MIN_SCORE}–{MAX_SCORE}; comments up to {MAX_COMMENT_LENGTH} "
+        description=f"Scores are whole numbers {MIN_SCORE}–{MAX_SCORE}; instead of a score an item may get "
+                    "`unrated`: `unknown` (you don't know the track) or `unplayable` (you can't play it), counted "
+                    f"apart from scores. Comments up to {MAX_COMMENT_LENGTH} "
                     "characters (omit to keep an earlier comment). Rating an item again changes your rating and "
-                    "keeps the old value in its history. The task counts as submitted once every item is rated. "
+                    "keeps the old value in its history. The task counts as submitted once every item has an answer. "
                     "400 bad score or item, 403 not your task, 409 campaign closed.",
         request=SubmitRatingsSerializer,
         responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
@@ -133,15 +136,18 @@ class ItemRatingView(APIView):
         summary="Rate one item of my task",
         parameters=[OpenApiParameter("item", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH,
                                      description="the item's number in the task's list, 1 to k")],
+        description="Send a `score` 1–5, or instead `unrated`: `unknown` or `unplayable`.",
         request=inline_serializer("ItemRatingInput", {
-            "score": serializers.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE),
+            "score": serializers.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE, required=False,
+                                              allow_null=True),
+            "unrated": serializers.ChoiceField(choices=Unrated.choices, required=False, allow_null=True),
             "comment": serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)}),
         responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
     )
     def put(self, request: Request, public_id: UUID, item: int) -> Response:
         if not hasattr(request.data, "get"):
             raise ValidationError({"detail": "Send an object like {\"score\": 4, \"comment\": \"…\"}."})
-        data = {"item": item, "score": request.data.get("score")}
+        data = {"item": item, "score": request.data.get("score"), "unrated": request.data.get("unrated")}
         if "comment" in request.data:
             data["comment"] = request.data.get("comment")
         serializer = RatingInputSerializer(data=data)
@@ -187,7 +193,8 @@ class CampaignAggregatesView(APIView):
         summary="Per-system results of a campaign",
         description="For each system: mean human score with 95% CI, number of ratings, nDCG@k (mean score − 1 as "
                     "graded relevance, over fully rated lists), Krippendorff's alpha (ordinal, items with ≥ 2 "
-                    "ratings), Spearman ρ between cosine similarity and mean human score, score distribution. "
+                    "ratings), Spearman ρ between cosine similarity and mean human score, score distribution; "
+                    "`unknown` and `unplayable` count the answers without a score, which enter no statistic. "
                     "Statistics without enough data are null. A campaign comparing index versions has one row per "
                     "arm (`system` like `cosine@12`), described in `arms` with the weights of its version.",
         responses={200: AggregatesSerializer, 403: ERROR, 404: ERROR},
@@ -236,7 +243,8 @@ class RatingsExportView(APIView):
     @extend_schema(
         summary="Raw ratings as CSV (staff only)",
         description="One row per rating with campaign, task, system, seed, rank, system score, cosine similarity, "
-                    "evaluator, score, comment, times and how often it was changed. Streams.",
+                    "evaluator, score (empty for a \"don't know\" / \"can't play\" answer, whose reason is in "
+                    "`unrated`), comment, times and how often it was changed. Streams.",
         responses={(200, "text/csv"): OpenApiTypes.STR, 403: ERROR, 404: ERROR},
     )
     def get(self, request: Request, pk: int | None = None) -> StreamingHttpResponse:

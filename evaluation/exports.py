@@ -1,4 +1,7 @@
-"""CSV export of raw ratings (one row per rating, with the frozen list context)."""
+"""CSV export of raw ratings (one row per rating, with the frozen list context).
+
+An answer without a score has an empty ``score`` and its reason in ``unrated`` ("unknown", "unplayable").
+"""
 
 import csv
 
@@ -7,7 +10,7 @@ from .selectors import ratings_for_export
 COLUMNS = [
     "campaign_id", "campaign", "index_version_id", "task_id", "system", "seed_spotify_id", "seed_name",
     "item_id", "rank", "track_spotify_id", "track_name", "system_score", "cosine_similarity",
-    "evaluator_id", "evaluator", "score", "comment", "rated_at", "updated_at", "times_changed",
+    "evaluator_id", "evaluator", "score", "unrated", "comment", "rated_at", "updated_at", "times_changed",
 ]
 # Spreadsheet apps run cells starting with these as formulas; free text gets a leading quote instead.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -28,7 +31,8 @@ def rating_rows(campaign=None):
             task.seed_track.spotify_id, _text(task.seed_track.name), item.pk, item.rank, item.track.spotify_id,
             _text(item.track.name), item.system_score,
             "" if item.cosine_similarity is None else item.cosine_similarity,
-            rating.evaluator_id, _text(rating.evaluator.get_username()), rating.score, _text(rating.comment),
+            rating.evaluator_id, _text(rating.evaluator.get_username()),
+            "" if rating.score is None else rating.score, rating.unrated, _text(rating.comment),
             rating.created_at.isoformat(), rating.updated_at.isoformat(), rating.change_count,
         ]
 

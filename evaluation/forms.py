@@ -1,12 +1,20 @@
-"""The rating form: one 1–5 choice and an optional comment per item of a task."""
+"""The rating form: one choice per item of a task (1–5, or "don't know" / "can't play") and an optional comment."""
 
 from django import forms
 
-from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE
+from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Unrated
 from .ratings import RatingEntry
 
-SCORE_CHOICES = [(score, str(score)) for score in range(MIN_SCORE, MAX_SCORE + 1)]
+SCORE_CHOICES = [(str(score), str(score)) for score in range(MIN_SCORE, MAX_SCORE + 1)]
+# The answers without a score, after the scores; their short labels are what the radio shows.
+UNRATED_CHOICES = [(Unrated.UNKNOWN.value, "don't know"), (Unrated.UNPLAYABLE.value, "can't play")]
 SCORE_LABELS = {1: "not similar", 2: "slightly", 3: "somewhat", 4: "similar", 5: "very similar"}
+
+
+def _initial(rating):
+    if rating is None:
+        return None
+    return rating.unrated or str(rating.score)
 
 
 class TaskRatingForm(forms.Form):
@@ -21,10 +29,11 @@ class TaskRatingForm(forms.Form):
         for item in self.items:
             position = item.display_position
             mine = getattr(item, "my_rating", None)
-            self.fields[f"score-{position}"] = forms.TypedChoiceField(
-                label=f"Track {position}", choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
-                initial=mine.score if mine else None,
-                error_messages={"required": f"Rate track {position} from {MIN_SCORE} to {MAX_SCORE}.",
+            self.fields[f"score-{position}"] = forms.ChoiceField(
+                label=f"Track {position}", choices=SCORE_CHOICES + UNRATED_CHOICES, widget=forms.RadioSelect,
+                initial=_initial(mine),
+                error_messages={"required": f"Rate track {position} from {MIN_SCORE} to {MAX_SCORE}, or say you "
+                                            f"don't know it or can't play it.",
                                 "invalid_choice": f"Track {position}: choose a score from {MIN_SCORE} to "
                                                   f"{MAX_SCORE}."},
             )
@@ -36,6 +45,12 @@ class TaskRatingForm(forms.Form):
             item.comment_field = self[f"comment-{item.display_position}"]
 
     def entries(self):
-        return [RatingEntry(item.pk, self.cleaned_data[f"score-{item.display_position}"],
-                            self.cleaned_data.get(f"comment-{item.display_position}", ""))
-                for item in self.items]
+        entries = []
+        for item in self.items:
+            answer = self.cleaned_data[f"score-{item.display_position}"]
+            comment = self.cleaned_data.get(f"comment-{item.display_position}", "")
+            if answer in Unrated.values:
+                entries.append(RatingEntry(item.pk, None, comment, unrated=answer))
+            else:
+                entries.append(RatingEntry(item.pk, int(answer), comment))
+        return entries

@@ -1,4 +1,4 @@
-"""Human evaluation: campaigns of frozen recommendation lists that evaluators rate 1–5.
+"""Human evaluation: campaigns of frozen recommendation lists that evaluators rate 1–5 (or mark unknown/unplayable).
 
 A campaign evaluates one index version. For each seed track and each system it freezes the system's top-k list
 into a RatingTask with its TaskItems, so rebuilding the index later cannot change what was rated. Evaluators get
@@ -16,6 +16,13 @@ from django.urls import reverse
 
 MIN_SCORE, MAX_SCORE = 1, 5
 MAX_COMMENT_LENGTH = 2000
+
+
+class Unrated(models.TextChoices):
+    """Why an evaluator answered an item without a score: kept apart from scores, never averaged."""
+
+    UNKNOWN = "unknown", "don't know this track"
+    UNPLAYABLE = "unplayable", "can't play it"
 
 
 class Campaign(models.Model):
@@ -172,12 +179,19 @@ class Assignment(models.Model):
 
 
 class Rating(models.Model):
-    """An evaluator's current score for one item; earlier values live in ``changes``."""
+    """An evaluator's current answer for one item: a score 1–5, or no score and the reason why (``unrated``).
+
+    Earlier values live in ``changes``. Statistics read scores only; unrated answers are counted apart.
+    """
 
     item = models.ForeignKey(TaskItem, on_delete=models.PROTECT, related_name="ratings")
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="evaluation_ratings")
-    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(MIN_SCORE), MaxValueValidator(MAX_SCORE)])
+    score = models.PositiveSmallIntegerField(null=True, blank=True,
+                                             validators=[MinValueValidator(MIN_SCORE), MaxValueValidator(MAX_SCORE)])
+    unrated = models.CharField(max_length=10, choices=Unrated.choices, blank=True,
+                               help_text="Set instead of a score when the evaluator doesn't know the track or "
+                                         "can't play it.")
     comment = models.TextField(blank=True, max_length=MAX_COMMENT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -186,21 +200,30 @@ class Rating(models.Model):
         ordering = ["item", "evaluator"]
         constraints = [
             models.UniqueConstraint(fields=["item", "evaluator"], name="rating_unique_item_evaluator"),
-            models.CheckConstraint(condition=Q(score__gte=MIN_SCORE, score__lte=MAX_SCORE),
+            models.CheckConstraint(condition=Q(score__gte=MIN_SCORE, score__lte=MAX_SCORE) | Q(score__isnull=True),
                                    name="rating_score_1_to_5"),
+            # Exactly one of the two: a score, or the reason there is none.
+            models.CheckConstraint(
+                condition=Q(score__isnull=False, unrated="")
+                | Q(score__isnull=True, unrated__in=[choice.value for choice in Unrated]),
+                name="rating_score_or_unrated"),
         ]
 
     def __str__(self):
-        return f"{self.evaluator} gave {self.score} to item {self.item_id}"
+        answer = self.score if self.score is not None else self.get_unrated_display()
+        return f"{self.evaluator} gave {answer} to item {self.item_id}"
 
 
 class RatingChange(models.Model):
     """The value a rating had before an evaluator changed it."""
 
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="changes")
-    previous_score = models.PositiveSmallIntegerField()
+    # A score is null where the answer was "don't know" / "can't play" (the ``unrated`` fields then say which).
+    previous_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous_unrated = models.CharField(max_length=10, choices=Unrated.choices, blank=True)
     previous_comment = models.TextField(blank=True)
-    score = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    unrated = models.CharField(max_length=10, choices=Unrated.choices, blank=True)
     comment = models.TextField(blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -208,7 +231,8 @@ class RatingChange(models.Model):
         ordering = ["rating", "changed_at", "id"]
 
     def __str__(self):
-        return f"rating {self.rating_id}: {self.previous_score} → {self.score}"
+        return (f"rating {self.rating_id}: {self.previous_score or self.previous_unrated} → "
+                f"{self.score or self.unrated}")
 
 
 class EvaluatorProgress(get_user_model()):

@@ -1,4 +1,7 @@
-"""Submitting ratings: validation, one row per evaluator and item, changes kept, closed campaigns refused."""
+"""Submitting ratings: validation, one row per evaluator and item, changes kept, closed campaigns refused.
+
+An answer is a score 1–5 or, instead, a reason there is none (``Unrated``: don't know the track, can't play it).
+"""
 
 from dataclasses import dataclass
 
@@ -8,16 +11,28 @@ from django.utils import timezone
 
 from .errors import CampaignNotOpen, InvalidRating, NotYourTask
 from .evaluators import require_evaluator
-from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Assignment, Campaign, Rating, RatingChange, RatingTask
+from .models import (
+    MAX_COMMENT_LENGTH,
+    MAX_SCORE,
+    MIN_SCORE,
+    Assignment,
+    Campaign,
+    Rating,
+    RatingChange,
+    RatingTask,
+    Unrated,
+)
 from .scores import ratings_changed
 
 
 @dataclass(frozen=True)
 class RatingEntry:
     item_id: int
-    score: int
+    score: int | None
     # None keeps the comment already stored (a score-only update must not wipe it).
     comment: str | None = None
+    # An Unrated value instead of a score ("unknown", "unplayable"); the score is None then.
+    unrated: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,8 +82,20 @@ def _validate_entries(entries):
             comment = str(comment).strip()
             if len(comment) > MAX_COMMENT_LENGTH:
                 raise InvalidRating(f"Comments are limited to {MAX_COMMENT_LENGTH} characters.")
-        cleaned.append(RatingEntry(entry.item_id, validate_score(entry.score), comment))
+        if entry.unrated:
+            cleaned.append(RatingEntry(entry.item_id, None, comment, validate_unrated(entry.unrated, entry.score)))
+        else:
+            cleaned.append(RatingEntry(entry.item_id, validate_score(entry.score), comment))
     return cleaned
+
+
+def validate_unrated(value, score=None):
+    """The Unrated value for "don't know" / "can't play", or InvalidRating (an unknown reason, or a score too)."""
+    if value not in Unrated.values:
+        raise InvalidRating(f"Say why there is no score with one of {', '.join(Unrated.values)}, got {value!r}.")
+    if score is not None:
+        raise InvalidRating("Give a score or say why there is none (unknown, unplayable), not both.")
+    return value
 
 
 def _lock_campaign_for_share(campaign_id):
@@ -85,7 +112,10 @@ def _lock_campaign_for_share(campaign_id):
 
 
 def submit_ratings(evaluator, task, entries):
-    """Store the evaluator's scores for items of ``task`` (all of them or some); re-rating updates in place.
+    """Store the evaluator's answers for items of ``task`` (all of them or some); re-rating updates in place.
+
+    An item answered "don't know" / "can't play" counts as answered: the task is submitted once every item has
+    a score or such an answer.
 
     Raises InvalidRating (bad score, unknown item), NotYourTask (not assigned to this evaluator) or
     CampaignNotOpen. Submissions of one evaluator for one task are serialised on their assignment row, so two tabs
@@ -136,8 +166,8 @@ def _create_new(evaluator, entries, existing):
     """
     if not entries:
         return 0
-    rows = [Rating(item_id=entry.item_id, evaluator=evaluator, score=entry.score, comment=entry.comment or "")
-            for entry in entries]
+    rows = [Rating(item_id=entry.item_id, evaluator=evaluator, score=entry.score, unrated=entry.unrated,
+                   comment=entry.comment or "") for entry in entries]
     try:
         with transaction.atomic():
             Rating.objects.bulk_create(rows)
@@ -164,12 +194,13 @@ def _create_new(evaluator, entries, existing):
 
 def _apply_change(rating, entry):
     comment = rating.comment if entry.comment is None else entry.comment
-    if rating.score == entry.score and rating.comment == comment:
+    if (rating.score, rating.unrated, rating.comment) == (entry.score, entry.unrated, comment):
         return False
-    RatingChange.objects.create(rating=rating, previous_score=rating.score, previous_comment=rating.comment,
-                                score=entry.score, comment=comment)
-    rating.score, rating.comment = entry.score, comment
-    rating.save(update_fields=["score", "comment", "updated_at"])
+    RatingChange.objects.create(rating=rating, previous_score=rating.score, previous_unrated=rating.unrated,
+                                previous_comment=rating.comment, score=entry.score, unrated=entry.unrated,
+                                comment=comment)
+    rating.score, rating.unrated, rating.comment = entry.score, entry.unrated, comment
+    rating.save(update_fields=["score", "unrated", "comment", "updated_at"])
     return True
 
 

@@ -21,7 +21,8 @@ def human_scores(seed_track_id, track_ids):
     """Map each of ``track_ids`` that evaluators have rated as a recommendation for the seed to its HumanScore.
 
     Both arguments are catalog Track primary keys. Unrated tracks are absent from the result. The mean pools
-    every rating of that track in any list for that seed, across tasks, systems and campaigns (one query).
+    every rating of that track in any list for that seed, across tasks, systems and campaigns (one query);
+    "don't know" / "can't play" answers are no scores and count for nothing here.
     """
     track_ids = list(track_ids)
     if seed_track_id is None or not track_ids:
@@ -29,14 +30,16 @@ def human_scores(seed_track_id, track_ids):
     # Most seeds were never rated: skip the query for them where the process can know that without one.
     if caching() and seed_track_id not in _rated_seeds.get():
         return {}
-    rows = (Rating.objects.filter(item__task__seed_track_id=seed_track_id, item__track_id__in=track_ids)
+    rows = (Rating.objects.filter(item__task__seed_track_id=seed_track_id, item__track_id__in=track_ids,
+                                  score__isnull=False)
             .order_by().values("item__track_id").annotate(mean=Avg("score"), count=Count("pk"))
             .values_list("item__track_id", "mean", "count"))
     return {track_id: HumanScore(float(mean), count) for track_id, mean, count in rows}
 
 
 def _read_rated_seeds():
-    return frozenset(Rating.objects.order_by().values_list("item__task__seed_track_id", flat=True).distinct())
+    return frozenset(Rating.objects.filter(score__isnull=False).order_by()
+                     .values_list("item__task__seed_track_id", flat=True).distinct())
 
 
 _rated_seeds = ProcessCachedRead(RATED_SEEDS_TOKEN_KEY, _read_rated_seeds)

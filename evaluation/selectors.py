@@ -13,17 +13,20 @@ from recommender.models import IndexVersion
 from .aggregates import Aggregates, RatedItem, aggregate
 from .errors import ResultsNotPublic
 from .evaluators import campaigns_open_to
-from .models import Assignment, Campaign, Rating, RatingTask, TaskItem
+from .models import Assignment, Campaign, Rating, RatingTask, TaskItem, Unrated
 
 
 def rated_items(items_queryset: QuerySet[TaskItem]) -> list[RatedItem]:
     """RatedItems (two queries) for the TaskItems in ``items_queryset``."""
     rows = list(items_queryset.values_list("pk", "task_id", "task__system", "rank", "cosine_similarity"))
-    scores = defaultdict(list)
-    for item_id, score in (Rating.objects.filter(item__in=items_queryset.values("pk"))
-                           .order_by("pk").values_list("item_id", "score")):
-        scores[item_id].append(score)
-    return [RatedItem(task_id, system, rank, cosine, tuple(scores.get(item_id, ())))
+    scores, unrated = defaultdict(list), defaultdict(list)
+    for item_id, score, reason in (Rating.objects.filter(item__in=items_queryset.values("pk"))
+                                   .order_by("pk").values_list("item_id", "score", "unrated")):
+        if score is None:
+            unrated[item_id].append(reason)
+        else:
+            scores[item_id].append(score)
+    return [RatedItem(task_id, system, rank, cosine, tuple(scores.get(item_id, ())), tuple(unrated.get(item_id, ())))
             for item_id, task_id, system, rank, cosine in rows]
 
 
@@ -71,8 +74,10 @@ class CampaignProgress:
     tasks: int
     lists_needed: int  # tasks × ratings per item
     lists_submitted: int
-    ratings: int
+    ratings: int  # answers with a score
     evaluators: int
+    unknown: int = 0  # "don't know this track" answers
+    unplayable: int = 0  # "can't play it" answers
 
     @property
     def percent(self) -> int:
@@ -82,12 +87,17 @@ class CampaignProgress:
 def campaign_progress(campaign: Campaign) -> CampaignProgress:
     totals = campaign.tasks.aggregate(tasks=Count("pk"), submitted=Sum("submitted_count"))
     ratings = Rating.objects.filter(item__task__campaign=campaign)
+    answers = ratings.aggregate(scored=Count("pk", filter=Q(score__isnull=False)),
+                                unknown=Count("pk", filter=Q(unrated=Unrated.UNKNOWN)),
+                                unplayable=Count("pk", filter=Q(unrated=Unrated.UNPLAYABLE)))
     return CampaignProgress(
         tasks=totals["tasks"] or 0,
         lists_needed=(totals["tasks"] or 0) * campaign.ratings_per_item,
         lists_submitted=totals["submitted"] or 0,
-        ratings=ratings.count(),
+        ratings=answers["scored"],
         evaluators=ratings.values("evaluator").distinct().count(),
+        unknown=answers["unknown"],
+        unplayable=answers["unplayable"],
     )
 
 

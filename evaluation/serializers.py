@@ -8,7 +8,7 @@ left out too (see the README's "Human evaluation" section).
 from django.urls import reverse
 from rest_framework import serializers
 
-from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Campaign
+from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Campaign, Unrated
 from .selectors import campaign_progress
 
 SCORE_MESSAGE = f"Score must be a whole number from {MIN_SCORE} to {MAX_SCORE}."
@@ -33,10 +33,15 @@ class TaskItemSerializer(serializers.Serializer):
                                     help_text="the item's number in this task (1…k, as listed); send it back as `item`")
     track = BlindTrackSerializer()
     my_score = serializers.SerializerMethodField()
+    my_unrated = serializers.SerializerMethodField(
+        help_text="\"unknown\" or \"unplayable\" when your answer was that instead of a score")
     my_comment = serializers.SerializerMethodField()
 
     def get_my_score(self, item) -> int | None:
         return item.my_rating.score if item.my_rating else None
+
+    def get_my_unrated(self, item) -> str | None:
+        return (item.my_rating.unrated or None) if item.my_rating else None
 
     def get_my_comment(self, item) -> str | None:
         return item.my_rating.comment if item.my_rating else None
@@ -64,13 +69,25 @@ class EvaluationTaskSerializer(serializers.Serializer):
 
 
 class RatingInputSerializer(serializers.Serializer):
+    """A score, or (instead) ``unrated`` saying the evaluator doesn't know the track or can't play it."""
+
     item = serializers.IntegerField(min_value=1, help_text="the item's number in the task (`items[].item`)")
     score = serializers.IntegerField(
-        min_value=MIN_SCORE, max_value=MAX_SCORE,
-        error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE, "invalid": SCORE_MESSAGE,
-                        "required": SCORE_MESSAGE, "null": SCORE_MESSAGE})
+        min_value=MIN_SCORE, max_value=MAX_SCORE, required=False, allow_null=True,
+        help_text="1–5; leave out (or null) when sending `unrated`",
+        error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE, "invalid": SCORE_MESSAGE})
+    unrated = serializers.ChoiceField(
+        choices=Unrated.choices, required=False, allow_null=True,
+        help_text="instead of a score: `unknown` (don't know this track) or `unplayable` (can't play it)")
     comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=MAX_COMMENT_LENGTH,
                                     help_text="omit to keep an earlier comment")
+
+    def validate(self, attrs):
+        has_score = attrs.get("score") is not None
+        if has_score == bool(attrs.get("unrated")):
+            raise serializers.ValidationError(
+                {"score": f"{SCORE_MESSAGE} Or, instead, send \"unrated\": \"unknown\" or \"unplayable\"."})
+        return attrs
 
 
 class SubmitRatingsSerializer(serializers.Serializer):
@@ -102,7 +119,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         progress = campaign_progress(campaign)
         return {"tasks": progress.tasks, "lists_needed": progress.lists_needed,
                 "lists_submitted": progress.lists_submitted, "ratings": progress.ratings,
-                "evaluators": progress.evaluators}
+                "evaluators": progress.evaluators, "unknown": progress.unknown, "unplayable": progress.unplayable}
 
     def get_aggregates_url(self, campaign) -> str:
         return reverse("evaluation-api:campaign-aggregates", args=[campaign.pk])
@@ -125,6 +142,8 @@ class SystemAggregateSerializer(serializers.Serializer):
     spearman_p = serializers.FloatField(allow_null=True)
     spearman_items = serializers.IntegerField()
     distribution = serializers.DictField(child=serializers.IntegerField())
+    unknown = serializers.IntegerField(help_text="\"don't know this track\" answers (in no statistic)")
+    unplayable = serializers.IntegerField(help_text="\"can't play it\" answers (in no statistic)")
 
 
 class ArmSerializer(serializers.Serializer):
@@ -143,4 +162,6 @@ class AggregatesSerializer(serializers.Serializer):
     ratings = serializers.IntegerField()
     alpha = serializers.FloatField(allow_null=True)
     alpha_units = serializers.IntegerField()
+    unknown = serializers.IntegerField()
+    unplayable = serializers.IntegerField()
     systems = SystemAggregateSerializer(many=True)

@@ -28,7 +28,8 @@ class LoggedMetrics:
 
 def campaign_metrics(aggregates):
     """MLflow metric names and values for a campaign's aggregates; undefined statistics are left out."""
-    metrics = {"eval_ratings": aggregates.ratings, "eval_alpha": aggregates.alpha}
+    metrics = {"eval_ratings": aggregates.ratings, "eval_alpha": aggregates.alpha,
+               "eval_unknown": aggregates.unknown, "eval_unplayable": aggregates.unplayable}
     for system in aggregates.systems:
         # MLflow metric names can't hold "@": arm "cosine@12" is logged as eval_cosine_v12_….
         prefix = f"eval_{system.system.replace('@', '_v')}"
@@ -37,6 +38,8 @@ def campaign_metrics(aggregates):
             f"{prefix}_ci95_low": system.mean.low,
             f"{prefix}_ci95_high": system.mean.high,
             f"{prefix}_ratings": system.ratings,
+            f"{prefix}_unknown": system.unknown,
+            f"{prefix}_unplayable": system.unplayable,
             f"{prefix}_ndcg_at_k": system.ndcg,
             f"{prefix}_alpha": system.alpha,
             f"{prefix}_spearman": system.spearman.rho,

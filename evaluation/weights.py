@@ -48,7 +48,9 @@ def campaign_groups(campaign: Campaign):
     if campaign.status != Campaign.Status.CLOSED:
         raise CampaignError(f"Campaign “{campaign.name}” is {campaign.status}: fit weights on a closed campaign, "
                             f"whose scores are final.")
-    ratings = list(Rating.objects.filter(item__task__campaign=campaign).exclude(item__task__system=PERSONAL)
+    # "Don't know" / "can't play" answers say nothing about similarity: only scores are judgements.
+    ratings = list(Rating.objects.filter(item__task__campaign=campaign, score__isnull=False)
+                   .exclude(item__task__system=PERSONAL)
                    .values_list("evaluator_id", "item__task__seed_track_id", "item__track_id", "score"))
     if len(ratings) < 1:
         raise NotEnoughJudgements(f"campaign “{campaign.name}” has no ratings")

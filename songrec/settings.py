@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "catalog.playlists",
     "catalog.crawl",
     "catalog.explore",
+    "catalog.covers",
     "recommender",
     "recommender.clusters",
     "recommender.together",
@@ -145,6 +146,8 @@ CELERY_BEAT_SCHEDULE = {
     # Work whose worker died: a rebuild's version is failed and a fresh rebuild queued; an import is re-queued.
     "restart-dead-rebuild": {"task": "recommender.tasks.restart_dead_rebuild", "schedule": 60.0},
     "recover-stale-imports": {"task": "recommender.personal.tasks.recover_stale_imports", "schedule": 60.0},
+    # Cover art for albums still without (resumable; a batch queues the next until none is left or Spotify says stop).
+    "fetch-covers": {"task": "catalog.covers.fetch_covers", "schedule": 3600.0},
 }
 
 if REDIS_URL:
@@ -452,14 +455,25 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_LOCKOUT_CALLABLE = "songrec.lockout.lockout_response"
-# Content-Security-Policy (django-csp): every script and style is a file under /static/; the only third party is
-# the Spotify embed player (loaded on demand into an iframe).
+# --- cover art (catalog.covers) --------------------------------------------------------
+# 0 turns cover art off: nothing is fetched, pages show no images or placeholders, the CSP allows no image host.
+COVER_ART = env.bool("COVER_ART", default=True)
+# Spotify's public oEmbed endpoint: a track's thumbnail (its album's cover, 300 px) without credentials.
+SPOTIFY_OEMBED_URL = env.str("SPOTIFY_OEMBED_URL", default="https://open.spotify.com/oembed")
+COVER_ART_REQUESTS_PER_SECOND = env.float("COVER_ART_REQUESTS_PER_SECOND", default=5.0)  # 0: no throttle (tests)
+COVER_ART_BATCH = env.int("COVER_ART_BATCH", default=1000)  # albums per background task; it queues the next batch
+# Where Spotify serves album images (crawl: i.scdn.co; oEmbed thumbnails: image-cdn-*.spotifycdn.com).
+COVER_ART_IMAGE_HOSTS = env.list("COVER_ART_IMAGE_HOSTS", default=[
+    "https://i.scdn.co", "https://image-cdn-ak.spotifycdn.com", "https://image-cdn-fa.spotifycdn.com"])
+
+# Content-Security-Policy (django-csp): every script and style is a file under /static/; the only third parties are
+# the Spotify embed player (loaded on demand into an iframe) and, with COVER_ART, Spotify's image hosts.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *(COVER_ART_IMAGE_HOSTS if COVER_ART else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["https://open.spotify.com"],

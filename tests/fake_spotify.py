@@ -85,6 +85,8 @@ class FakeSpotify:
         self.artists, self.albums, self.tracks, self.playlists = {}, {}, {}, {}
         self.playlist_facts = {}
         self.features, self.reccobeats, self.pages = {}, {}, {}
+        # Spotify ids /oembed knows besides the fake's own tracks (the dataset's tracks, in cover-art tests).
+        self.oembed_ids = set()
         self.requests, self.faults, self.tokens = [], [], set()
         self.batch_endpoints = True
         self.audio_features_allowed = True
@@ -209,7 +211,19 @@ class FakeSpotify:
     def album_simple(self, album_id):
         album = self.albums[album_id]
         return {"id": album_id, "name": album["name"], "release_date": album["release_date"], "album_type": "album",
-                "album_group": "album", "artists": [self.artist_ref(a) for a in album["artists"]]}
+                "album_group": "album", "artists": [self.artist_ref(a) for a in album["artists"]],
+                "images": self.album_images(album_id)}
+
+    @staticmethod
+    def album_images(album_id):
+        """Spotify's three sizes of an album image, largest first (the URLs are never fetched by tests)."""
+        return [{"url": f"https://i.scdn.co/image/{album_id}-{size}", "width": size, "height": size}
+                for size in (640, 300, 64)]
+
+    @staticmethod
+    def oembed_thumbnail(track_id):
+        """The thumbnail the fake /oembed gives a track (its album's cover on Spotify's image CDN)."""
+        return f"https://image-cdn-ak.spotifycdn.com/image/cover-of-{track_id}"
 
     def track_simple(self, track_id):
         track = self.tracks[track_id]
@@ -296,6 +310,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, raw=body, content_type=content_type)
         if path.startswith("/reccobeats/v1/"):
             return self._reccobeats(path, query)
+        if path == "/oembed":
+            return self._oembed(query)
         if not path.startswith("/v1/"):
             return self._error(404, "no such endpoint")
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
@@ -516,6 +532,21 @@ class _Handler(BaseHTTPRequestHandler):
                                       "type": [kind]}, "/v1/search")
             body[f"{kind}s"] = page
         return self._send(200, body)
+
+    def _oembed(self, query):
+        """Spotify's public oEmbed: no token; a track's embed with its thumbnail, 404 for an unknown track."""
+        fake = self.server_fake
+        match = re.fullmatch(r"https://open\.spotify\.com/track/([0-9A-Za-z]{22})", query.get("url", [""])[0])
+        if match is None:
+            return self._send(400, {"error": "invalid url"})
+        track_id = match.group(1)
+        if track_id not in fake.tracks and track_id not in fake.oembed_ids:
+            return self._send(404, {"error": "not found"})
+        return self._send(200, {"type": "rich", "version": "1.0", "provider_name": "Spotify", "width": 456,
+                                "height": 152, "title": fake.tracks.get(track_id, {}).get("name", track_id),
+                                "html": f'<iframe src="https://open.spotify.com/embed/track/{track_id}"></iframe>',
+                                "thumbnail_url": fake.oembed_thumbnail(track_id), "thumbnail_width": 300,
+                                "thumbnail_height": 300})
 
     def _reccobeats(self, path, query):
         fake = self.server_fake

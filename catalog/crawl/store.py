@@ -37,6 +37,7 @@ class AlbumInfo:
     name: str
     release_date: str = ""
     artists: list = field(default_factory=list)
+    image_url: str = ""  # the album's image closest to COVER_SIZE px (catalog.covers shows it)
 
 
 @dataclass
@@ -75,13 +76,26 @@ def parse_artists(items):
     return refs
 
 
+COVER_SIZE = 300  # Spotify sends 640, 300 and 64 px; lists and pages show at most 160 px (2× on dense screens)
+
+
+def parse_cover(images):
+    """The https URL of the image closest to COVER_SIZE px among an album's ``images``, or ""."""
+    usable = [image for image in images or [] if isinstance(image, dict) and isinstance(image.get("url"), str)
+              and image["url"].startswith("https://") and len(image["url"]) <= 500]
+    if not usable:
+        return ""
+    width = lambda image: image.get("width") if isinstance(image.get("width"), int) else COVER_SIZE  # noqa: E731
+    return min(usable, key=lambda image: abs(width(image) - COVER_SIZE))["url"]
+
+
 def parse_album(item):
     if not isinstance(item, dict) or not is_spotify_id(item.get("id")) or not (item.get("name") or "").strip():
         return None
     release_date = item.get("release_date") or ""
     return AlbumInfo(spotify_id=item["id"], name=item["name"].strip()[:500],
                      release_date=release_date if RELEASE_DATE.match(str(release_date)) else "",
-                     artists=parse_artists(item.get("artists")))
+                     artists=parse_artists(item.get("artists")), image_url=parse_cover(item.get("images")))
 
 
 def parse_track(item):
@@ -140,6 +154,7 @@ def resolve_albums(albums, artist_pks):
     """Map Spotify album ids to Album pks, adopting an id-less album of the same name and lead artist."""
     wanted = {album.spotify_id: album for album in albums}
     found = dict(Album.objects.filter(spotify_id__in=wanted).values_list("spotify_id", "pk"))
+    _store_covers(wanted, found)
     missing = [album for spotify_id, album in wanted.items() if spotify_id not in found]
     if not missing:
         return found
@@ -152,15 +167,26 @@ def resolve_albums(albums, artist_pks):
         pk = namesakes.pop((album.name, leads[album.spotify_id]), None)
         if pk is None:
             create.append(Album(spotify_id=album.spotify_id, name=album.name, artist_id=leads[album.spotify_id],
-                                release_date=album.release_date))
+                                release_date=album.release_date, image_url=album.image_url))
         else:
-            adopt.append(Album(pk=pk, spotify_id=album.spotify_id, release_date=album.release_date, updated_at=now))
+            adopt.append(Album(pk=pk, spotify_id=album.spotify_id, release_date=album.release_date,
+                               image_url=album.image_url, updated_at=now))
             found[album.spotify_id] = pk
-    Album.objects.bulk_update(adopt, ["spotify_id", "release_date", "updated_at"])
+    Album.objects.bulk_update(adopt, ["spotify_id", "release_date", "image_url", "updated_at"])
     Album.objects.bulk_create(create, ignore_conflicts=True)
     found.update(Album.objects.filter(spotify_id__in=[album.spotify_id for album in create])
                  .values_list("spotify_id", "pk"))
     return found
+
+
+def _store_covers(wanted, found):
+    """Known albums take the crawl's image when they have none yet (one UPDATE for the batch)."""
+    covered = [Album(pk=found[spotify_id], image_url=album.image_url) for spotify_id, album in wanted.items()
+               if spotify_id in found and album.image_url]
+    if covered:
+        empty = set(Album.objects.filter(pk__in=[album.pk for album in covered], image_url="")
+                    .values_list("pk", flat=True))
+        Album.objects.bulk_update([album for album in covered if album.pk in empty], ["image_url"])
 
 
 def songs_sharing_isrcs(tracks):

@@ -67,7 +67,7 @@ class ClusterMapView(APIView):
                                                 description="also return this track and its neighbours as `focus`")],
                    responses={200: serializers.MapSerializer, 404: OpenApiResponse(), 503: NOT_READY})
     def get(self, request: Request) -> Response:
-        """The map: a 2-D PCA projection of a sample of the index vectors, with each dot's cluster and genre."""
+        """The map: a sample of the index vectors projected to separate the clusters, each dot's cluster and genre."""
         clustering = _active()
         payload = dict(selectors.map_points(clustering))
         spotify_id = request.query_params.get("track")

@@ -4,6 +4,10 @@ Every candidate works on the index's normalised (cosine-space) vectors or their 
 scored on the full vectors: silhouette on a fixed random sample (it is quadratic), Calinski–Harabasz and
 Davies–Bouldin on every track. HDBSCAN is fitted on that sample in the PCA space (on all ~90k tracks it takes
 far too long on two cores); the other tracks take the label of their nearest sample track.
+
+The map plots the winner's clusters on the two directions that best separate them (``map_projection``, linear
+discriminant analysis of the PCA space on the cluster labels): the first two principal components follow the
+catalog's overall spread, along which eight clusters of the real catalog overlap as one blob.
 """
 
 import time
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.cluster import HDBSCAN, KMeans, MiniBatchKMeans
 from sklearn.decomposition import PCA
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.neighbors import NearestNeighbors
 
@@ -49,7 +54,7 @@ class Space:
     """The vectors in the forms the candidates use, and the fixed sample they are scored on."""
 
     vectors: np.ndarray  # n × d, the index's normalised vectors
-    reduced: np.ndarray  # n × components, PCA of the vectors (its first two are the map)
+    reduced: np.ndarray  # n × components, PCA of the vectors
     sample: np.ndarray  # row numbers, sorted
     pca_seconds: float
 
@@ -127,3 +132,16 @@ def best(fits):
     if not pool:
         return None
     return max(pool, key=lambda item: (item.metrics["silhouette"], item.metrics["calinski_harabasz"] or 0.0))
+
+
+def map_projection(space: Space, labels: np.ndarray) -> np.ndarray:
+    """n × 2 map coordinates: the two discriminant directions of the clusters (fitted on the sample's clustered
+    tracks, unclustered ones left out), or the first two principal components when there are fewer than three
+    clusters to tell apart."""
+    labels = np.asarray(labels)
+    fitted_on = space.sample[labels[space.sample] != NOISE]
+    if len(np.unique(labels[fitted_on])) < 3 or space.reduced.shape[1] < 2:
+        return space.reduced[:, :2]
+    lda = LinearDiscriminantAnalysis(n_components=2, solver="svd")
+    lda.fit(space.reduced[fitted_on], labels[fitted_on])
+    return lda.transform(space.reduced).astype(np.float32)

@@ -23,8 +23,12 @@ WORDS = {
 DISTINCTIVE_Z = 0.4
 DESCRIBED_FEATURES = 3
 TOP_GENRES, LABEL_GENRES, MIN_GENRE_SHARE = 3, 2, 0.02  # 114 genres: 2 % is ~2× a genre's average share
-PALETTE = ("#1db954", "#5b6ee1", "#b7410e", "#c99a06", "#8e44ad", "#16a085", "#d35400", "#2c3e50", "#e84393",
-           "#27ae60", "#2980b9", "#c0392b", "#7f8c8d", "#f39c12", "#6c5ce7", "#00b894")
+# Cluster colours, largest cluster first: picked from Paul Tol's and Okabe–Ito's colour-blind-safe sets (and a few
+# darker tones) as the 12 that stay farthest apart (CIELAB ΔE) in normal vision and simulated deuteranopia,
+# protanopia and tritanopia (Machado 2009), each at least 3:1 against the map's white background (WCAG 1.4.11).
+# Any 8 of the first 8 differ by ΔE ≥ 14 in all four views; tests/recommender/clusters/test_palette.py checks it.
+PALETTE = ("#332288", "#CC3311", "#CC79A7", "#882255", "#9467BD", "#EE6677", "#9B2226", "#009E73", "#8C564B",
+           "#6A3D9A", "#999933", "#005F73")
 NOISE_COLOR = "#bbbbbb"
 
 

@@ -64,7 +64,7 @@ class Cluster(models.Model):
 
 
 class ClusterMember(models.Model):
-    """A track's cluster in the active clustering and its position on the map (PCA of the index vectors)."""
+    """A track's cluster in the active clustering and its position on the map (fitting.map_projection)."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="members")
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="cluster_memberships")

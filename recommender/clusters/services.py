@@ -91,6 +91,7 @@ def _store(version: IndexVersion, fits: list[fitting.Fit], winner: fitting.Fit, 
     rng = np.random.default_rng(fitting.SEED)
     on_map = np.zeros(len(track_ids), dtype=bool)
     on_map[rng.choice(len(track_ids), size=min(map_sample, len(track_ids)), replace=False)] = True
+    coordinates = fitting.map_projection(space, winner.labels)
     with transaction.atomic():
         rows = {}
         for result in fits:
@@ -110,7 +111,7 @@ def _store(version: IndexVersion, fits: list[fitting.Fit], winner: fitting.Fit, 
             stop = min(len(track_ids), start + MEMBER_BATCH)
             ClusterMember.objects.bulk_create([
                 ClusterMember(cluster_id=cluster_ids[int(winner.labels[i])], track_id=int(track_ids[i]),
-                              x=float(space.reduced[i, 0]), y=float(space.reduced[i, 1]), on_map=bool(on_map[i]))
+                              x=float(coordinates[i, 0]), y=float(coordinates[i, 1]), on_map=bool(on_map[i]))
                 for i in range(start, stop)])
         Clustering.objects.filter(active=True).update(active=False)
         chosen.active = True

@@ -1,5 +1,5 @@
-// Keyboard rating on the task page: 1–5 rate the focused track (and move on), j/k or ↓/↑ move, Enter submits,
-// p plays the focused track and s the seed (static/songrec/player.js).
+// Keyboard rating on the task page: 1–5 rate the focused track (and move on), 0/n "don't know" and x "can't play"
+// (and move on), j/k or ↓/↑ move, Enter submits, p plays the focused track and s the seed (static/songrec/player.js).
 (function () {
   "use strict";
   var form = document.getElementById("rating-form");
@@ -7,6 +7,7 @@
   var items = Array.prototype.slice.call(form.querySelectorAll(".rate-item"));
   if (!items.length) return;
   var current = 0;
+  var UNRATED_KEYS = { "0": "unknown", "n": "unknown", "x": "unplayable" };
 
   function focusItem(index, quiet) {
     current = Math.max(0, Math.min(items.length - 1, index));
@@ -52,9 +53,10 @@
     // Enter on a button, link or comment toggle keeps its own meaning ("Submit and stop" must stop).
     if (target && event.key === "Enter" && /^(SUMMARY|BUTTON|A)$/.test(target.tagName)) return;
     var key = event.key;
-    if (key >= "1" && key <= "5") {
+    var answer = (key >= "1" && key <= "5") ? key : UNRATED_KEYS[key];
+    if (answer) {
       var index = itemOf(target);
-      var radio = items[index].querySelector("input[type=radio][value='" + key + "']");
+      var radio = items[index].querySelector("input[type=radio][value='" + answer + "']");
       if (!radio || radio.disabled) return;
       radio.checked = true;
       radio.dispatchEvent(new Event("change", { bubbles: true }));

@@ -68,13 +68,28 @@
     artistList.hidden = !(artists && artists.length);
   }
 
+  // The same markup as templates/catalog/_cover.html: a lazy image of fixed size, or the neutral placeholder.
+  function cover(url) {
+    if (!url) {
+      var placeholder = element("span", null, "cover cover-row cover-placeholder");
+      placeholder.setAttribute("aria-hidden", "true");
+      return placeholder;
+    }
+    var image = element("img", null, "cover cover-row");
+    image.src = url; image.alt = ""; image.loading = "lazy"; image.decoding = "async";
+    image.width = 48; image.height = 48;
+    return image;
+  }
+
   function render(results, query, ticket) {
     var reactions = window.songrecReactions;  // loaded for signed-in listeners only
     var forms = {};
     list.replaceChildren();
+    var covers = list.dataset.covers === "on";  // off with COVER_ART=0 (templates/catalog/_cover.html)
     results.forEach(function (track) {
-      var item = element("li");
-      var main = element("div");
+      var item = element("li", null, "track-row");
+      if (covers) item.appendChild(cover(track.cover_url));
+      var main = element("div", null, "track-text");
       var link = element("a");
       link.href = track.url;
       link.appendChild(element("strong", track.name));

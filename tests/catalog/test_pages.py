@@ -135,3 +135,6 @@ def test_an_artist_the_query_names_comes_first_as_an_artist_with_their_top_track
     assert body["artists"][0]["url"].endswith(metallica.get_absolute_url())
     assert [a["name"] for a in client.get("/api/tracks/", {"q": "beatles"}).json()["artists"]] == ["The Beatles"]
     assert client.get("/api/tracks/", {"q": "zzzz"}).json()["artists"] == []
+    for typo in ("beatels", "the beatels", "Metalica"):  # a typo'd name still finds the artist
+        assert client.get("/api/tracks/", {"q": typo}).json()["artists"][0]["name"] in ("The Beatles", "Metallica")
+    assert [a["name"] for a in client.get("/api/tracks/", {"q": "beatels"}).json()["artists"]] == ["The Beatles"]

@@ -135,3 +135,26 @@ class TestServedFromTheProcess:
         track.hidden = True
         track.save()  # the catalog signal bumps the revision; its token is set once this commits
         assert "Halo" not in titles(search_tracks("halo beyonce"))
+
+
+def test_one_or_two_letters_find_titles_and_artists_starting_with_them_most_popular_first(catalog):
+    TrackFactory(name="A", artists=[ArtistFactory(name="Someone")], popularity=10)
+    TrackFactory(name="All of Me", artists=[ArtistFactory(name="John Legend")], popularity=75)
+    TrackFactory(name="Amor", artists=[ArtistFactory(name="Zed")], popularity=50)
+    hits = search_tracks("a")
+    assert titles(hits) == ["A", "All of Me", "Amor"]  # the title that is the query first, then by popularity
+    assert hits[0].score == 100 and hits[1].shown < hits[0].shown
+    assert titles(search_tracks("qu")) == ["Bohemian Rhapsody", "Don't Stop Me Now"]  # Queen's, by popularity
+    assert search_tracks("ä")[0].track_id == hits[0].track_id  # folded like every query
+
+
+def test_shown_scores_tell_the_closest_whole_match_from_those_that_only_contain_the_query(db):
+    norah = ArtistFactory(name="Norah Jones")
+    for title, popularity in (("Sunrise", 60), ("Come Away With Me", 80), ("Don't Know Why", 70)):
+        TrackFactory(name=title, artists=[norah], popularity=popularity)
+    hits = search_tracks("norah jones")
+    assert len({hit.score for hit in hits}) == 1  # WRatio finds her name equally well in all three
+    assert titles(hits)[0] == "Sunrise"  # the shortest, closest whole string
+    shown = [hit.shown for hit in hits]
+    assert shown == sorted(shown, reverse=True) and len(set(shown)) == 3
+    assert search_tracks("norah jones sunrise")[0].shown > shown[0]

@@ -36,7 +36,7 @@ def test_next_task_is_blind_and_shuffled(api, campaign):
     flat = str(task)
     for secret in ("system", "cosine", "random", "rank", "genre"):
         assert secret not in flat
-    assert set(task["items"][0]) == {"item", "track", "my_score", "my_comment"}
+    assert set(task["items"][0]) == {"item", "track", "my_score", "my_unrated", "my_comment"}
     assert set(task["seed"]) == {"spotify_id", "name", "artists", "album", "spotify_url"}
 
 

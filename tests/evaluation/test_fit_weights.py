@@ -78,3 +78,15 @@ def test_open_campaign_puts_the_learned_weighting_against_the_current_one(make_c
     assert sorted(made.systems) == sorted([f"blend@{version.pk}", f"blend@{learned.pk}", f"cosine@{version.pk}",
                                            f"cosine@{learned.pk}"])
     assert "draft campaign" in out.getvalue()
+
+
+def test_dont_know_and_cant_play_answers_are_not_fitted_on(make_campaign, make_evaluator, version):
+    from evaluation.weights import campaign_groups
+
+    campaign = judged_campaign(make_campaign, make_evaluator, version, 3)
+    scored = Rating.objects.count()
+    stranger = make_evaluator()
+    Rating.objects.bulk_create([Rating(item=item, evaluator=stranger, score=None, unrated="unknown")
+                                for item in TaskItem.objects.filter(task__campaign=campaign)])
+    groups, ratings = campaign_groups(close_campaign(campaign, log_to_mlflow=False))
+    assert ratings == scored and sum(len(scores) for _, scores in groups) == scored

@@ -1,4 +1,5 @@
-"""The rating page in a real browser: rate with 1–5, move with j/k and arrows, submit with Enter.
+"""The rating page in a real browser: rate with 1–5 (or 0/n "don't know", x "can't play"), move with j/k and arrows,
+submit with Enter.
 
 Drives headless Chromium over the DevTools protocol against pytest-django's live server; skipped when no
 Chromium is installed.
@@ -96,6 +97,13 @@ def drive(url, cookie, steps):
         process.wait(timeout=10)
 
 
+def task_page(live_server, client, evaluator, assignment):
+    """The task's URL on the live server and the evaluator's session cookie for the browser."""
+    client.force_login(evaluator)
+    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
+    return live_server.url.replace("127.0.0.1", "localhost") + f"/evaluate/tasks/{assignment.public_id}/", cookie
+
+
 FOCUSED = "[...document.querySelectorAll('.rate-item')].indexOf(document.activeElement)"
 CHECKED = ("[...document.querySelectorAll('.rate-item')]"
            ".map(item => (item.querySelector('input:checked') || {}).value || null)")
@@ -104,9 +112,7 @@ CHECKED = ("[...document.querySelectorAll('.rate-item')]"
 def test_rating_a_whole_list_with_the_keyboard(live_server, client, make_campaign, evaluator):
     make_campaign(systems=["cosine"], seeds=2, k=4)
     assignment = next_task(evaluator)
-    client.force_login(evaluator)
-    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value}
-    url = live_server.url.replace("127.0.0.1", "localhost") + f"/evaluate/tasks/{assignment.public_id}/"
+    url, cookie = task_page(live_server, client, evaluator, assignment)
 
     async def steps(browser):
         seen = {"start": await browser.evaluate(FOCUSED)}
@@ -135,3 +141,31 @@ def test_rating_a_whole_list_with_the_keyboard(live_server, client, make_campaig
     assert [stored[pk] for pk in shown] == [3, 5, 1, 4]
     following = Assignment.objects.get(evaluator=evaluator, status=Assignment.Status.ACTIVE)
     assert seen["now at"] == following.get_absolute_url()
+
+
+def test_dont_know_and_cant_play_have_keys_that_move_on_like_a_score(live_server, client, make_campaign, evaluator):
+    make_campaign(systems=["cosine"], seeds=1, k=4)
+    assignment = next_task(evaluator)
+    url, cookie = task_page(live_server, client, evaluator, assignment)
+
+    async def steps(browser):
+        seen = {"hint": await browser.evaluate("document.getElementById('rating-keys').textContent")}
+        await browser.press("0")  # "don't know", then on to the next track
+        seen["after 0"] = await browser.evaluate(FOCUSED)
+        for key in "x4n":
+            await browser.press(key)
+        seen["checked"] = await browser.evaluate(CHECKED)
+        await browser.press("Enter")
+        await browser.wait_for(f"location.pathname !== '/evaluate/tasks/{assignment.public_id}/'")
+        return seen
+
+    seen = drive(url, cookie, steps)
+    assert "0 or n “don't know”" in seen["hint"] and "x “can't play”" in seen["hint"]
+    assert seen["after 0"] == 1
+    assert seen["checked"] == ["unknown", "unplayable", "4", "unknown"]
+    shown = list(assignment.task.items.order_by("display_position").values_list("pk", flat=True))
+    stored = {pk: (score, unrated) for pk, score, unrated in
+              Rating.objects.filter(evaluator=evaluator).values_list("item_id", "score", "unrated")}
+    assert [stored[pk] for pk in shown] == [(None, "unknown"), (None, "unplayable"), (4, ""), (None, "unknown")]
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.SUBMITTED  # every item has an answer

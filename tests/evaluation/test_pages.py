@@ -52,7 +52,7 @@ def test_start_next_task_redirects_to_a_blind_rating_page(logged_in, campaign, e
     html = logged_in.get(response["Location"]).content.decode()
     assert "task 1 of 4" in html
     assert assignment.task.seed_track.name in html
-    assert html.count('type="radio"') == 3 * 5
+    assert html.count('type="radio"') == 3 * 7  # 1–5, "don't know", "can't play"
     assert "cosine" not in html and "random" not in html  # the system is never shown
     assert "rate.js" in html and 'name="viewport"' in html
     # Items are numbered by their stored display position, never by their (rank-ordered) ids.
@@ -87,7 +87,7 @@ def test_a_missing_or_bad_score_re_renders_with_the_problem(logged_in, campaign,
     del data["score-1"]
     response = logged_in.post(assignment.get_absolute_url(), data)
     assert response.status_code == 400
-    assert b"Rate track 1 from 1 to 5." in response.content
+    assert b"Rate track 1 from 1 to 5, or say you don" in response.content
     data["score-1"] = "9"
     assert logged_in.post(assignment.get_absolute_url(), data).status_code == 400
     assert not Rating.objects.exists()

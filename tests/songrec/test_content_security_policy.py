@@ -108,14 +108,15 @@ def test_every_page_has_the_strict_policy_and_needs_nothing_inline(client, pages
             assert not EVENT_HANDLER.search(html), (name, EVENT_HANDLER.search(html).group())
 
 
-def test_the_policy_allows_only_the_site_itself_and_the_spotify_player(client, db):
+def test_the_policy_allows_only_the_site_itself_the_spotify_player_and_spotifys_cover_images(client, db, settings):
     directives = policy(client.get("/"))
     assert directives["default-src"] == directives["script-src"] == directives["style-src"] == ["'self'"]
     assert directives["frame-src"] == ["https://open.spotify.com"]
     assert directives["object-src"] == ["'none'"] and directives["frame-ancestors"] == ["'none'"]
     third_party = {value for values in directives.values() for value in values
                    if value.startswith("http") or "." in value}
-    assert third_party == {"https://open.spotify.com"}
+    assert third_party == {"https://open.spotify.com", *settings.COVER_ART_IMAGE_HOSTS}  # frames; cover art
+    assert set(directives["img-src"]) == {"'self'", "data:", *settings.COVER_ART_IMAGE_HOSTS}
 
 
 def test_redoc_alone_may_use_the_inline_styles_and_worker_it_builds(client, db):

@@ -1,4 +1,5 @@
 import random
+from io import StringIO
 
 import joblib
 import numpy as np
@@ -185,3 +186,26 @@ def test_a_pipeline_that_cannot_estimate_gaps_is_not_updated(catalog, monkeypatc
     monkeypatch.setattr(incremental, "estimated_values", lambda pipeline: None)
     with pytest.raises(incremental.IncrementalUnavailable, match="cannot estimate missing features"):
         incremental.update_index()
+
+
+def test_make_runs_index_step_updates_incrementally_after_a_track_is_hidden_in_the_admin(catalog, admin_client):
+    """`make run` builds the index with the Makefile's `index` recipe; after one hide it must not rebuild fully."""
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    makefile = (Path(__file__).resolve().parents[3] / "Makefile").read_text()
+    recipe = makefile.split("\nindex: install\n", 1)[1].splitlines()[0].split("manage.py ", 1)[1].split()
+    assert recipe == ["rebuild_index", "--incremental"]
+
+    def make_index():
+        out = StringIO()
+        call_command(*recipe, "--no-progress", stdout=out)
+        return out.getvalue()
+
+    assert "full rebuild: no active index version" in make_index()
+    assert make_index().startswith("Nothing to do")  # the second `make run` serves at once
+    track = Track.objects.filter(hidden=False).first()
+    response = admin_client.post("/admin/catalog/track/", {"action": "hide_tracks", "_selected_action": [track.pk]})
+    assert response.status_code == 302 and Track.objects.get(pk=track.pk).hidden
+    assert "incremental update of index version" in make_index()
