@@ -317,7 +317,8 @@ class _Handler(BaseHTTPRequestHandler):
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
         if token in fake.user_tokens:
             user_id, scope = fake.user_tokens[token]
-            return self._user_api(method, path[len("/v1"):], query, fake.accounts[user_id], scope.split())
+            return self._user_api(method, path[len("/v1"):], query, account=fake.accounts[user_id],
+                                  scopes=scope.split())
         if token not in fake.tokens:
             return self._error(401, "Invalid access token")
         if method != "GET" or path.startswith("/v1/me"):
@@ -432,7 +433,7 @@ class _Handler(BaseHTTPRequestHandler):
                                                        if i in fake.features else None for i in ids]})
         return self._error(404, "Service not found")
 
-    def _user_api(self, method, path, query, account, scopes):
+    def _user_api(self, method, path, query, *, account, scopes):
         fake = self.server_fake
         segments = path.strip("/").split("/")
         needs = {("me", "tracks"): "user-library-read", ("me", "player"): "user-read-recently-played",

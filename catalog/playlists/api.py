@@ -7,6 +7,7 @@ GET also serves the download formats (``?format=``, ``renderers.EXPORT_RENDERERS
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import JSONParser
@@ -19,8 +20,9 @@ from rest_framework.views import APIView
 from songrec.lib.users import signed_in_user
 
 from . import editing, serializers
+from .exports import playlist_export_data
 from .models import Playlist
-from .renderers import EXPORT_RENDERERS
+from .renderers import EXPORT_FORMAT_PARAMETER, EXPORT_FORMATS, EXPORT_RENDERERS
 from .rows import playlist_entries
 from .selectors import (
     listener_playlists,
@@ -79,10 +81,15 @@ class PlaylistView(PlaylistAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     renderer_classes = [JSONRenderer, *EXPORT_RENDERERS]
 
-    @extend_schema(summary="A playlist and its tracks (public, unlisted, or yours)",
-                   responses=serializers.PlaylistSerializer)
+    @extend_schema(summary="A playlist and its tracks (public, unlisted, or yours); ?format= downloads it",
+                   parameters=[EXPORT_FORMAT_PARAMETER],
+                   responses={(200, "application/json"): serializers.PlaylistSerializer,
+                              **{(200, renderer.media_type): OpenApiTypes.BINARY for renderer in EXPORT_RENDERERS}})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(playlist_data(playlist_for_viewer(request.user, pk)))
+        playlist = playlist_for_viewer(request.user, pk)
+        if request.accepted_renderer.format in EXPORT_FORMATS:
+            return Response(playlist_export_data(playlist, request))
+        return Response(playlist_data(playlist))
 
     @extend_schema(summary="Rename, describe or change who sees your playlist",
                    request=serializers.PlaylistUpdateSerializer, responses=serializers.PlaylistSummarySerializer)

@@ -49,7 +49,7 @@ def cluster_detail(request, number):
 @login_required
 def cluster_playlist(request, number):
     """"Make a playlist of this cluster": its most popular songs, as a private playlist of the listener's."""
-    length = parse_int(request.POST.get("length"), "length", DEFAULT_LENGTH, 1, 500)
+    length = parse_int(request.POST.get("length"), "length", default=DEFAULT_LENGTH, low=1, high=500)
     generated = generate_playlist(owner=request.user, kind="cluster", params={"cluster": int(number)}, length=length)
     return redirect(playlist_page_url(generated.playlist.pk))
 

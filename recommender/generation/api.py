@@ -110,8 +110,8 @@ class SongPathView(APIView):
             if not value:
                 raise serializers.serializers.ValidationError({name: ["Give a Spotify track id."]})
             ends[name] = value
-        length = parse_int(params.get("length"), "length", serializers.DEFAULT_PATH_LENGTH, MIN_PATH_LENGTH,
-                           MAX_PATH_LENGTH)
+        length = parse_int(params.get("length"), "length", default=serializers.DEFAULT_PATH_LENGTH,
+                           low=MIN_PATH_LENGTH, high=MAX_PATH_LENGTH)
         path = selectors.path_between(ends["from"], ends["to"], length)
         return Response(serializers.SongPathSerializer({
             "index_version": path.version_id, "length": len(path.steps), "straight_step": path.straight_step,

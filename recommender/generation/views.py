@@ -30,7 +30,8 @@ def song_path_page(request):
     status = 200
     if start or end:
         try:
-            length = parse_int(params.get("length"), "length", DEFAULT_PATH_LENGTH, MIN_PATH_LENGTH, MAX_PATH_LENGTH)
+            length = parse_int(params.get("length"), "length", default=DEFAULT_PATH_LENGTH, low=MIN_PATH_LENGTH,
+                               high=MAX_PATH_LENGTH)
             context["path"] = selectors.path_between(start, end, length)
         except DomainError as error:
             context["error"], status = error.message, error.status_code
@@ -58,8 +59,8 @@ def generate_page(request):
     else:
         params = {}
     try:
-        length = parse_int(form.get("length"), "length", DEFAULT_PATH_LENGTH if kind == "song_path"
-                           else DEFAULT_LENGTH, 1, MAX_LENGTH)
+        length = parse_int(form.get("length"), "length", low=1, high=MAX_LENGTH,
+                           default=DEFAULT_PATH_LENGTH if kind == "song_path" else DEFAULT_LENGTH)
         generated = services.generate_playlist(owner=request.user, kind=kind, params=params, length=length,
                                                name=form.get("name", ""))
     except DomainError as error:
@@ -78,6 +79,6 @@ def refresh(request, pk):
 @require_POST
 @login_required
 def extend(request, pk):
-    count = parse_int(request.POST.get("count"), "count", DEFAULT_LENGTH, 1, MAX_LENGTH)
+    count = parse_int(request.POST.get("count"), "count", default=DEFAULT_LENGTH, low=1, high=MAX_LENGTH)
     services.extend_playlist(owner=request.user, playlist_id=pk, count=count)
     return redirect(selectors.playlist_page_url(pk))

@@ -17,7 +17,7 @@ def _wait(task, busy: SpotifyBusy) -> int:
     return int(min(busy.retry_after if busy.retry_after is not None else backoff, settings.SPOTIFY_ACCOUNT_MAX_WAIT))
 
 
-def _retry_or_give_up(task, busy: SpotifyBusy, note, give_up, key):
+def _retry_or_give_up(task, busy: SpotifyBusy, *, note, give_up, key):
     tries = task.request.retries + 1
     if task.request.retries >= settings.SPOTIFY_ACCOUNT_MAX_RETRIES:
         give_up(key, f"{busy.message} Gave up after {tries} tries; nothing was lost — try again later.")
@@ -33,7 +33,7 @@ def push_playlist(self, link_id):
     try:
         link = push.push_playlist(link_id)
     except SpotifyBusy as busy:
-        return _retry_or_give_up(self, busy, push.note_waiting, push.give_up, link_id)
+        return _retry_or_give_up(self, busy, note=push.note_waiting, give_up=push.give_up, key=link_id)
     return {"link": link_id, "status": link.status if link else "gone"}
 
 
@@ -43,7 +43,8 @@ def import_from_spotify(self, user_id):
     try:
         connection = importing.import_from_spotify(user_id)
     except SpotifyBusy as busy:
-        return _retry_or_give_up(self, busy, importing.note_waiting, importing.give_up, user_id)
+        return _retry_or_give_up(self, busy, note=importing.note_waiting, give_up=importing.give_up,
+                                 key=user_id)
     return {"user": user_id, "status": connection.import_status if connection else "not connected"}
 
 
