@@ -14,11 +14,13 @@ from tests.factories import ArtistFactory, TrackFactory, UserFactory
 
 # Pages that only accept POST (they redirect) are covered by the forms that post to them.
 POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout", "personal:react", "personal:delete",
-             "catalog:crawl_start"}
+             "catalog:crawl_start", "spotify_account:disconnect", "spotify_account:import", "spotify_account:privacy",
+             "spotify_account:save_playlist"}
 # Not pages: /favicon.ico redirects to the static icon. A cluster's page needs a fitted clustering; it is served
 # by the same base template as the cluster list, which is checked.
 # This fixture's index version has no files: "For you" answers its 503 page saying so (the CSP applies all the same).
-EXPECTED_STATUS = {"personal:for_you": 503}
+# Connecting Spotify without SPOTIFY_CLIENT_ID is a 503 page; a callback without a state a 400 page.
+EXPECTED_STATUS = {"personal:for_you": 503, "spotify_account:connect": 503, "spotify_account:callback": 400}
 # Pages a signed-in person is redirected away from.
 ANONYMOUS_PAGES = {"personal:signup"}
 NOT_CHECKED_HERE = {"catalog:favicon", "clusters:detail"}
@@ -63,6 +65,8 @@ def pages(client, evaluator, campaign):  # noqa: F811
         "personal:signup": "/accounts/signup/", "personal:my_music": "/me/", "personal:for_you": "/me/for-you/",
         "personal:start": "/me/start/", "personal:import": "/me/import/", "personal:export": "/me/export/",
         "personal:import_detail": reverse("personal:import_detail", args=[history_import.pk]),
+        "spotify_account:account": "/me/spotify/", "spotify_account:connect": "/me/spotify/connect/",
+        "spotify_account:callback": "/me/spotify/callback/",
     }
 
 
