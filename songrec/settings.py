@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields named "status" with other choice sets each get a name of their own; queued/running/done/failed is
+    # shared by history imports and Spotify pushes.
+    "ENUM_NAME_OVERRIDES": {
+        "SpotifyConnectionStatusEnum": "recommender.personal.spotify_account.models.SpotifyConnection.Status",
+        "WorkStatusEnum": "recommender.personal.spotify_account.models.WorkStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "songrec.lib.schema.document_error_responses",

@@ -16,11 +16,14 @@ from tests.factories import ArtistFactory, TrackFactory, UserFactory
 # Pages that only accept POST (they redirect) are covered by the forms that post to them.
 POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout", "personal:react", "personal:delete",
              "catalog:crawl_start", "playlists:add", "playlists:edit", "playlists:remove", "playlists:move",
-             "playlists:duplicate"}
+             "playlists:duplicate", "spotify_account:disconnect", "spotify_account:import",
+             "spotify_account:privacy", "spotify_account:save_playlist", "generation:refresh", "generation:extend",
+             "clusters:playlist"}
 # Not pages: /favicon.ico redirects to the static icon. A cluster's page needs a fitted clustering; it is served
 # by the same base template as the cluster list, which is checked.
 # This fixture's index version has no files: "For you" answers its 503 page saying so (the CSP applies all the same).
-EXPECTED_STATUS = {"personal:for_you": 503}
+# Connecting Spotify without SPOTIFY_CLIENT_ID is a 503 page; a callback without a state a 400 page.
+EXPECTED_STATUS = {"personal:for_you": 503, "spotify_account:connect": 503, "spotify_account:callback": 400}
 # Pages a signed-in person is redirected away from.
 ANONYMOUS_PAGES = {"personal:signup"}
 NOT_CHECKED_HERE = {"catalog:favicon", "clusters:detail"}
@@ -69,6 +72,9 @@ def pages(client, evaluator, campaign):  # noqa: F811
         "playlists:mine": "/me/playlists/", "playlists:detail": playlist.get_absolute_url(),
         "playlists:delete": reverse("playlists:delete", args=[playlist.pk]),
         "playlist_transfer:import": "/me/playlists/import/",
+        "spotify_account:account": "/me/spotify/", "spotify_account:connect": "/me/spotify/connect/",
+        "spotify_account:callback": "/me/spotify/callback/",
+        "generation:song_path": "/song-path/", "generation:generate": "/me/generate/",
     }
 
 

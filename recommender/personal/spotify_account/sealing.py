@@ -8,6 +8,7 @@ import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.core import checks
 
 
 def _fernet() -> Fernet:
@@ -31,3 +32,17 @@ def unseal(sealed: str) -> str | None:
         return _fernet().decrypt(sealed.encode()).decode()
     except InvalidToken:
         return None
+
+
+@checks.register(checks.Tags.security)
+def check_token_key(app_configs=None, **kwargs):
+    """A SPOTIFY_TOKEN_KEY that is no Fernet key is an error at start-up, not a 500 at the first connection."""
+    if not settings.SPOTIFY_TOKEN_KEY:
+        return []
+    try:
+        Fernet(settings.SPOTIFY_TOKEN_KEY)
+    except (ValueError, TypeError):
+        return [checks.Error("SPOTIFY_TOKEN_KEY is not a Fernet key (32 bytes in url-safe base64, 44 characters).",
+                             hint='Make one with: python -c "from cryptography.fernet import Fernet; '
+                                  'print(Fernet.generate_key().decode())"', id="spotify_account.E001")]
+    return []

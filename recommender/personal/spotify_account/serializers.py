@@ -9,7 +9,7 @@ class SpotifyConnectionSerializer(serializers.Serializer):
     connected = serializers.BooleanField(help_text="false: connect at /me/spotify/connect/")
     account = serializers.CharField(allow_null=True, help_text="your Spotify user id")
     display_name = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=SpotifyConnection.Status.values, allow_null=True,
+    status = serializers.ChoiceField(choices=SpotifyConnection.Status.choices, allow_null=True,
                                      help_text="broken: Spotify refused our access, connect again")
     message = serializers.CharField(allow_blank=True)
     scopes = serializers.ListField(child=serializers.CharField(), help_text="permissions you granted")
