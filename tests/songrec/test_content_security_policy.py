@@ -18,7 +18,7 @@ POST_ONLY = {"recommender:index_rebuild", "evaluation:next", "logout", "personal
              "catalog:crawl_start", "playlists:add", "playlists:edit", "playlists:remove", "playlists:move",
              "playlists:duplicate", "spotify_account:disconnect", "spotify_account:import",
              "spotify_account:privacy", "spotify_account:save_playlist", "generation:refresh", "generation:extend",
-             "clusters:playlist"}
+             "clusters:playlist", "personal:save_for_you"}
 # Not pages: /favicon.ico redirects to the static icon. A cluster's page needs a fitted clustering; it is served
 # by the same base template as the cluster list, which is checked.
 # This fixture's index version has no files: "For you" answers its 503 page saying so (the CSP applies all the same).
