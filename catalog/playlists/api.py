@@ -88,7 +88,7 @@ class PlaylistView(PlaylistAPIView):
     def get(self, request: Request, pk: int) -> Response:
         playlist = playlist_for_viewer(request.user, pk)
         if request.accepted_renderer.format in EXPORT_FORMATS:
-            return Response(playlist_export_data(playlist, request))
+            return Response(serializers.PlaylistExportSerializer(playlist_export_data(playlist, request)).data)
         return Response(playlist_data(playlist))
 
     @extend_schema(summary="Rename, describe or change who sees your playlist",

@@ -134,3 +134,24 @@ class MoveInputSerializer(serializers.Serializer):
 
 class MovedSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="where the track is now")
+
+
+class ExportTrackSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    artists = serializers.ListField(child=serializers.CharField())
+    album = serializers.CharField(allow_blank=True)
+    spotify_id = serializers.CharField()
+    duration_ms = serializers.IntegerField(allow_null=True)
+    url = serializers.URLField()
+    spotify_url = serializers.URLField()
+
+
+class PlaylistExportSerializer(serializers.Serializer):
+    """What every download format writes from (``exports.playlist_export_data``); the renderers turn it into a file."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    owner = serializers.CharField(allow_blank=True)
+    url = serializers.URLField()
+    tracks = ExportTrackSerializer(many=True)

@@ -16,7 +16,6 @@ from catalog.playlists.services import create_listener_playlist
 from catalog.songs import song_keys
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.urls("tests.catalog.playlists.export_urls")
 IMPORT_API = "/api/me/playlists/import/"
 
 

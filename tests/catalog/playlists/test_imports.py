@@ -10,7 +10,7 @@ from catalog.playlists.models import Playlist
 from catalog.playlists.selectors import playlist_track_ids
 from catalog.playlists.services import create_listener_playlist
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.catalog.playlists.export_urls")]
+pytestmark = pytest.mark.django_db
 IMPORT_API = "/api/me/playlists/import/"
 
 
