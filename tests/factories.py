@@ -1,12 +1,35 @@
 """factory_boy factories shared by every app's tests."""
 
 import random
+import threading
+from contextlib import contextmanager
 
 import factory
 from django.contrib.auth import get_user_model
 
-from catalog.models import Album, Artist, Genre, Track, TrackArtist, TrackGenre
+from catalog.models import Album, Artist, CatalogRevision, Genre, Track, TrackArtist, TrackGenre
 from catalog.songs import song_key
+
+_bump = CatalogRevision.__dict__["bump"]
+_writing = threading.local()
+
+
+@contextmanager
+def one_revision_bump():
+    """Catalog rows written inside bump the catalog revision once, at the end, like one bulk write of the
+    importer, instead of once per row (a track with its album, artists and genres is 5–6 rows, each an UPDATE of
+    the revision row from catalog.signals). Nested uses bump once, at the outermost end."""
+    depth = getattr(_writing, "depth", 0)
+    if depth == 0:
+        CatalogRevision.bump = classmethod(lambda cls: None)
+    _writing.depth = depth + 1
+    try:
+        yield
+    finally:
+        _writing.depth = depth
+        if depth == 0:
+            CatalogRevision.bump = _bump
+            CatalogRevision.bump()
 
 
 class GenreFactory(factory.django.DjangoModelFactory):
@@ -56,6 +79,14 @@ class TrackFactory(factory.django.DjangoModelFactory):
     valence = factory.LazyFunction(random.random)
     tempo = factory.LazyFunction(lambda: random.uniform(60, 200))
     time_signature = 4
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        # One revision bump per track created, not one per row of it.
+        if strategy != factory.enums.CREATE_STRATEGY:
+            return super()._generate(strategy, params)
+        with one_revision_bump():
+            return super()._generate(strategy, params)
 
     @factory.post_generation
     def artists(self, create, extracted, **kwargs):
