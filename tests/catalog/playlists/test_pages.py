@@ -2,11 +2,13 @@
 all as plain form posts; another listener's private playlist is a 404, someone else's playlist can't be changed."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog.playlists.models import Playlist
 from catalog.playlists.selectors import playlist_track_ids
 from catalog.playlists.services import create_listener_playlist
-from tests.factories import ArtistFactory, TrackFactory, UserFactory
+from tests.factories import AlbumFactory, ArtistFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,7 @@ def test_the_owner_sees_every_control_and_a_player_on_each_row(client, owner, pl
         assert f"Move {track.name} up" in page and f"Remove {track.name}" in page
     assert page.index(tracks[0].name) < page.index(tracks[1].name) < page.index(tracks[2].name)
     assert "Rename, describe" in page and "Delete…" in page and "Duplicate" in page
+    assert "{#" not in page and "#}" not in page  # template comments stay out of the page
 
 
 def test_others_see_an_unlisted_playlist_without_controls_and_a_private_one_not_at_all(client, playlist, tracks):
@@ -127,6 +130,21 @@ def test_add_to_playlist_shows_beside_track_rows_and_works_without_javascript(cl
 
     client.post("/me/playlists/add/", {"playlist": "new", "name": "Fresh", "track": track.spotify_id})
     assert playlist_track_ids(Playlist.objects.get(name="Fresh")) == [track.pk]
+
+
+def test_the_listeners_playlists_are_read_once_per_page_and_not_at_all_for_visitors(client, owner, playlist):
+    album = AlbumFactory()
+    TrackFactory.create_batch(5, album=album)
+    with CaptureQueriesContext(connection) as visitor:
+        client.get(f"/albums/{album.pk}/")
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as listener:
+        html = client.get(f"/albums/{album.pk}/").content.decode()
+    assert html.count('class="add-to-playlist"') == 5
+
+    def reads(queries):
+        return sum('FROM "playlists_playlist"' in query["sql"] for query in queries.captured_queries)
+    assert (reads(visitor), reads(listener)) == (0, 1)
 
 
 def test_nobody_adds_to_a_playlist_that_is_not_theirs(client, playlist, tracks):
