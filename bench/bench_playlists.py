@@ -37,7 +37,9 @@ from recommender.together import protocol  # noqa: E402  (pure: no Django needed
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
-BLEND_GRID = (0.0, 0.25, 0.5, 0.7, 0.85, 0.95, 1.0)
+BLEND_GRID = (0.0, 0.15, 0.3, 0.5, 0.7, 0.85, 1.0)
+ARTIST_WEIGHTS = (0.0, 0.5, 0.7, 0.85)
+SCREEN_BLENDS = (0.3, 0.5)
 USERNAME_PREFIX = "bench-playlist-"
 METRICS = ("ndcg_at_50", "r_precision", "recall_at_50", "clicks")
 
@@ -135,18 +137,20 @@ def songs_of_ids(data, track_ids):
 
 def tune(playlists, data, version, params_grid, folds, quick):
     """On the development half: (best Params, blends, dev figures). The parameters are chosen by the multi-seed
-    fold-in's NDCG@50 (cheap: numpy only); then, for those, each blend by NDCG@50 (For you, multi-seed) or
-    share@10 (similar lists)."""
+    fold-in's NDCG@50 at the blends of SCREEN_BLENDS (cheap: numpy only); then, for those, each blend of the whole
+    grid by NDCG@50 (For you, multi-seed) or share@10 (similar lists)."""
     dev = [p for p in playlists if p["half"] == "dev"]
     grid = (0.0, 0.5, 1.0) if quick else BLEND_GRID
     results = []
     for params in params_grid:
-        means = _dev_scores(dev, data, version, params, folds, grid, personal=len(params_grid) == 1)
+        means = _dev_scores(dev, data, version, params, folds, grid if len(params_grid) == 1 else SCREEN_BLENDS,
+                            personal=len(params_grid) == 1)
         results.append((params, means))
-        print(f"  dev {params.weighting} factors={params.factors} fold-in {params.fold_in}: seeds " + " ".join(
+        print(f"  dev {params.weighting} factors={params.factors} fold-in {params.fold_in} artists "
+              f"{params.artist_weight:g}: seeds " + " ".join(
             f"{weight:g}:{value:.4f}" for weight, value in means["seeds"].items()), flush=True)
     params, means = max(results, key=lambda item: max(item[1]["seeds"].values()))
-    if "personal" not in means:
+    if len(params_grid) > 1:
         means = _dev_scores(dev, data, version, params, folds, grid, personal=True)
     for use in ("personal", "similar"):
         print(f"  dev {use}: " + " ".join(f"{weight:g}:{value:.4f}" for weight, value in means[use].items()))
@@ -154,19 +158,37 @@ def tune(playlists, data, version, params_grid, folds, quick):
     return params, blends, means
 
 
+# Parameters that only change how a fitted model scores (no refit): the grid's models share their fits.
+SERVING_PARAMS = ("fold_in", "artist_weight", "related_artists")
+_dev_fits = {}
+
+
+def _dev_fit(dev, asked, params):
+    from recommender.together.fitting import build_matrix, fit
+    from recommender.together.sources import artist_credits
+
+    key = (tuple(sorted(p["pk"] for p in asked)),
+           tuple(value for name, value in sorted(params.as_dict().items()) if name not in SERVING_PARAMS))
+    if key not in _dev_fits:
+        if "credits" not in _dev_fits:
+            _dev_fits["credits"] = artist_credits()
+        _dev_fits[key] = fit(build_matrix(rows_without(dev, {p["pk"] for p in asked})), params,
+                             credits=_dev_fits["credits"])
+    return _dev_fits[key]
+
+
 def _dev_scores(dev, data, version, params, folds, grid, personal):
     """{use: {blend: mean}} over the development folds; For you and similar lists only when ``personal``."""
     from recommender.personal.foryou import recommend_from
     from recommender.personal.interactions import Interactions
     from recommender.together.files import ModelData
-    from recommender.together.fitting import build_matrix, fit
     from recommender.together.scoring import blended, folded_scores, neighbour_scores
 
     uses = ("seeds", "personal", "similar") if personal else ("seeds",)
     scores = {use: {weight: [] for weight in grid} for use in uses}
     for fold in range(folds):
         asked = [p for p in dev if protocol.fold_of(p["external_id"], folds) == fold]
-        model = ModelData(None, fit(build_matrix(rows_without(dev, {p["pk"] for p in asked})), params), params)
+        model = ModelData(None, _dev_fit(dev, asked, params), params)
         for playlist in asked:
             ids = data.track_ids[playlist["visible"]].tolist()
             skip = {int(data.songs[p]) for p in playlist["visible"]}
@@ -399,11 +421,12 @@ def main(argv=None):
     started = time.perf_counter()
     base = Params(threads=settings.TOGETHER_THREADS)
     grid = [base] if args.quick else [
-        Params(**{**base.as_dict(), "weighting": weighting, "factors": factors, "fold_in": fold_in})
-        for weighting in ("bm25", "none") for factors, fold_in in ((64, "als"), (128, "als"), (128, "knn"),
-                                                                    (128, "both"))]
+        Params(**{**base.as_dict(), "weighting": weighting, "factors": factors, "fold_in": fold_in,
+                  "artist_weight": artist_weight})
+        for weighting, factors in (("bm25", 128),) for fold_in in ("als", "both") for artist_weight in ARTIST_WEIGHTS]
     params, blends, dev = tune(playlists, data, version, grid, 2 if args.quick else args.dev_folds, args.quick)
-    print(f"chosen on dev: {params.weighting}, {params.factors} factors, fold-in {params.fold_in}; blends {blends}",
+    print(f"chosen on dev: {params.weighting}, {params.factors} factors, fold-in {params.fold_in}, artists "
+          f"{params.artist_weight:g}; blends {blends}",
           flush=True)
     lists, shares, timings = evaluate(playlists, data, version, params, blends, folds, args.seed)
     figures = report(lists, shares)
@@ -426,7 +449,8 @@ def main(argv=None):
             params={"seed": args.seed, "folds": folds, "dev_folds": args.dev_folds, "quick": args.quick,
                     "index_version": version.pk,
                     "dev_playlists": halves["dev"], "test_playlists": halves["test"], "weighting": params.weighting,
-                    "factors": params.factors, "fold_in": params.fold_in, **blends,
+                    "factors": params.factors, "fold_in": params.fold_in, "artist_weight": params.artist_weight,
+                    "related_artists": params.related_artists, **blends,
                     "default_similar_system": "blend", "load": load()},
             metrics={metric_name(name): value for name, value in {
                 **figures, **{f"ratio {name}": value for name, value in ratio_lines.items()}, **speed,
