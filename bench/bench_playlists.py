@@ -14,11 +14,11 @@ fitted on development playlists only.
 Test: each group's together model is trained and activated through ``train_together_model``; a new bench user
 likes the 80 % and asks ``for_you`` (no retrain in between); ``recommend_for_seeds`` takes all the seeds (≤ 100)
 and 5 of them (today's cap); ``similar_items`` lists 10 for 3 seeds of each playlist. Baselines in the same run,
-trained on the same rows: popularity, genre popularity, the mean of the seed vectors, implicit's ALS (library
-defaults) and item-kNN (cosine, K=100). Prints means with 95 % bootstrap intervals and ratios to the baselines,
-the For you / 100-seed latencies against the content path, and the nightly training time; logs an MLflow run
-(``PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME``) that the results page reads. Bench users are deleted at the end, and
-a model trained on every playlist and listener is left active, as after a nightly run.
+trained on the same rows: popularity, genre popularity, the mean of the seed vectors, the seeds' artists' tracks
+by popularity, implicit's ALS (library defaults) and item-kNN (cosine, K=100). Prints means with 95 % bootstrap
+intervals and ratios to the baselines, the For you / 100-seed latencies against the content path, and the nightly
+training time; logs an MLflow run (``PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME``) that the results page reads. Bench
+users are deleted at the end, and a model trained on every playlist and listener is left active, as after a nightly run.
 """
 
 import argparse
@@ -128,6 +128,30 @@ def content_keys(data, visible):
     return {"popularity": np.asarray(data.popularity, dtype=np.float64),
             "genre popularity": popularity_key(data, visible)[0],
             "mean of seed vectors": np.asarray(data.normalized_split.dot(mean), dtype=np.float64)}
+
+
+class SeedArtists:
+    """A baseline with no model: tracks by the seeds' artists (by how many seeds each made), the most popular
+    first. It shows how much of the together model's artist level any artist lookup would give."""
+
+    def __init__(self, data):
+        from scipy import sparse
+
+        from recommender.together.sources import artist_credits
+
+        credits = artist_credits()
+        positions = data.positions(credits.track_ids)
+        present = positions >= 0
+        artists, columns = np.unique(credits.artist_ids[present], return_inverse=True)
+        self.by_position = sparse.csr_matrix((np.ones(int(present.sum())), (positions[present], columns)),
+                                             shape=(len(data), len(artists)))
+        self.by_artist = self.by_position.T.tocsr()
+        self.tie_break = np.asarray(data.popularity, dtype=np.float64) / 1000.0
+
+    def key(self, visible):
+        seeds = np.asarray(self.by_position[visible].sum(axis=0)).ravel()
+        return np.asarray(self.by_position @ seeds).ravel() + self.tie_break * (
+            np.asarray(self.by_position @ (seeds > 0)).ravel() > 0)
 
 
 def songs_of_ids(data, track_ids):
@@ -241,6 +265,7 @@ def evaluate(playlists, data, version, params, blends, folds, seed):
         for name, value in protocol.metrics(songs, playlist["hidden"]).items():
             lists.setdefault(system, {}).setdefault(name, []).append(value)
 
+    seed_artist_baseline = SeedArtists(data)
     for fold in range(folds):
         asked = [p for p in test if protocol.fold_of(p["external_id"], folds) == fold]
         if not asked:
@@ -273,6 +298,9 @@ def evaluate(playlists, data, version, params, blends, folds, seed):
                                         ("cosine", ids[:5], "songrec multi-seed content, 5 seeds (today)")):
                 result = recommend_for_seeds(system, seeds, protocol.LIST_LENGTH, version=version)
                 record(name, songs_of_ids(data, [item.track_id for item in result.recommendations]), playlist)
+            seed_artists = seed_artist_baseline.key(visible)
+            seed_artists[visible] = -np.inf
+            record("seed artists, most popular first", protocol.top_songs(seed_artists, data.songs, skip), playlist)
             for name, key in content_keys(data, visible).items():
                 key = np.array(key, dtype=np.float64)
                 key[visible] = -np.inf
@@ -364,7 +392,8 @@ def ratios(lists, shares):
     lines = {}
     for ours in ("songrec For you, new listener", "songrec multi-seed, all seeds"):
         for base in ("implicit ALS, other playlists", "implicit item-kNN, other playlists", "mean of seed vectors",
-                     "popularity", "songrec multi-seed content, 5 seeds (today)"):
+                     "seed artists, most popular first", "popularity",
+                     "songrec multi-seed content, 5 seeds (today)"):
             if ours in mean and base in mean and mean[base] > 0:
                 lines[f"{ours} / {base}"] = mean[ours] / mean[base]
     share = {system: float(np.mean(values)) for system, values in shares.items()}

@@ -9,7 +9,6 @@ scores. Built once per process and version (one pass over the memory-mapped file
 
 import numpy as np
 from scipy import sparse
-from threadpoolctl import ThreadpoolController
 
 from recommender import storage
 from songrec.lib.process_cache import ProcessCacheDict
@@ -17,7 +16,6 @@ from songrec.lib.process_cache import ProcessCacheDict
 # A column with values in at least this share of the rows is kept dense.
 DENSE_SHARE = 0.3
 _vectors = ProcessCacheDict(keep=1)  # version id → (the VersionData they came from, CatalogVectors)
-_threadpools = ThreadpoolController()
 
 
 class CatalogVectors:
@@ -46,9 +44,3 @@ def catalog_vectors(version_id):
         vectors = CatalogVectors(data.normalized)
         _vectors.put(version_id, (data, vectors))  # only the active version is scored; a switch rebuilds this once
     return vectors
-
-
-def one_blas_thread():
-    """Context: BLAS on one thread. The products per request are small; on a busy machine the threads
-    OpenBLAS starts for them cost more than they save (measured: ~100 ms → ~2–13 ms under load 15)."""
-    return _threadpools.limit(limits=1, user_api="blas")

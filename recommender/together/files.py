@@ -16,6 +16,7 @@ from django.conf import settings
 from scipy import sparse
 
 from recommender import storage
+from songrec.lib.blas import one_blas_thread
 from songrec.lib.process_cache import ProcessCacheDict
 
 from .fitting import Artists, Fitted, Params
@@ -159,8 +160,9 @@ class ModelData:
                                 shape=(1, len(self.track_ids)))
         how = self.params.fold_in
         scores = None
-        if how in ("als", "both"):
-            scores = _unit(self.fitted.item_factors @ self._model().recalculate_user(0, row))
+        with one_blas_thread():  # profiled: 28 ms a fold-in at load 12 with OpenBLAS's two threads
+            if how in ("als", "both"):
+                scores = _unit(self.fitted.item_factors @ self._model().recalculate_user(0, row))
         if how in ("knn", "both"):
             summed = _unit(np.asarray((row @ self.fitted.neighbours).todense()).ravel())
             scores = summed if scores is None else scores + summed
