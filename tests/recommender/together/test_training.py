@@ -109,3 +109,10 @@ def test_a_retrain_keeps_the_parameters_the_benchmark_chose(playlists):
     train_together_model(params=chosen, log_to_mlflow=False)
     again = train_together_model(log_to_mlflow=False).model
     assert (again.params["fold_in"], again.params["weighting"], again.params["factors"]) == ("both", "none", 8)
+
+
+def test_the_first_training_serves_with_what_the_development_playlists_chose(playlists):
+    model = train_together_model(log_to_mlflow=False).model  # no earlier model: the defaults
+    assert (model.params["fold_in"], model.params["artist_weight"], model.params["related_artists"]) == ("both", 0.7,
+                                                                                                         0.0)
+    assert (model.similar_blend, model.personal_blend, model.seeds_blend) == (0.85, 0.5, 0.5)
