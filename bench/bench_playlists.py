@@ -14,11 +14,11 @@ fitted on development playlists only.
 Test: each group's together model is trained and activated through ``train_together_model``; a new bench user
 likes the 80 % and asks ``for_you`` (no retrain in between); ``recommend_for_seeds`` takes all the seeds (≤ 100)
 and 5 of them (today's cap); ``similar_items`` lists 10 for 3 seeds of each playlist. Baselines in the same run,
-trained on the same rows: popularity, genre popularity, the mean of the seed vectors, implicit's ALS (library
-defaults) and item-kNN (cosine, K=100). Prints means with 95 % bootstrap intervals and ratios to the baselines,
-the For you / 100-seed latencies against the content path, and the nightly training time; logs an MLflow run
-(``PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME``) that the results page reads. Bench users are deleted at the end, and
-a model trained on every playlist and listener is left active, as after a nightly run.
+trained on the same rows: popularity, genre popularity, the mean of the seed vectors, the seeds' artists' tracks
+by popularity, implicit's ALS (library defaults) and item-kNN (cosine, K=100). Prints means with 95 % bootstrap
+intervals and ratios to the baselines, the For you / 100-seed latencies against the content path, and the nightly
+training time; logs an MLflow run (``PLAYLISTS_BENCH_MLFLOW_EXPERIMENT_NAME``) that the results page reads. Bench
+users are deleted at the end, and a model trained on every playlist and listener is left active, as after a nightly run.
 """
 
 import argparse
@@ -37,7 +37,9 @@ from recommender.together import protocol  # noqa: E402  (pure: no Django needed
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
-BLEND_GRID = (0.0, 0.25, 0.5, 0.7, 0.85, 0.95, 1.0)
+BLEND_GRID = (0.0, 0.15, 0.3, 0.5, 0.7, 0.85, 1.0)
+ARTIST_WEIGHTS = (0.0, 0.5, 0.7, 0.85)
+SCREEN_BLENDS = (0.3, 0.5)
 USERNAME_PREFIX = "bench-playlist-"
 METRICS = ("ndcg_at_50", "r_precision", "recall_at_50", "clicks")
 
@@ -128,6 +130,30 @@ def content_keys(data, visible):
             "mean of seed vectors": np.asarray(data.normalized_split.dot(mean), dtype=np.float64)}
 
 
+class SeedArtists:
+    """A baseline with no model: tracks by the seeds' artists (by how many seeds each made), the most popular
+    first. It shows how much of the together model's artist level any artist lookup would give."""
+
+    def __init__(self, data):
+        from scipy import sparse
+
+        from recommender.together.sources import artist_credits
+
+        credits = artist_credits()
+        positions = data.positions(credits.track_ids)
+        present = positions >= 0
+        artists, columns = np.unique(credits.artist_ids[present], return_inverse=True)
+        self.by_position = sparse.csr_matrix((np.ones(int(present.sum())), (positions[present], columns)),
+                                             shape=(len(data), len(artists)))
+        self.by_artist = self.by_position.T.tocsr()
+        self.tie_break = np.asarray(data.popularity, dtype=np.float64) / 1000.0
+
+    def key(self, visible):
+        seeds = np.asarray(self.by_position[visible].sum(axis=0)).ravel()
+        return np.asarray(self.by_position @ seeds).ravel() + self.tie_break * (
+            np.asarray(self.by_position @ (seeds > 0)).ravel() > 0)
+
+
 def songs_of_ids(data, track_ids):
     positions = data.positions(list(track_ids))
     return [int(data.songs[p]) for p in positions if p >= 0]
@@ -135,18 +161,20 @@ def songs_of_ids(data, track_ids):
 
 def tune(playlists, data, version, *, params_grid, folds, quick):
     """On the development half: (best Params, blends, dev figures). The parameters are chosen by the multi-seed
-    fold-in's NDCG@50 (cheap: numpy only); then, for those, each blend by NDCG@50 (For you, multi-seed) or
-    share@10 (similar lists)."""
+    fold-in's NDCG@50 at the blends of SCREEN_BLENDS (cheap: numpy only); then, for those, each blend of the whole
+    grid by NDCG@50 (For you, multi-seed) or share@10 (similar lists)."""
     dev = [p for p in playlists if p["half"] == "dev"]
     grid = (0.0, 0.5, 1.0) if quick else BLEND_GRID
     results = []
     for params in params_grid:
-        means = _dev_scores(dev, data, version, params, folds=folds, grid=grid, personal=len(params_grid) == 1)
+        means = _dev_scores(dev, data, version, params, folds=folds,
+                            grid=grid if len(params_grid) == 1 else SCREEN_BLENDS, personal=len(params_grid) == 1)
         results.append((params, means))
-        print(f"  dev {params.weighting} factors={params.factors} fold-in {params.fold_in}: seeds " + " ".join(
+        print(f"  dev {params.weighting} factors={params.factors} fold-in {params.fold_in} artists "
+              f"{params.artist_weight:g}: seeds " + " ".join(
             f"{weight:g}:{value:.4f}" for weight, value in means["seeds"].items()), flush=True)
     params, means = max(results, key=lambda item: max(item[1]["seeds"].values()))
-    if "personal" not in means:
+    if len(params_grid) > 1:
         means = _dev_scores(dev, data, version, params, folds=folds, grid=grid, personal=True)
     for use in ("personal", "similar"):
         print(f"  dev {use}: " + " ".join(f"{weight:g}:{value:.4f}" for weight, value in means[use].items()))
@@ -154,19 +182,37 @@ def tune(playlists, data, version, *, params_grid, folds, quick):
     return params, blends, means
 
 
+# Parameters that only change how a fitted model scores (no refit): the grid's models share their fits.
+SERVING_PARAMS = ("fold_in", "artist_weight", "related_artists")
+_dev_fits = {}
+
+
+def _dev_fit(dev, asked, params):
+    from recommender.together.fitting import build_matrix, fit
+    from recommender.together.sources import artist_credits
+
+    key = (tuple(sorted(p["pk"] for p in asked)),
+           tuple(value for name, value in sorted(params.as_dict().items()) if name not in SERVING_PARAMS))
+    if key not in _dev_fits:
+        if "credits" not in _dev_fits:
+            _dev_fits["credits"] = artist_credits()
+        _dev_fits[key] = fit(build_matrix(rows_without(dev, {p["pk"] for p in asked})), params,
+                             credits=_dev_fits["credits"])
+    return _dev_fits[key]
+
+
 def _dev_scores(dev, data, version, params, *, folds, grid, personal):
     """{use: {blend: mean}} over the development folds; For you and similar lists only when ``personal``."""
     from recommender.personal.foryou import recommend_from
     from recommender.personal.interactions import Interactions
     from recommender.together.files import ModelData
-    from recommender.together.fitting import build_matrix, fit
     from recommender.together.scoring import blended, folded_scores, neighbour_scores
 
     uses = ("seeds", "personal", "similar") if personal else ("seeds",)
     scores = {use: {weight: [] for weight in grid} for use in uses}
     for fold in range(folds):
         asked = [p for p in dev if protocol.fold_of(p["external_id"], folds) == fold]
-        model = ModelData(None, fit(build_matrix(rows_without(dev, {p["pk"] for p in asked})), params), params)
+        model = ModelData(None, _dev_fit(dev, asked, params), params)
         for playlist in asked:
             ids = data.track_ids[playlist["visible"]].tolist()
             skip = {int(data.songs[p]) for p in playlist["visible"]}
@@ -219,6 +265,7 @@ def evaluate(playlists, data, version, params, *, blends, folds, seed):
         for name, value in protocol.metrics(songs, playlist["hidden"]).items():
             lists.setdefault(system, {}).setdefault(name, []).append(value)
 
+    seed_artist_baseline = SeedArtists(data)
     for fold in range(folds):
         asked = [p for p in test if protocol.fold_of(p["external_id"], folds) == fold]
         if not asked:
@@ -251,6 +298,9 @@ def evaluate(playlists, data, version, params, *, blends, folds, seed):
                                         ("cosine", ids[:5], "songrec multi-seed content, 5 seeds (today)")):
                 result = recommend_for_seeds(system, seeds, protocol.LIST_LENGTH, version=version)
                 record(name, songs_of_ids(data, [item.track_id for item in result.recommendations]), playlist)
+            seed_artists = seed_artist_baseline.key(visible)
+            seed_artists[visible] = -np.inf
+            record("seed artists, most popular first", protocol.top_songs(seed_artists, data.songs, skip), playlist)
             for name, key in content_keys(data, visible).items():
                 key = np.array(key, dtype=np.float64)
                 key[visible] = -np.inf
@@ -342,7 +392,8 @@ def ratios(lists, shares):
     lines = {}
     for ours in ("songrec For you, new listener", "songrec multi-seed, all seeds"):
         for base in ("implicit ALS, other playlists", "implicit item-kNN, other playlists", "mean of seed vectors",
-                     "popularity", "songrec multi-seed content, 5 seeds (today)"):
+                     "seed artists, most popular first", "popularity",
+                     "songrec multi-seed content, 5 seeds (today)"):
             if ours in mean and base in mean and mean[base] > 0:
                 lines[f"{ours} / {base}"] = mean[ours] / mean[base]
     share = {system: float(np.mean(values)) for system, values in shares.items()}
@@ -399,12 +450,13 @@ def main(argv=None):
     started = time.perf_counter()
     base = Params(threads=settings.TOGETHER_THREADS)
     grid = [base] if args.quick else [
-        Params(**{**base.as_dict(), "weighting": weighting, "factors": factors, "fold_in": fold_in})
-        for weighting in ("bm25", "none") for factors, fold_in in ((64, "als"), (128, "als"), (128, "knn"),
-                                                                    (128, "both"))]
+        Params(**{**base.as_dict(), "weighting": weighting, "factors": factors, "fold_in": fold_in,
+                  "artist_weight": artist_weight})
+        for weighting, factors in (("bm25", 128),) for fold_in in ("als", "both") for artist_weight in ARTIST_WEIGHTS]
     params, blends, dev = tune(playlists, data, version, params_grid=grid,
                                 folds=2 if args.quick else args.dev_folds, quick=args.quick)
-    print(f"chosen on dev: {params.weighting}, {params.factors} factors, fold-in {params.fold_in}; blends {blends}",
+    print(f"chosen on dev: {params.weighting}, {params.factors} factors, fold-in {params.fold_in}, artists "
+          f"{params.artist_weight:g}; blends {blends}",
           flush=True)
     lists, shares, timings = evaluate(playlists, data, version, params, blends=blends, folds=folds, seed=args.seed)
     figures = report(lists, shares)
@@ -427,7 +479,8 @@ def main(argv=None):
             params={"seed": args.seed, "folds": folds, "dev_folds": args.dev_folds, "quick": args.quick,
                     "index_version": version.pk,
                     "dev_playlists": halves["dev"], "test_playlists": halves["test"], "weighting": params.weighting,
-                    "factors": params.factors, "fold_in": params.fold_in, **blends,
+                    "factors": params.factors, "fold_in": params.fold_in, "artist_weight": params.artist_weight,
+                    "related_artists": params.related_artists, **blends,
                     "default_similar_system": "blend", "load": load()},
             metrics={metric_name(name): value for name, value in {
                 **figures, **{f"ratio {name}": value for name, value in ratio_lines.items()}, **speed,

@@ -45,4 +45,3 @@ def catalog_vectors(version_id):
         vectors = CatalogVectors(data.normalized)
         _vectors.put(version_id, (data, vectors))  # only the active version is scored; a switch rebuilds this once
     return vectors
-

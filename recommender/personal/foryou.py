@@ -19,9 +19,10 @@ from recommender.together.active import active_data
 from recommender.together.models import TogetherModel
 from recommender.together.scoring import folded_scores
 from recommender.visible_rows import visible_rows
+from songrec.lib.blas import one_blas_thread
 
 from . import collaborative, freshness
-from .catalog_vectors import catalog_vectors, one_blas_thread
+from .catalog_vectors import catalog_vectors
 from .interactions import Reason, load_interactions
 from .models import PersonalModel
 from .taste import find_tastes, interleave

@@ -19,9 +19,9 @@ from threadpoolctl import threadpool_limits
 
 from recommender import storage, trained_models
 from recommender.selectors import active_version
+from songrec.lib.blas import one_blas_thread
 
 from . import collaborative
-from .catalog_vectors import one_blas_thread
 from .foryou import recommend_from
 from .interactions import Interactions
 from .metrics import mean_metrics, precision_recall_ndcg
@@ -163,7 +163,7 @@ def train_personal_model(pairs=None, log_to_mlflow=True):
     started = time.perf_counter()
     try:
         train, held = split_held_out(matrix.weights)
-        with one_blas_thread():  # thousands of small products: see catalog_vectors
+        with one_blas_thread():  # thousands of small products: see songrec.lib.blas
             metrics, blend_weight, evaluated = evaluate(matrix, train, held, params, version=active_version()) if held \
                 else ({}, 0.5, 0)
         evaluate_seconds = time.perf_counter() - started

@@ -20,6 +20,7 @@ FIGURES = (
     ("implicit ALS on the other playlists (NDCG@50)", "implicit_ALS_ndcg_at_50"),
     ("implicit item-kNN on the other playlists (NDCG@50)", "implicit_item_kNN_ndcg_at_50"),
     ("Mean of the seeds' vectors (NDCG@50)", "mean_of_seed_vectors_ndcg_at_50"),
+    ("The seeds' artists' tracks by popularity, no model (NDCG@50)", "seed_artists_ndcg_at_50"),
     ("Popularity (NDCG@50)", "popularity_ndcg_at_50"),
     ("Similar lists, blend (same-playlist share@10)", "similar_blend_share_at_10"),
     ("Similar lists, together (share@10)", "similar_together_share_at_10"),

@@ -15,9 +15,10 @@ class TogetherModel(TrainedModel):
     params = models.JSONField(default=dict, help_text="weighting, factors, regularization, iterations, K…")
     # The blends, each the share of the together score against content's cosine (0 = content only); the
     # benchmark on the development playlists chooses them (bench/bench_playlists.py, fit_weights --playlists dev).
-    similar_blend = models.FloatField(default=0.5, help_text="share of 'together' in the blended similar lists")
-    personal_blend = models.FloatField(default=0.7, help_text="share of the folded-in listener in For you")
-    seeds_blend = models.FloatField(default=0.7, help_text="share of the folded-in seeds in multi-seed lists")
+    # The defaults (before any benchmark run) are what it chose with the artist level (docs/recommendations.md).
+    similar_blend = models.FloatField(default=0.85, help_text="share of 'together' in the blended similar lists")
+    personal_blend = models.FloatField(default=0.5, help_text="share of the folded-in listener in For you")
+    seeds_blend = models.FloatField(default=0.5, help_text="share of the folded-in seeds in multi-seed lists")
     n_playlists = models.PositiveIntegerField(default=0)
 
     class Meta(TrainedModel.Meta):

@@ -8,7 +8,12 @@ from its AppConfig.ready (``register_row_source``): a callable returning {(user 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from catalog.models import TrackArtist
 from catalog.playlists.selectors import playlist_memberships
+
+from .fitting import Credits
 
 PLAYLIST, LISTENER = "playlist", "listener"
 _row_sources = []
@@ -73,3 +78,10 @@ def training_rows():
         for (user_id, track_id), weight in source().items():
             rows.add(LISTENER, user_id, track_id, weight)
     return rows
+
+
+def artist_credits() -> Credits:
+    """Every (track, artist) credit of the catalog's visible tracks: the model's artist level."""
+    pairs = np.array(TrackArtist.objects.filter(track__hidden=False).values_list("track_id", "artist_id"),
+                     dtype=np.int64).reshape(-1, 2)
+    return Credits(pairs[:, 0], pairs[:, 1])

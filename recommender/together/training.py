@@ -19,7 +19,7 @@ from songrec.lib.mlflow_runs import log_run
 from . import active, files
 from .fitting import Params, build_matrix, fit
 from .models import TogetherModel
-from .sources import PLAYLIST, Rows, training_rows
+from .sources import PLAYLIST, Rows, artist_credits, training_rows
 
 logger = logging.getLogger(__name__)
 BLENDS = ("similar_blend", "personal_blend", "seeds_blend")
@@ -63,7 +63,7 @@ def train_together_model(rows: Rows | None = None, *, params: Params | None = No
         n_tracks=len(matrix.track_ids), n_interactions=int(matrix.weights.nnz), **blends)
     started = time.perf_counter()
     try:
-        fitted = fit(matrix, params, progress)
+        fitted = fit(matrix, params, progress, credits=artist_credits() if params.artist_weight > 0 else None)
         progress("saving")
         files.save_model(model.pk, fitted, params)
     except BaseException as error:

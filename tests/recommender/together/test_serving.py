@@ -17,7 +17,8 @@ from tests.factories import TrackFactory, UserFactory
 from tests.recommender.conftest import build
 
 pytestmark = pytest.mark.django_db
-SMALL = fitting.Params(factors=8, iterations=10, neighbours=20, threads=1)
+# The track level alone (what people put with the seed itself); the artist level is tested in test_artists.py.
+SMALL = fitting.Params(factors=8, iterations=10, neighbours=20, threads=1, artist_weight=0.0)
 
 
 @pytest.fixture
@@ -151,9 +152,9 @@ def test_a_full_together_share_keeps_content_order_after_the_co_occurring_tracks
     assert blended(content, None, 0.5).tolist() == content.tolist() and blended(content, None, 0.5) is not content
 
 
-@pytest.mark.parametrize("fold_in", ["knn", "both"])
+@pytest.mark.parametrize("fold_in", ["als", "knn", "both"])
 def test_every_fold_in_scores_what_people_put_with_the_seeds(active, playlists, catalog, fold_in):
-    params = fitting.Params(factors=8, iterations=10, neighbours=20, threads=1, fold_in=fold_in)
+    params = fitting.Params(factors=8, iterations=10, neighbours=20, threads=1, fold_in=fold_in, artist_weight=0.0)
     train_together_model(params=params, log_to_mlflow=False)
     together = recommend_for_seeds("together", [track.pk for track in catalog["rock"][:3]], 6)
     assert {track.pk for track in catalog["jazz"][:6]} & set(ids(together.recommendations))

@@ -24,9 +24,11 @@ def test_training_fits_saves_logs_and_activates(playlists, settings):
     assert model.status == TogetherModel.Status.ACTIVE and active_model().pk == model.pk
     assert (model.n_playlists, model.n_listeners, model.n_tracks, model.n_interactions) == (8, 0, 12, 48)
     assert sorted(path.name for path in files.model_directory(model.pk).iterdir()) == [
-        "item_factors.npy", "meta.json", "neighbours.npz", "row_counts.npy", "track_ids.npy"]
+        "artist_neighbours.npz", "credit_artists.npy", "credit_tracks.npy", "item_factors.npy", "meta.json",
+        "neighbours.npz", "row_counts.npy", "track_ids.npy"]
     run = MlflowClient(settings.MLFLOW_TRACKING_URI).get_run(model.mlflow_run_id)
     assert run.data.params["weighting"] == "bm25" and run.data.params["n_playlists"] == "8"
+    assert run.data.params["artist_weight"] == str(SMALL.artist_weight)
     assert run.data.metrics["similar_blend"] == model.similar_blend
 
 
@@ -83,6 +85,10 @@ def test_the_command_trains_with_a_summary_and_refuses_bad_options(playlists):
     assert "Together model" in out.getvalue() and "8 playlists" in out.getvalue()
     with pytest.raises(CommandError, match="--factors must be between 1 and 1024"):
         call_command("train_together_model", "--no-mlflow", "--factors", "0")
+    with pytest.raises(CommandError, match="--artist-weight must be between 0 and 1"):
+        call_command("train_together_model", "--no-mlflow", "--artist-weight", "1.5")
+    call_command("train_together_model", "--no-mlflow", "--no-progress", "--artist-weight", "0.4", stdout=out)
+    assert TogetherModel.objects.get(status=TogetherModel.Status.ACTIVE).params["artist_weight"] == 0.4
     assert TogetherModel.objects.filter(status=TogetherModel.Status.ACTIVE).count() == 1
 
 
@@ -103,3 +109,10 @@ def test_a_retrain_keeps_the_parameters_the_benchmark_chose(playlists):
     train_together_model(params=chosen, log_to_mlflow=False)
     again = train_together_model(log_to_mlflow=False).model
     assert (again.params["fold_in"], again.params["weighting"], again.params["factors"]) == ("both", "none", 8)
+
+
+def test_the_first_training_serves_with_what_the_development_playlists_chose(playlists):
+    model = train_together_model(log_to_mlflow=False).model  # no earlier model: the defaults
+    assert (model.params["fold_in"], model.params["artist_weight"], model.params["related_artists"]) == ("both", 0.7,
+                                                                                                         0.0)
+    assert (model.similar_blend, model.personal_blend, model.seeds_blend) == (0.85, 0.5, 0.5)

@@ -6,7 +6,7 @@ from recommender.together.fitting import FOLD_INS, WEIGHTINGS
 from recommender.together.training import default_params, train_together_model
 from songrec.lib.console import progress_bar
 
-STAGES = ("reading", "weighting", "als", "neighbours", "saving", "logging")
+STAGES = ("reading", "weighting", "als", "neighbours", "artists", "saving", "logging")
 
 
 class Command(BaseCommand):
@@ -21,14 +21,19 @@ class Command(BaseCommand):
         parser.add_argument("--factors", type=int, help="ALS factors (default: the active model's, or 64)")
         parser.add_argument("--fold-in", choices=FOLD_INS, help="how new rows are scored (default: the active "
                                                                 "model's, or als)")
+        parser.add_argument("--artist-weight", type=float, help="the artists' share of a together score, 0–1 "
+                                                                "(default: the active model's; 0 = tracks only)")
 
     def handle(self, *args, no_mlflow=False, no_progress=False, weighting=None, factors=None, fold_in=None,
-               **options):
+               artist_weight=None, **options):
         params = default_params()
         changes = {name: value for name, value in (("weighting", weighting), ("factors", factors),
-                                                   ("fold_in", fold_in)) if value}
+                                                   ("fold_in", fold_in), ("artist_weight", artist_weight))
+                   if value is not None}
         if factors is not None and not 1 <= factors <= 1024:
             raise CommandError(f"--factors must be between 1 and 1024, got {factors}")
+        if artist_weight is not None and not 0.0 <= artist_weight <= 1.0:
+            raise CommandError(f"--artist-weight must be between 0 and 1, got {artist_weight}")
         params = params.__class__(**{**params.as_dict(), **changes})
         bar = progress_bar(self.stderr, disable=no_progress, total=len(STAGES), unit="stage")
 
