@@ -100,7 +100,8 @@ def test_the_owner_downloads_their_private_playlist(client, songs, listener):
 
 def test_without_a_format_the_view_answers_json_and_other_urls_ignore_export_formats(client, playlist):
     answer = download(client, playlist, "json").json()
-    assert (answer["id"], answer["name"], len(answer["tracks"])) == (playlist.pk, playlist.name, playlist.entries.count())
+    assert (answer["id"], answer["name"]) == (playlist.pk, playlist.name)
+    assert len(answer["tracks"]) == playlist.entries.count()
     assert client.get(f"/api/playlists/{playlist.pk}/").json()["name"] == playlist.name
     # The site-wide renderers are unchanged: an export format elsewhere is not acceptable, an empty one ignored.
     assert client.get("/api/tracks/?format=jspf").status_code == 404
