@@ -202,6 +202,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # ?format= only as the schema documents it (an empty one is not the default where a view has several).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "songrec.lib.negotiation.SchemaFormatNegotiation",
     # Counted in the default cache (Redis when REDIS_URL is set), so every web process shares the counts.
     "DEFAULT_THROTTLE_CLASSES": [
         "songrec.lib.throttles.AnonymousRateThrottle",

@@ -18,6 +18,7 @@ from .song_path import MAX_LENGTH as MAX_PATH_LENGTH
 from .song_path import MIN_LENGTH as MIN_PATH_LENGTH
 
 NO_INDEX = {503: error_response("no active index yet")}
+NOT_FOUND = {404: error_response("an unknown, hidden or unindexed track, artist or playlist")}
 
 
 def _generated_data(generated: services.Generated) -> dict:
@@ -44,7 +45,7 @@ class GeneratePlaylistView(APIView):
                     "nothing matches or the parameters contradict each other (the same song at both ends of a path, "
                     "a min_ above its max_).",
         request=_request_body(),
-        responses={201: serializers.GeneratedPlaylistSerializer, **NO_INDEX},
+        responses={201: serializers.GeneratedPlaylistSerializer, **NOT_FOUND, **NO_INDEX},
     )
     def post(self, request: Request) -> Response:
         common = serializers.GenerateCommonSerializer(data=request.data)
@@ -100,7 +101,7 @@ class SongPathView(APIView):
                              description=f"tracks on the path, ends included; default "
                                          f"{serializers.DEFAULT_PATH_LENGTH}"),
         ],
-        responses={200: serializers.SongPathSerializer, **NO_INDEX},
+        responses={200: serializers.SongPathSerializer, **NOT_FOUND, **NO_INDEX},
     )
     def get(self, request: Request) -> Response:
         params = request.query_params

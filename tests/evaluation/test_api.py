@@ -194,6 +194,9 @@ def test_csv_export_is_for_staff_only(api, campaign, evaluator):
     assert any(row["comment"].startswith("'=") for row in rows)  # formula injection defused
     assert staff.get("/api/evaluation/campaigns/999999/ratings.csv").status_code == 404
     assert staff.get("/api/evaluation/ratings.csv", HTTP_ACCEPT="text/csv").status_code == 200
+    # ?format= as the schema lists it (json or csv): an empty one is refused like an unknown one.
+    assert staff.get("/api/evaluation/ratings.csv?format=").status_code == 404
+    assert staff.get("/api/evaluation/ratings.csv?format=xml").status_code == 404
 
 
 def test_the_openapi_schema_documents_the_evaluation_endpoints(client, db):

@@ -42,11 +42,14 @@ ROLES = ("anonymous", "evaluator", "staff")
 # Some schema-valid requests are still refused with a 400, for reasons OpenAPI cannot state: a genre the catalog
 # doesn't have, a min_ above its max_, an upload that is no streaming history.
 # Generated playlists too: the same song at both ends of a path, seeds not yet indexed, nothing passing the limits,
-# refreshing a playlist that was not generated.
+# refreshing a playlist that was not generated. And a rating needs a score or an "unrated" reason, one of the two,
+# which the serializers' schema cannot say.
 REFUSED_FOR_WHAT_THE_SCHEMA_CANNOT_SAY = ["GET /api/explore/profile/", "GET /api/recommendations/",
                                           "POST /api/me/imports/", "POST /api/me/playlists/import/",
                                           "GET /api/song-path/", "POST /api/me/playlists/generate/",
-                                          "POST /api/playlists/{id}/refresh/", "POST /api/playlists/{id}/extend/"]
+                                          "POST /api/playlists/{id}/refresh/", "POST /api/playlists/{id}/extend/",
+                                          "PUT /api/evaluation/tasks/{public_id}/items/{item}/rating/",
+                                          "POST /api/evaluation/tasks/{public_id}/ratings/"]
 # NUL anywhere in a request is refused by songrec/middleware.py (tests/songrec/test_malformed_requests.py); the schema
 # says so for every string it names, but cannot for the keys and values of extra, ignored body fields.
 CONFIG = SchemathesisConfig.from_dict({

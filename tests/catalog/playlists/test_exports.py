@@ -114,3 +114,8 @@ def test_the_export_buttons_link_the_four_downloads(playlist):
     html = render_to_string("playlists/_export_buttons.html", {"playlist": playlist})
     for fmt in ("jspf", "xspf", "m3u8", "csv"):
         assert f'href="/api/playlists/{playlist.pk}/?format={fmt}"' in html
+
+
+def test_an_empty_format_is_refused_where_the_schema_lists_the_formats(client, playlist):
+    assert client.get(f"/api/playlists/{playlist.pk}/?format=").status_code == 404
+    assert client.get(f"/api/playlists/{playlist.pk}/?format=json").status_code == 200
