@@ -23,10 +23,11 @@ from .assignment import next_task
 from .errors import InvalidRating, NotYourTask
 from .evaluators import is_evaluator
 from .exports import csv_lines
-from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Assignment, Campaign, Unrated
+from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Assignment, Campaign
 from .ratings import RatingEntry, submit_ratings
 from .serializers import (
     AggregatesSerializer,
+    AnswerField,
     CampaignSerializer,
     EvaluationTaskSerializer,
     RatingInputSerializer,
@@ -95,7 +96,8 @@ def _entries(assignment: Assignment, rows: list[dict[str, Any]]) -> list[RatingE
     unknown = sorted({row["item"] for row in rows} - item_ids.keys())
     if unknown:
         raise InvalidRating(f"Items {unknown} are not in this task; its items are numbered 1 to {len(item_ids)}.")
-    return [RatingEntry(item_ids[row["item"]], row.get("score"), row.get("comment"), unrated=row.get("unrated") or "")
+    return [RatingEntry(item_ids[row["item"]], None, row.get("comment"), unrated=row["score"])
+            if isinstance(row["score"], str) else RatingEntry(item_ids[row["item"]], row["score"], row.get("comment"))
             for row in rows]
 
 
@@ -114,9 +116,9 @@ class SubmitRatingsView(APIView):
 
     @extend_schema(
         summary="Rate items of my task (all at once or some)",
-        description=f"Scores are whole numbers {MIN_SCORE}–{MAX_SCORE}; instead of a score an item may get "
-                    "`unrated`: `unknown` (you don't know the track) or `unplayable` (you can't play it), counted "
-                    f"apart from scores. Comments up to {MAX_COMMENT_LENGTH} "
+        description=f"Scores are whole numbers {MIN_SCORE}–{MAX_SCORE}, or instead `\"unknown\"` (you don't know "
+                    "the track) or `\"unplayable\"` (you can't play it), counted apart from the scores. Comments "
+                    f"up to {MAX_COMMENT_LENGTH} "
                     "characters (omit to keep an earlier comment). Rating an item again changes your rating and "
                     "keeps the old value in its history. The task counts as submitted once every item has an answer. "
                     "400 bad score or item, 403 not your task, 409 campaign closed.",
@@ -136,18 +138,16 @@ class ItemRatingView(APIView):
         summary="Rate one item of my task",
         parameters=[OpenApiParameter("item", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH,
                                      description="the item's number in the task's list, 1 to k")],
-        description="Send a `score` 1–5, or instead `unrated`: `unknown` or `unplayable`.",
+        description="Send a `score` 1–5, or instead `\"unknown\"` or `\"unplayable\"`.",
         request=inline_serializer("ItemRatingInput", {
-            "score": serializers.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE, required=False,
-                                              allow_null=True),
-            "unrated": serializers.ChoiceField(choices=Unrated.choices, required=False, allow_null=True),
+            "score": AnswerField(),
             "comment": serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)}),
         responses={200: SubmitResultSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
     )
     def put(self, request: Request, public_id: UUID, item: int) -> Response:
         if not hasattr(request.data, "get"):
             raise ValidationError({"detail": "Send an object like {\"score\": 4, \"comment\": \"…\"}."})
-        data = {"item": item, "score": request.data.get("score"), "unrated": request.data.get("unrated")}
+        data = {"item": item, "score": request.data.get("score")}
         if "comment" in request.data:
             data["comment"] = request.data.get("comment")
         serializer = RatingInputSerializer(data=data)

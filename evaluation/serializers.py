@@ -6,6 +6,7 @@ left out too (see the README's "Human evaluation" section).
 """
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import MAX_COMMENT_LENGTH, MAX_SCORE, MIN_SCORE, Campaign, Unrated
@@ -68,26 +69,35 @@ class EvaluationTaskSerializer(serializers.Serializer):
         return reverse("evaluation-api:task-ratings", args=[data["assignment"].public_id])
 
 
-class RatingInputSerializer(serializers.Serializer):
-    """A score, or (instead) ``unrated`` saying the evaluator doesn't know the track or can't play it."""
+ANSWER_MESSAGE = f"{SCORE_MESSAGE} Or, instead of a score, \"unknown\" or \"unplayable\"."
 
+
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": MIN_SCORE, "maximum": MAX_SCORE},
+                                {"type": "string", "enum": list(Unrated.values)}]})
+class AnswerField(serializers.Field):
+    """A score 1–5, or instead ``"unknown"`` (don't know the track) / ``"unplayable"`` (can't play it)."""
+
+    default_error_messages = {"invalid": ANSWER_MESSAGE, "required": ANSWER_MESSAGE, "null": ANSWER_MESSAGE}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data in Unrated.values:
+            return data
+        scores = serializers.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE)
+        try:
+            return scores.run_validation(data)
+        except serializers.ValidationError:
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
+class RatingInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(min_value=1, help_text="the item's number in the task (`items[].item`)")
-    score = serializers.IntegerField(
-        min_value=MIN_SCORE, max_value=MAX_SCORE, required=False, allow_null=True,
-        help_text="1–5; leave out (or null) when sending `unrated`",
-        error_messages={"min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE, "invalid": SCORE_MESSAGE})
-    unrated = serializers.ChoiceField(
-        choices=Unrated.choices, required=False, allow_null=True,
-        help_text="instead of a score: `unknown` (don't know this track) or `unplayable` (can't play it)")
+    score = AnswerField(help_text="1–5, or instead `unknown` (you don't know the track) or `unplayable` (you can't "
+                                  "play it): counted apart from the scores")
     comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=MAX_COMMENT_LENGTH,
                                     help_text="omit to keep an earlier comment")
-
-    def validate(self, attrs):
-        has_score = attrs.get("score") is not None
-        if has_score == bool(attrs.get("unrated")):
-            raise serializers.ValidationError(
-                {"score": f"{SCORE_MESSAGE} Or, instead, send \"unrated\": \"unknown\" or \"unplayable\"."})
-        return attrs
 
 
 class SubmitRatingsSerializer(serializers.Serializer):

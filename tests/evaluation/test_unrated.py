@@ -112,8 +112,8 @@ def test_the_api_takes_unrated_answers_and_shows_them(campaign, evaluator):
     api.force_authenticate(evaluator)
     task = api.post("/api/evaluation/tasks/next/").json()
     first, second, third = (item["item"] for item in task["items"])
-    body = {"ratings": [{"item": first, "unrated": "unknown"}, {"item": second, "score": 3},
-                        {"item": third, "score": None, "unrated": "unplayable", "comment": "404 on Spotify"}]}
+    body = {"ratings": [{"item": first, "score": "unknown"}, {"item": second, "score": 3},
+                        {"item": third, "score": "unplayable", "comment": "404 on Spotify"}]}
     response = api.post(f"/api/evaluation/tasks/{task['id']}/ratings/", body, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["complete"] is True
@@ -121,8 +121,8 @@ def test_the_api_takes_unrated_answers_and_shows_them(campaign, evaluator):
     answers = {item["item"]: (item["my_score"], item["my_unrated"]) for item in detail["items"]}
     assert answers == {first: (None, "unknown"), second: (3, None), third: (None, "unplayable")}
     url = f"/api/evaluation/tasks/{task['id']}/items/{second}/rating/"
-    assert api.put(url, {"unrated": "unknown"}, format="json").json()["changed"] == 1
-    for bad in ({"score": 3, "unrated": "unknown"}, {}, {"unrated": "boring"}, {"score": None}):
+    assert api.put(url, {"score": "unknown"}, format="json").json()["changed"] == 1
+    for bad in ({"score": "boring"}, {}, {"score": None}, {"score": 0}, {"score": True}, {"comment": ""}):
         response = api.put(url, bad, format="json")
         assert response.status_code == 400, bad
     assert Rating.objects.filter(unrated=Unrated.UNKNOWN).count() == 2
