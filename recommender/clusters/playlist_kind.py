@@ -23,7 +23,7 @@ def cluster_tracks(owner, params: dict, length: int, exclude: Collection[int]) -
         raise selectors.NoClustering()
     cluster = selectors.cluster_by_number(clustering, int(params["cluster"]))
     if cluster is None:
-        raise UnknownSeed(f"No cluster {params['cluster']} in the active clustering.", field="cluster")
+        raise UnknownSeed(f"No cluster {params['cluster']} in the active clustering.")
     skip_songs = set(song_keys(exclude).values()) if exclude else set()
     rows = selectors.cluster_tracks(cluster).exclude(pk__in=list(exclude)).values_list("pk", "song_key")
     rows = rows[:4 * length + 50]

@@ -26,7 +26,7 @@ def test_the_song_path_api_refuses_bad_ends_and_lengths_with_messages(client, li
         (f"from={start}&to={end}&length=2", 400, {"length": ["must be between 3 and 100, got 2"]}),
         (f"from={start}&to={end}&length=101", 400, {"length": ["must be between 3 and 100, got 101"]}),
         (f"from={start}&to={end}&length=x", 400, {"length": ["must be a whole number, got 'x'"]}),
-        (f"from=nothing&to={end}", 404, {"from": ["No track with id 'nothing'."]}),
+        (f"from=nothing&to={end}", 404, {"detail": "No track with id 'nothing'."}),
     ]
     for query, status, body in cases:
         response = client.get(f"/api/song-path/?{query}")
@@ -70,7 +70,7 @@ def test_the_generate_api_refuses_bad_bodies_with_the_field_at_fault(client, act
         ({"kind": "radio"}, 400, "seed_tracks"),
         ({"kind": "radio", "seed_genres": ["rock"], "length": 501}, 400, "length"),
         ({"kind": "radio", "seed_genres": ["rock"], "features": {"min_energy": 2}}, 400, "features"),
-        ({"kind": "radio", "seed_tracks": ["unknown"]}, 404, "seed_tracks"),
+        ({"kind": "radio", "seed_tracks": ["unknown"]}, 404, "detail"),
         ({"kind": "continuation"}, 400, "playlist"),
         ({"kind": "continuation", "playlist": 999999}, 404, "detail"),
         ({"kind": "song_path", "from": catalog["rock"][0].spotify_id}, 400, "to"),
