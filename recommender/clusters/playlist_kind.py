@@ -7,12 +7,13 @@ from rest_framework import serializers
 from catalog.songs import first_of_each_song, song_keys, song_of
 from recommender.generation.errors import UnknownSeed
 from recommender.generation.kinds import Kind
+from recommender.generation.serializers import WholeNumber
 
 from . import selectors
 
 
 class ClusterParamsSerializer(serializers.Serializer):
-    cluster = serializers.IntegerField(min_value=-1, max_value=10_000,
+    cluster = WholeNumber(min_value=-1, max_value=10_000,
                                        help_text="the cluster's number in the active clustering (-1: noise)")
 
 

@@ -75,6 +75,10 @@ def test_the_generate_api_refuses_bad_bodies_with_the_field_at_fault(client, act
         ({"kind": "continuation", "playlist": 999999}, 404, "detail"),
         ({"kind": "song_path", "from": catalog["rock"][0].spotify_id}, 400, "to"),
         ({"kind": "song_path", "from": "a", "to": "b", "length": 150}, 400, "length"),
+        # JSON types as the schema says: no number for a name, no string for a number.
+        ({"kind": "radio", "seed_genres": ["rock"], "name": 0}, 400, "name"),
+        ({"kind": "radio", "seed_genres": ["rock"], "length": "5"}, 400, "length"),
+        ({"kind": "radio", "seed_genres": ["rock"], "features": {"min_energy": "0.5"}}, 400, "features"),
     ]
     for body, status, field in cases:
         response = client.post("/api/me/playlists/generate/", body, content_type="application/json")
