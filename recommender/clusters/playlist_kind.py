@@ -7,12 +7,13 @@ from rest_framework import serializers
 from catalog.songs import first_of_each_song, song_keys, song_of
 from recommender.generation.errors import UnknownSeed
 from recommender.generation.kinds import Kind
+from recommender.generation.serializers import WholeNumber
 
 from . import selectors
 
 
 class ClusterParamsSerializer(serializers.Serializer):
-    cluster = serializers.IntegerField(min_value=-1, max_value=10_000,
+    cluster = WholeNumber(min_value=-1, max_value=10_000,
                                        help_text="the cluster's number in the active clustering (-1: noise)")
 
 
@@ -23,7 +24,7 @@ def cluster_tracks(owner, params: dict, length: int, exclude: Collection[int]) -
         raise selectors.NoClustering()
     cluster = selectors.cluster_by_number(clustering, int(params["cluster"]))
     if cluster is None:
-        raise UnknownSeed(f"No cluster {params['cluster']} in the active clustering.", field="cluster")
+        raise UnknownSeed(f"No cluster {params['cluster']} in the active clustering.")
     skip_songs = set(song_keys(exclude).values()) if exclude else set()
     rows = selectors.cluster_tracks(cluster).exclude(pk__in=list(exclude)).values_list("pk", "song_key")
     rows = rows[:4 * length + 50]

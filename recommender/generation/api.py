@@ -18,7 +18,7 @@ from .song_path import MAX_LENGTH as MAX_PATH_LENGTH
 from .song_path import MIN_LENGTH as MIN_PATH_LENGTH
 
 NO_INDEX = {503: error_response("no active index yet")}
-NOT_FOUND = {404: error_response("an unknown, hidden or unindexed track, artist or playlist")}
+UNKNOWN = {404: error_response("an unknown, hidden or unindexed track, artist or genre, or a playlist you can't see")}
 
 
 def _generated_data(generated: services.Generated) -> dict:
@@ -45,7 +45,7 @@ class GeneratePlaylistView(APIView):
                     "nothing matches or the parameters contradict each other (the same song at both ends of a path, "
                     "a min_ above its max_).",
         request=_request_body(),
-        responses={201: serializers.GeneratedPlaylistSerializer, **NOT_FOUND, **NO_INDEX},
+        responses={201: serializers.GeneratedPlaylistSerializer, **UNKNOWN, **NO_INDEX},
     )
     def post(self, request: Request) -> Response:
         common = serializers.GenerateCommonSerializer(data=request.data)
@@ -66,7 +66,7 @@ class RefreshPlaylistView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(summary="Regenerate a generated playlist of yours from its recipe (same playlist)",
-                   request=None, responses={200: serializers.GeneratedPlaylistSerializer, **NO_INDEX})
+                   request=None, responses={200: serializers.GeneratedPlaylistSerializer, **UNKNOWN, **NO_INDEX})
     def post(self, request: Request, pk: int) -> Response:
         return Response(_generated_data(services.refresh_playlist(owner=signed_in_user(request), playlist_id=pk)))
 
@@ -76,7 +76,7 @@ class ExtendPlaylistView(APIView):
 
     @extend_schema(summary="Add N more tracks to a generated playlist of yours, none of its songs again",
                    request=serializers.ExtendSerializer,
-                   responses={200: serializers.GeneratedPlaylistSerializer, **NO_INDEX})
+                   responses={200: serializers.GeneratedPlaylistSerializer, **UNKNOWN, **NO_INDEX})
     def post(self, request: Request, pk: int) -> Response:
         body = serializers.ExtendSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -101,7 +101,8 @@ class SongPathView(APIView):
                              description=f"tracks on the path, ends included; default "
                                          f"{serializers.DEFAULT_PATH_LENGTH}"),
         ],
-        responses={200: serializers.SongPathSerializer, **NOT_FOUND, **NO_INDEX},
+        responses={200: serializers.SongPathSerializer, 404: error_response("an unknown, hidden or unindexed end"),
+                   **NO_INDEX},
     )
     def get(self, request: Request) -> Response:
         params = request.query_params

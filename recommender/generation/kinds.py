@@ -115,12 +115,12 @@ def recommended_ids(seed_ids: list[int], length: int, *, constraints: Constraint
 def _radio_tracks(owner, params: dict, length: int, exclude: Collection[int]) -> list[int]:
     version = resolve_version()
     data = storage.version_data(version.pk)
-    seed_ids = [*seed_reads.visible_track_ids(params.get("seed_tracks", []), "seed_tracks"),
+    seed_ids = [*seed_reads.visible_track_ids(params.get("seed_tracks", [])),
                 *seed_reads.artist_track_ids(params.get("seed_artists", []), data),
                 *seed_reads.genre_track_ids(params.get("seed_genres", []), data)]
     if not seed_ids:
         raise GenerationError("A radio needs at least one seed track, artist or genre.", field="seed_tracks")
-    avoid = seed_reads.visible_track_ids(params.get("avoid_tracks", []), "avoid_tracks")
+    avoid = seed_reads.visible_track_ids(params.get("avoid_tracks", []))
     avoided_artists = seed_reads.artists_tracks(params.get("avoid_artists", []))
     try:
         constraints = parse_constraints(params.get("features") or {})
@@ -156,8 +156,8 @@ def _continuation_name(params: dict) -> str:
 # --- song path -------------------------------------------------------------------------------------------------------
 
 def path_ends(params: dict) -> tuple[int, int]:
-    ends = seed_reads.visible_track_ids([params["from"]], "from") + seed_reads.visible_track_ids([params["to"]], "to")
-    return ends[0], ends[1]
+    start, end = seed_reads.visible_track_ids([params["from"]]), seed_reads.visible_track_ids([params["to"]])
+    return start[0], end[0]
 
 
 def _path_tracks(owner, params: dict, length: int, exclude: Collection[int]) -> list[int]:

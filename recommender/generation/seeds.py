@@ -25,12 +25,12 @@ def evenly_sampled(items: Sequence, count: int) -> list:
     return [items[i] for i in picks]
 
 
-def visible_track_ids(spotify_ids: Sequence[str], field: str) -> list[int]:
-    """The visible tracks' pks for ``spotify_ids``, in order; UnknownSeed (404) naming ``field`` for any other."""
+def visible_track_ids(spotify_ids: Sequence[str]) -> list[int]:
+    """The visible tracks' pks for ``spotify_ids``, in order; UnknownSeed (404) for any other."""
     found = dict(Track.objects.visible().filter(spotify_id__in=list(spotify_ids)).values_list("spotify_id", "pk"))
     unknown = [spotify_id for spotify_id in spotify_ids if spotify_id not in found]
     if unknown:
-        raise UnknownSeed(f"No track with id {', '.join(repr(i) for i in unknown)}.", field=field)
+        raise UnknownSeed(f"No track with id {', '.join(repr(i) for i in unknown)}.")
     return [found[spotify_id] for spotify_id in spotify_ids]
 
 
@@ -43,23 +43,23 @@ def _top_indexed(tracks, data, count: int) -> list[int]:
     return [pk for pk, _ in first_of_each_song(indexed, lambda row: song_of(*row), limit=count)]
 
 
-def artist_track_ids(spotify_ids: Sequence[str], data, field: str = "seed_artists") -> list[int]:
+def artist_track_ids(spotify_ids: Sequence[str], data) -> list[int]:
     """Each artist's most popular indexed songs (TRACKS_PER_ARTIST each); UnknownSeed for an unknown artist or one
     with no indexed track."""
     artists = dict(Artist.objects.filter(spotify_id__in=list(spotify_ids)).values_list("spotify_id", "pk"))
     track_ids = []
     for spotify_id in spotify_ids:
         if spotify_id not in artists:
-            raise UnknownSeed(f"No artist with id {spotify_id!r}.", field=field)
+            raise UnknownSeed(f"No artist with id {spotify_id!r}.")
         top = _top_indexed(Track.objects.visible().filter(track_artists__artist_id=artists[spotify_id]), data,
                            TRACKS_PER_ARTIST)
         if not top:
-            raise UnknownSeed(f"The artist {spotify_id!r} has no track in the index.", field=field)
+            raise UnknownSeed(f"The artist {spotify_id!r} has no track in the index.")
         track_ids.extend(top)
     return track_ids
 
 
-def genre_track_ids(names: Sequence[str], data, field: str = "seed_genres") -> list[int]:
+def genre_track_ids(names: Sequence[str], data) -> list[int]:
     """Each genre's most popular indexed songs (TRACKS_PER_GENRE each); UnknownSeed for a genre the catalog lacks."""
     known = dict(Genre.objects.filter(name__in=list(names)).values_list("name", "pk"))
     track_ids = []
@@ -67,15 +67,15 @@ def genre_track_ids(names: Sequence[str], data, field: str = "seed_genres") -> l
         top = _top_indexed(Track.objects.visible().filter(genres__pk=known[name]), data, TRACKS_PER_GENRE) \
             if name in known else []
         if not top:
-            raise UnknownSeed(f"No genre {name!r} with tracks in the index.", field=field)
+            raise UnknownSeed(f"No genre {name!r} with tracks in the index.")
         track_ids.extend(top)
     return track_ids
 
 
-def artists_tracks(spotify_ids: Sequence[str], field: str = "avoid_artists") -> list[int]:
+def artists_tracks(spotify_ids: Sequence[str]) -> list[int]:
     """Every track (hidden ones too) of the artists, for leaving them out; UnknownSeed for an unknown artist."""
     artists = dict(Artist.objects.filter(spotify_id__in=list(spotify_ids)).values_list("spotify_id", "pk"))
     unknown = [spotify_id for spotify_id in spotify_ids if spotify_id not in artists]
     if unknown:
-        raise UnknownSeed(f"No artist with id {', '.join(repr(i) for i in unknown)}.", field=field)
+        raise UnknownSeed(f"No artist with id {', '.join(repr(i) for i in unknown)}.")
     return list(Track.objects.filter(track_artists__artist_id__in=artists.values()).values_list("pk", flat=True))

@@ -16,18 +16,46 @@ from ..serializers import TrackRefSerializer
 from .song_path import MAX_LENGTH as MAX_PATH_LENGTH
 from .song_path import MIN_LENGTH as MIN_PATH_LENGTH
 
+
+class Text(serializers.CharField):
+    """A string field that takes only JSON strings (DRF's CharField also takes numbers), as the schema says."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class WholeNumber(serializers.IntegerField):
+    """An integer field that takes only JSON integers (DRF's also takes "5" and 5.0), as the schema says."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class Number(serializers.FloatField):
+    """A number field that takes only JSON numbers (DRF's also takes "0.5"), as the schema says."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 MAX_LENGTH = 500
 DEFAULT_LENGTH = 50
 DEFAULT_PATH_LENGTH = 20
 
 
 def spotify_ids(help_text: str, *, maximum: int = MAX_SEEDS) -> serializers.ListField:
-    return serializers.ListField(child=serializers.CharField(min_length=1, max_length=64), max_length=maximum,
+    return serializers.ListField(child=Text(min_length=1, max_length=64), max_length=maximum,
                                  required=False, default=list, help_text=help_text)
 
 
 FeatureLimitsSerializer = type("FeatureLimitsSerializer", (serializers.Serializer,), {
-    f"{prefix}{name}": serializers.FloatField(required=False, min_value=VALUE_BOUNDS[name][0],
+    f"{prefix}{name}": Number(required=False, min_value=VALUE_BOUNDS[name][0],
                                               max_value=VALUE_BOUNDS[name][1])
     for name in ATTRIBUTES for prefix in PREFIXES
 } | {"__doc__": "min_/max_<feature> filter on raw values, target_<feature> prefers tracks close to it."})
@@ -36,7 +64,7 @@ FeatureLimitsSerializer = type("FeatureLimitsSerializer", (serializers.Serialize
 class RadioParamsSerializer(serializers.Serializer):
     seed_tracks = spotify_ids("Spotify track ids")
     seed_artists = spotify_ids("Spotify artist ids: each stands for its most popular songs")
-    seed_genres = serializers.ListField(child=serializers.CharField(min_length=1, max_length=100), max_length=20,
+    seed_genres = serializers.ListField(child=Text(min_length=1, max_length=100), max_length=20,
                                         required=False, default=list, help_text="genres: their most popular songs")
     avoid_tracks = spotify_ids("tracks never returned, whose neighbourhood is pushed down")
     avoid_artists = spotify_ids("artists none of whose tracks is returned", maximum=50)
@@ -51,13 +79,13 @@ class RadioParamsSerializer(serializers.Serializer):
 
 
 class ContinuationParamsSerializer(serializers.Serializer):
-    playlist = serializers.IntegerField(min_value=1, max_value=2**31 - 1,
+    playlist = WholeNumber(min_value=1, max_value=2**31 - 1,
                                         help_text="a playlist you can see: its tracks are the seeds")
 
 
 SongPathParamsSerializer = type("SongPathParamsSerializer", (serializers.Serializer,), {
-    "from": serializers.CharField(min_length=1, max_length=64, help_text="Spotify id of the first track"),
-    "to": serializers.CharField(min_length=1, max_length=64, help_text="Spotify id of the last track"),
+    "from": Text(min_length=1, max_length=64, help_text="Spotify id of the first track"),
+    "to": Text(min_length=1, max_length=64, help_text="Spotify id of the last track"),
 })
 
 
@@ -66,11 +94,11 @@ class NoParamsSerializer(serializers.Serializer):
 
 
 class GenerateCommonSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    name = serializers.CharField(required=False, allow_blank=True, max_length=300, default="",
+    kind = Text()
+    name = Text(required=False, allow_blank=True, max_length=300, default="",
                                  help_text="the playlist's name; blank: named after its recipe")
     visibility = serializers.ChoiceField(Playlist.Visibility.choices, default=Playlist.Visibility.PRIVATE)
-    length = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LENGTH, default=DEFAULT_LENGTH,
+    length = WholeNumber(required=False, min_value=1, max_value=MAX_LENGTH, default=DEFAULT_LENGTH,
                                       help_text=f"tracks, 1–{MAX_LENGTH} (a song path: {MIN_PATH_LENGTH}–"
                                                 f"{MAX_PATH_LENGTH}), default {DEFAULT_LENGTH}")
 
@@ -79,14 +107,14 @@ def request_serializer(kind_name: str, params_serializer: type[serializers.Seria
     """The body of ``POST /api/me/playlists/generate/`` for one kind: the common fields and the kind's."""
     fields = {"kind": serializers.ChoiceField([kind_name])}
     if kind_name == "song_path":
-        fields["length"] = serializers.IntegerField(required=False, min_value=MIN_PATH_LENGTH,
+        fields["length"] = WholeNumber(required=False, min_value=MIN_PATH_LENGTH,
                                                     max_value=MAX_PATH_LENGTH, default=DEFAULT_PATH_LENGTH)
     title = "".join(part.title() for part in kind_name.split("_"))
     return type(f"Generate{title}Serializer", (params_serializer, GenerateCommonSerializer), fields)
 
 
 class ExtendSerializer(serializers.Serializer):
-    count = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LENGTH, default=DEFAULT_LENGTH,
+    count = WholeNumber(required=False, min_value=1, max_value=MAX_LENGTH, default=DEFAULT_LENGTH,
                                      help_text=f"tracks to add, 1–{MAX_LENGTH}, default {DEFAULT_LENGTH}")
 
 

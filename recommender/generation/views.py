@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.playlists.selectors import listener_playlists
 from songrec.lib.errors import DomainError
-from songrec.lib.request_params import parse_int
+from songrec.lib.request_params import InvalidQuery, parse_int
 
 from ..request_params import PREFIXES
 from . import selectors, services
@@ -48,17 +48,8 @@ def generate_page(request):
         return render(request, "generation/generate.html", context)
     form = request.POST
     kind = form.get("kind", "")
-    if kind == "radio":
-        features = {key: form[key] for name, keys in context["tunable"] for key in keys if form.get(key, "").strip()}
-        params = {"seed_tracks": _ids(form.get("seed_tracks")), "seed_genres": _ids(form.get("seed_genres")),
-                  "avoid_tracks": _ids(form.get("avoid_tracks")), "features": features}
-    elif kind == "continuation":
-        params = {"playlist": form.get("playlist", "")}
-    elif kind == "song_path":
-        params = {"from": form.get("from", ""), "to": form.get("to", "")}
-    else:
-        params = {}
     try:
+        params = _form_params(form, kind, context["tunable"])
         length = parse_int(form.get("length"), "length", low=1, high=MAX_LENGTH,
                            default=DEFAULT_PATH_LENGTH if kind == "song_path" else DEFAULT_LENGTH)
         generated = services.generate_playlist(owner=request.user, kind=kind, params=params, length=length,
@@ -67,6 +58,26 @@ def generate_page(request):
         context["error"] = f"{error.field}: {error.message}" if error.field else error.message
         return render(request, "generation/generate.html", context, status=error.status_code)
     return redirect(selectors.playlist_page_url(generated.playlist.pk))
+
+
+def _form_params(form, kind, tunable):
+    """A generate form's fields as the kind's parameters (numbers as numbers, as the API takes them)."""
+    if kind == "radio":
+        features = {key: _number(form[key], key) for _, keys in tunable for key in keys if form.get(key, "").strip()}
+        return {"seed_tracks": _ids(form.get("seed_tracks")), "seed_genres": _ids(form.get("seed_genres")),
+                "avoid_tracks": _ids(form.get("avoid_tracks")), "features": features}
+    if kind == "continuation":
+        return {"playlist": parse_int(form.get("playlist"), "playlist")}
+    if kind == "song_path":
+        return {"from": form.get("from", ""), "to": form.get("to", "")}
+    return {}
+
+
+def _number(raw: str, field: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise InvalidQuery(field, f"must be a number, got {raw!r}") from None
 
 
 @require_POST

@@ -7,6 +7,7 @@
     const li = document.createElement("li");
     li.setAttribute("role", "option");
     li.dataset.index = index;
+    li.dataset.spotifyId = track.spotify_id;
     const title = document.createElement("strong");
     title.textContent = track.name;
     const meta = document.createElement("div");

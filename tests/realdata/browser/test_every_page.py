@@ -118,7 +118,8 @@ def as_who(browser, pages, who):
 
 PAGE_NAMES = ["home", "search-results", "track", "artist", "recommend", "explore", "clusters", "cluster",
               "cluster-map", "campaigns", "results", "login", "signup", "my-music", "for-you", "start", "import",
-              "import-detail", "playlist-import", "evaluate", "rate", "index", "crawl", "api-docs"]
+              "import-detail", "playlist-import", "song-path", "generate", "evaluate", "rate", "index", "crawl",
+              "api-docs"]
 
 
 # Swagger UI (drf-spectacular's bundle) nests its "copy path" button inside each operation's toggle button: its

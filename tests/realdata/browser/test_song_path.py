@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from catalog.models import Track
 from catalog.playlists.models import Playlist
 from catalog.playlists.selectors import playlist_track_ids
 
@@ -19,14 +20,15 @@ pytestmark = pytest.mark.django_db
 
 
 def pick(browser, field, track):
-    query = track.name[:14].lower()
-    browser.type_into(f"#{field}-search", query)
-    browser.wait_for(f"return [...document.querySelectorAll('#{field}-suggestions li strong')]"
-                     ".some(strong => strong.textContent === arguments[0])", track.name)
-    browser.js(f"const option = [...document.querySelectorAll('#{field}-suggestions li')]"
-               ".find(li => li.querySelector('strong').textContent === arguments[0]);"
-               "option.dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));", track.name)
-    browser.wait_for(f"return document.getElementById('{field}').value === arguments[0]", track.spotify_id)
+    """Type the start of the track's name and choose the first suggestion of that name (a song may have several
+    releases: whichever the search lists first); returns the Spotify id the picker put in the field."""
+    browser.type_into(f"#{field}-search", track.name[:14].lower())
+    option = browser.wait_for(f"return [...document.querySelectorAll('#{field}-suggestions li')]"
+                              ".find(li => li.querySelector('strong').textContent === arguments[0])", track.name)
+    chosen = option.get_attribute("data-spotify-id")
+    browser.js("arguments[0].dispatchEvent(new MouseEvent('mousedown', {bubbles: true}))", option)
+    browser.wait_for(f"return document.getElementById('{field}').value === arguments[0]", chosen)
+    return chosen
 
 
 @pytest.mark.parametrize("width", [WIDE, NARROW])
@@ -35,8 +37,7 @@ def test_a_song_path_is_picked_shown_and_saved(browser, site, width):
     start, end = site.track, site.seeds[0]
     browser.open("/song-path/", width)
     browser.check(f"song-path-form-{width}", "#from-search", "#to-search")
-    pick(browser, "from", start)
-    pick(browser, "to", end)
+    start_id, end_id = pick(browser, "from", start), pick(browser, "to", end)
     browser.js("document.querySelector('#song-path-form input[name=length]').value = '12';"
                "document.getElementById('song-path-form').submit();")
     browser.wait_for("return document.querySelectorAll('#song-path .path-steps > li').length === 12")
@@ -55,4 +56,5 @@ def test_a_song_path_is_picked_shown_and_saved(browser, site, width):
     assert pk not in before and saved.owner.username == site.evaluator_name
     assert saved.visibility == Playlist.Visibility.PRIVATE and saved.recipe["kind"] == "song_path"
     ids = playlist_track_ids(saved)
-    assert len(ids) == 12 and ids[0] == start.pk and ids[-1] == end.pk
+    ends = dict(Track.objects.filter(spotify_id__in=[start_id, end_id]).values_list("spotify_id", "pk"))
+    assert len(ids) == 12 and ids[0] == ends[start_id] and ids[-1] == ends[end_id]
