@@ -1,10 +1,9 @@
 """Reads of playlist generation: a song path between two tracks named by Spotify id, the kinds on offer."""
 
+from django.urls import reverse
+
 from .kinds import kind_names, path_ends
 from .song_path import SongPath, song_path
-
-PLAYLIST_PAGE = "/playlists/{pk}/"  # the playlist's page (catalog.playlists' pages)
-
 
 def path_between(from_spotify_id: str, to_spotify_id: str, length: int) -> SongPath:
     """The song path of ``length`` tracks between two visible tracks; UnknownSeed (404) for an unknown or hidden
@@ -14,7 +13,7 @@ def path_between(from_spotify_id: str, to_spotify_id: str, length: int) -> SongP
 
 
 def playlist_page_url(pk: int) -> str:
-    return PLAYLIST_PAGE.format(pk=pk)
+    return reverse("playlists:detail", args=[pk])
 
 
 def available_kinds() -> list[str]:
