@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from catalog.models import Track
 from catalog.playlists.services import create_listener_playlist
+from catalog.playlists.views import SONGS_PER_PAGE
 from catalog.songs import song_of
 from tests.factories import UserFactory
 
@@ -49,8 +50,11 @@ def test_a_500_track_real_playlist_page_folds_songs_and_the_api_lists_every_trac
 
     with django_assert_max_num_queries(20):
         page = client.get(f"/playlists/{playlist.pk}/")
-    html = page.content.decode()
     assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('class="playlist-row"') == SONGS_PER_PAGE and "songs 1–100 of 475" in html
+    for number in range(2, 6):  # 475 songs, 100 a page
+        html += client.get(f"/playlists/{playlist.pk}/?page={number}").content.decode()
     assert html.count('class="playlist-row"') == SIZE - FOLDED_SONGS  # each song once
     assert html.count("Also in this playlist") == FOLDED_SONGS
     assert html.count('class="other-releases"') >= FOLDED_SONGS  # the folded songs' third releases, at least

@@ -159,3 +159,16 @@ def test_nobody_adds_to_a_playlist_that_is_not_theirs(client, playlist, tracks):
     assert client.post("/me/playlists/add/", {"playlist": "abc", "track": tracks[3].spotify_id}).status_code == 404
     assert client.post("/me/playlists/add/", {"playlist": playlist.pk, "track": "nope"}).status_code == 404
     assert len(playlist_track_ids(playlist)) == 3
+
+
+def test_a_long_playlist_shows_its_songs_a_page_at_a_time_and_a_move_returns_to_the_songs_page(client, owner):
+    tracks = TrackFactory.create_batch(101)
+    playlist = create_listener_playlist(owner=owner, name="Long", track_ids=[track.pk for track in tracks])
+    client.force_login(owner)
+    first = client.get(f"/playlists/{playlist.pk}/").content.decode()
+    assert first.count('class="playlist-row"') == 100 and "songs 1–100 of 101" in first and "?page=2" in first
+    second = client.get(f"/playlists/{playlist.pk}/?page=2").content.decode()
+    assert second.count('class="playlist-row"') == 1 and f'id="song-{tracks[100].spotify_id}"' in second
+    # The first song moved to the end lands on page 2, and the answer goes there.
+    response = client.post(f"/playlists/{playlist.pk}/move/", {"track": tracks[0].spotify_id, "position": 100})
+    assert response["Location"] == f"/playlists/{playlist.pk}/?page=2#song-{tracks[0].spotify_id}"
