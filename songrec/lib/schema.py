@@ -36,6 +36,7 @@ STANDARD_ERRORS = {
     "403": ("Error", "Authenticated but not allowed (not an evaluator, not staff, not your task), or a session "
                      "request without its CSRF token."),
     "404": ("Error", "No such object (or page), or not visible to you."),
+    "415": ("Error", "The body is in a media type this operation does not take (JSON, a form or multipart)."),
     "429": ("Error", "Too many requests (throttled) or too many failed logins; retry after `Retry-After` seconds."),
 }
 NO_NUL = r"^[^\x00]*$"
@@ -82,12 +83,15 @@ def document_error_responses(result, generator, request, public):
 
 
 def _can_answer(status, method, operation):
-    """403 needs a required login or a write (CSRF); 404 a path parameter or a page (views add their own)."""
+    """403 needs a required login or a write (CSRF); 404 a path parameter or a page (views add their own); 415 a
+    request body."""
     parameters = operation.get("parameters", [])
     if status == "403":
         return method != "get" or {} not in operation.get("security", [{}])
     if status == "404":
         return any(parameter.get("in") == "path" or parameter.get("name") == "page" for parameter in parameters)
+    if status == "415":
+        return "requestBody" in operation
     return True
 
 
