@@ -1,5 +1,6 @@
 """A listener makes a playlist from the search-as-you-type results, adds a second track, reorders it with the
-keyboard on its page, and the API lists the new order — at 1280 and at 390 px, each page passing the axe check.
+keyboard on its page, and the API and the page's JSPF download list the new order — at 1280 and at 390 px, each page
+passing the axe check.
 
 The clicks go through the pages' own scripts (playlists/playlists.js posts to the API from "Add to playlist",
 playlists/reorder.js moves a row with ↑ / ↓ without reloading), so this checks what a person sees and gets.
@@ -22,6 +23,12 @@ const wanted = arguments[0];
 const item = [...document.querySelectorAll('#search-results li')]
   .find(li => li.querySelector('strong') && li.querySelector('strong').textContent === wanted);
 return item ? item.querySelector('details.add-to-playlist') : null;
+"""
+JSPF_BUTTON = """
+const done = arguments[arguments.length - 1];
+const link = [...document.querySelectorAll('.export-buttons a')].find(a => a.textContent.trim() === 'JSPF');
+if (!link) { done('no JSPF button'); return; }
+fetch(link.href, {credentials: 'same-origin'}).then(r => r.text()).then(done, e => done(String(e)));
 """
 API_ORDER = """
 const done = arguments[arguments.length - 1];
@@ -56,7 +63,7 @@ def add_from_search(browser, track, width, *, new_name=None, playlist=None):
 
 
 @pytest.mark.parametrize("width", [WIDE, NARROW])
-def test_make_a_playlist_from_search_reorder_it_by_keyboard_and_see_it_in_the_api(browser, site, width):
+def test_make_a_playlist_from_search_reorder_it_by_keyboard_export_it_and_see_it_in_the_api(browser, site, width):
     first_track, second_track = site.track, site.seeds[0]
     name = f"Browser mix {width}"
     try:
@@ -85,6 +92,11 @@ def test_make_a_playlist_from_search_reorder_it_by_keyboard_and_see_it_in_the_ap
 
         body = json.loads(browser.driver.execute_async_script(API_ORDER, playlist.pk))
         assert [track["spotify_id"] for track in body["tracks"]] == [second, first]
+        # The page's JSPF button downloads the playlist in its new order (ListenBrainz's JSON form of XSPF).
+        jspf = json.loads(browser.driver.execute_async_script(JSPF_BUTTON))
+        assert jspf["playlist"]["title"] == name
+        assert [track["identifier"] for track in jspf["playlist"]["track"]] == [
+            [f"https://open.spotify.com/track/{spotify_id}"] for spotify_id in (second, first)]
         assert browser.console_errors() == []
     finally:
         Playlist.objects.filter(owner__username=site.evaluator_name).delete()  # committed: the live server's data
