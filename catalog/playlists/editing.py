@@ -17,7 +17,7 @@ from songrec.lib.errors import DomainError, NotFoundError
 
 from .models import MAX_PLAYLIST_TRACKS, Playlist, PlaylistTrack
 from .selectors import playlist_track_ids
-from .services import PlaylistTooLong, _known_track_ids, create_listener_playlist, first_occurrences
+from .services import PlaylistTooLong, create_listener_playlist, first_occurrences, known_track_ids
 
 MAX_NAME = 300
 MAX_DESCRIPTION = 5000
@@ -89,7 +89,7 @@ def add_tracks(playlist: Playlist, track_ids: Iterable[int]) -> AddResult:
     wanted, _ = first_occurrences(int(pk) for pk in track_ids)
     stored = playlist_track_ids(playlist)
     present = set(stored)
-    known = _known_track_ids([pk for pk in wanted if pk not in present])
+    known = known_track_ids([pk for pk in wanted if pk not in present])
     result = AddResult(already_there=[pk for pk in wanted if pk in present],
                        unknown=[pk for pk in wanted if pk not in present and pk not in known])
     result.added = [pk for pk in wanted if pk in known]

@@ -62,8 +62,9 @@ def first_occurrences(ids: Iterable) -> tuple[list, int]:
     return unique, len(ids) - len(unique)
 
 
-def _known_track_ids(track_ids):
-    known = set()
+def known_track_ids(track_ids: list[int]) -> set[int]:
+    """The pks among ``track_ids`` that are tracks of the catalog (hidden ones included), read in chunks."""
+    known: set[int] = set()
     for start in range(0, len(track_ids), ID_CHUNK):
         known.update(Track.objects.filter(pk__in=track_ids[start:start + ID_CHUNK]).values_list("pk", flat=True))
     return known
@@ -85,7 +86,7 @@ def _membership(track_ids):
     if len(unique) > MAX_PLAYLIST_TRACKS:
         raise PlaylistTooLong(f"A playlist holds at most {MAX_PLAYLIST_TRACKS:,} tracks; this one has "
                               f"{len(unique):,}. Split it into smaller playlists.")
-    known = _known_track_ids(unique)
+    known = known_track_ids(unique)
     return [pk for pk in unique if pk in known], [pk for pk in unique if pk not in known], duplicates
 
 

@@ -8,14 +8,7 @@ class GenerationError(DomainError):
 
 
 class UnknownSeed(GenerationError, NotFoundError):
-    """A seed, an end of a song path or a track to avoid that the catalog doesn't have or hides (404).
-
-    Its body is ``{"detail": "from: No track with id 'x'."}`` like every 404 of the API; ``field`` still marks the
-    form field on the pages.
-    """
-
-    def payload(self) -> dict:
-        return {"detail": f"{self.field}: {self.message}" if self.field else self.message}
+    """A seed, an end of a song path or a track to avoid that the catalog doesn't have or hides (404)."""
 
 
 class NotGenerated(GenerationError):

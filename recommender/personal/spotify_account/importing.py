@@ -22,7 +22,7 @@ from recommender.personal.services import add_likes, add_plays
 
 from .account import Account
 from .errors import SpotifyBusy
-from .models import IMPORT_SCOPES, SpotifyConnection, WorkStatus
+from .models import IMPORT_SCOPES, SpotifyConnection, WorkStatus, store_fields
 from .services import usable_connection
 
 PAGE = 50
@@ -76,7 +76,7 @@ def import_from_spotify(user_id: int) -> SpotifyConnection | None:
     connection = SpotifyConnection.objects.select_related("user").filter(user_id=user_id).first()
     if connection is None:
         return None
-    _set(connection, import_status=WorkStatus.RUNNING)
+    store_fields(connection, import_status=WorkStatus.RUNNING)
     try:
         usable_connection(connection.user, IMPORT_SCOPES)
         account = Account(connection)
@@ -86,9 +86,9 @@ def import_from_spotify(user_id: int) -> SpotifyConnection | None:
         raise
     except Exception as error:  # a DomainError says what to do (reconnect, grant access); nothing was stored
         message = getattr(error, "message", None) or f"The import failed unexpectedly ({type(error).__name__})."
-        _set(connection, import_status=WorkStatus.FAILED, import_message=message)
+        store_fields(connection, import_status=WorkStatus.FAILED, import_message=message)
         return connection
-    _set(connection, import_status=WorkStatus.DONE, import_message="", import_summary=summary,
+    store_fields(connection, import_status=WorkStatus.DONE, import_message="", import_summary=summary,
          imported_at=timezone.now())
     return connection
 
@@ -110,12 +110,6 @@ def _store(connection: SpotifyConnection, saved: list[str], recent: list[tuple[s
     return {"saved_tracks": len(saved), "recently_played": len(recent), "top_tracks": len(top),
             "likes_added": likes, "plays_added": add_plays(user, plays), "unknown_tracks": len(unknown),
             "unknown": unknown[:UNKNOWN_SHOWN]}
-
-
-def _set(connection: SpotifyConnection, **fields) -> None:
-    for name, value in fields.items():
-        setattr(connection, name, value)
-    SpotifyConnection.objects.filter(pk=connection.pk).update(**fields)
 
 
 def note_waiting(user_id: int, message: str) -> None:

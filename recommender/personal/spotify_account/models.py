@@ -85,3 +85,11 @@ class PlaylistPrivacy(models.Model):
 
     def __str__(self):
         return f"{self.user}: private playlists {'used' if self.private_playlists_in_model else 'not used'}"
+
+
+def store_fields(instance: models.Model, **fields) -> None:
+    """Set ``fields`` on ``instance`` and write them to its row in one UPDATE (not ``save()``: the row's other fields,
+    which another worker may have changed meanwhile, stay as they are)."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    type(instance).objects.filter(pk=instance.pk).update(**fields)

@@ -14,7 +14,7 @@ from catalog.playlists.models import Playlist
 from .account import Account
 from .errors import SpotifyBusy
 from .gateway import NotFoundOnSpotify
-from .models import SAVE_SCOPES, SpotifyConnection, SpotifyPlaylistLink, WorkStatus
+from .models import SAVE_SCOPES, SpotifyConnection, SpotifyPlaylistLink, WorkStatus, store_fields
 from .services import usable_connection
 
 BATCH = 100
@@ -33,7 +33,7 @@ def push_playlist(link_id: int) -> SpotifyPlaylistLink | None:
     link = SpotifyPlaylistLink.objects.select_related("playlist").filter(pk=link_id).first()
     if link is None:
         return None
-    _update(link, status=WorkStatus.RUNNING)
+    store_fields(link, status=WorkStatus.RUNNING)
     try:
         connection = usable_connection(link.playlist.owner, SAVE_SCOPES)
         sent = _push(Account(connection), connection, link)
@@ -41,9 +41,9 @@ def push_playlist(link_id: int) -> SpotifyPlaylistLink | None:
         raise
     except Exception as error:  # a DomainError says what to do; anything else is reported, not retried
         message = getattr(error, "message", None) or f"Saving failed unexpectedly ({type(error).__name__})."
-        _update(link, status=WorkStatus.FAILED, message=message, finished_at=timezone.now())
+        store_fields(link, status=WorkStatus.FAILED, message=message, finished_at=timezone.now())
         return link
-    _update(link, status=WorkStatus.DONE, message="", tracks_sent=sent, finished_at=timezone.now())
+    store_fields(link, status=WorkStatus.DONE, message="", tracks_sent=sent, finished_at=timezone.now())
     return link
 
 
@@ -51,30 +51,24 @@ def _push(account: Account, connection: SpotifyConnection, link: SpotifyPlaylist
     playlist = link.playlist
     uris = track_uris(playlist)
     if link.spotify_user_id != connection.spotify_user_id:  # never saved, or saved on another account
-        _update(link, spotify_playlist_id="", spotify_user_id=connection.spotify_user_id)
+        store_fields(link, spotify_playlist_id="", spotify_user_id=connection.spotify_user_id)
     for _attempt in range(2):
         if not link.spotify_playlist_id:
             created = account.call("creating the playlist", "current_user_playlist_create", playlist.name[:100],
                                    public=playlist.visibility == Playlist.Visibility.PUBLIC,
                                    description=playlist.description[:300])
-            _update(link, spotify_playlist_id=created["id"])
+            store_fields(link, spotify_playlist_id=created["id"])
         try:
             account.call("replacing the playlist's tracks", "playlist_replace_items", link.spotify_playlist_id,
                          uris[:BATCH])
         except NotFoundOnSpotify:  # deleted on Spotify: make it again
-            _update(link, spotify_playlist_id="")
+            store_fields(link, spotify_playlist_id="")
             continue
         for start in range(BATCH, len(uris), BATCH):
             account.call("adding the playlist's tracks", "playlist_add_items", link.spotify_playlist_id,
                          uris[start:start + BATCH])
         return len(uris)
     raise SpotifyBusy("Spotify lost the playlist just created; it will be retried.")
-
-
-def _update(link: SpotifyPlaylistLink, **fields) -> None:
-    for name, value in fields.items():
-        setattr(link, name, value)
-    SpotifyPlaylistLink.objects.filter(pk=link.pk).update(**fields)
 
 
 def note_waiting(link_id: int, message: str) -> None:
