@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from timing import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
@@ -24,11 +26,6 @@ from synthetic import dataset_path  # noqa: E402
 
 def load():
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def latency(client, url, requests):

@@ -17,16 +17,13 @@ import sys
 import time
 from pathlib import Path
 
+from timing import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
 PLAYLIST_TRACKS = 100
 PATH_LENGTH = 20
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def timed(calls):

@@ -15,28 +15,15 @@ import os
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
+
+from timing import percentile, timed_get
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 # Hundreds of requests a minute from one client: the API's throttles would answer 429.
 os.environ.setdefault("API_THROTTLE_ANON", "1000000/minute")
 os.environ.setdefault("API_THROTTLE_USER", "1000000/minute")
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
-def timed_get(client, url):
-    started = time.perf_counter()
-    response = client.get(url)
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        sys.exit(f"{url} answered {response.status_code}: {response.content[:300]!r}")
-    return elapsed
 
 
 def main():

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+from timing import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
@@ -27,11 +29,6 @@ def typo(rng, text):
     if action == "swap":
         return text[:position - 1] + text[position] + text[position - 1] + text[position + 1:]
     return text[:position] + rng.choice("aeioust") + text[position + 1:]
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def main():

@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from timing import percentile
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
 
@@ -51,11 +53,6 @@ def typo(rng, text):
         return text[:i] + text[i + 1] + text[i] + text[i + 2:]
     letter = rng.choice("aeiounrst")
     return text[:i] + letter + text[i + (action == "replace"):]
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def make_queries(records, rng):

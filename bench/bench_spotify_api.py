@@ -13,20 +13,12 @@ import os
 import random
 import statistics
 import sys
-import time
 from pathlib import Path
+
+from timing import timed_get
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songrec.settings")
-
-
-def timed(client, url, **headers):
-    started = time.perf_counter()
-    response = client.get(url, **headers)
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        sys.exit(f"{url} answered {response.status_code}: {response.content[:300]!r}")
-    return elapsed
 
 
 def main():
@@ -62,12 +54,12 @@ def main():
         seeds = [rng.choice(ids) for _ in range(options.requests + 10)]
         native, v1 = [], []
         for number, seed in enumerate(seeds):
-            a = timed(client, f"/api/recommendations/?seed_tracks={seed}&limit=20")
-            b = timed(client, f"/v1/recommendations?seed_tracks={seed}&limit=20", **bearer)
+            a = timed_get(client, f"/api/recommendations/?seed_tracks={seed}&limit=20")
+            b = timed_get(client, f"/v1/recommendations?seed_tracks={seed}&limit=20", **bearer)
             if number >= 10:  # warm-up: memory-mapped files, the id maps, prepared statements
                 native.append(a)
                 v1.append(b)
-        features = [timed(client, f"/v1/audio-features?ids={','.join(rng.sample(ids, 100))}", **bearer)
+        features = [timed_get(client, f"/v1/audio-features?ids={','.join(rng.sample(ids, 100))}", **bearer)
                     for _ in range(options.requests + 10)][10:]
     finally:
         ApiClient.objects.filter(pk=api_client.pk).delete()
