@@ -134,10 +134,10 @@ def compute_index_shard(version_id, start, stop):
 @shared_task(name="recommender.tasks.finish_distributed_rebuild", bind=True, acks_late=True,
              reject_on_worker_lost=True, max_retries=60)
 def finish_distributed_rebuild(self, version_id, shards):
-    """The chord's callback; waits (retries) while a re-run shard is still missing."""
+    """The chord's callback; waits (retries) while a re-run shard is missing or another run is finishing."""
     try:
         result = distributed.finish_build(version_id, [tuple(shard) for shard in shards])
-    except distributed.ShardsMissing as error:
+    except distributed.NotYetFinishable as error:
         raise self.retry(exc=error, countdown=2) from None
     return {"status": "skipped" if result.skipped else "built", "version": result.version.pk,
             "active": result.activated}

@@ -8,8 +8,9 @@
    their extended lists to ``shards/<start>-<stop>.npz`` by one rename. A worker that dies mid-shard leaves
    either nothing or a complete shard; the redelivered task (``acks_late`` + ``reject_on_worker_lost``) writes
    it again, so there are never duplicate or missing rows.
-3. ``finish_build`` (the chord's callback): checks that every shard is there (a shard run twice may have
-   been counted twice), joins the extended lists, measures quality, marks the version ready and activates it.
+3. ``finish_build`` (the chord's callback, one run at a time under the rebuild lock): checks that every shard is
+   there (a shard run twice may have been counted twice, firing the callback early or twice), joins the extended
+   lists, measures quality, marks the version ready and activates it.
 """
 
 import json
@@ -31,6 +32,7 @@ from recommender.errors import NOTHING_TO_INDEX, RebuildError
 from recommender.models import IndexVersion, NeighborList
 
 from . import extended
+from .build_lock import BuildLock
 from .features import TrackTable, fit_features, indexable_tracks, load_catalog, song_numbers
 from .params import IndexParams
 from .progress import ProgressReporter
@@ -40,8 +42,16 @@ from .topk import MARGIN, METRICS, Neighbors, TileSpace, distinct_songs
 Status = IndexVersion.Status
 
 
-class ShardsMissing(RebuildError):
-    """The chord's callback ran before every shard had written its lists (retried)."""
+class NotYetFinishable(RebuildError):
+    """The chord's callback can't finish the version now; the task retries it."""
+
+
+class ShardsMissing(NotYetFinishable):
+    """The callback ran before every shard had written its lists."""
+
+
+class FinishingElsewhere(NotYetFinishable):
+    """Another run of the callback is finishing the version (a shard counted twice fires the chord twice)."""
 
 
 def shard_ranges(n: int, shard_rows: int | None = None) -> list[tuple[int, int]]:
@@ -125,7 +135,21 @@ def _heartbeat(version_id: int) -> None:
 
 
 def finish_build(version_id: int, shards: Sequence[tuple[int, int]], activate: bool = True) -> services.RebuildResult:
-    """Check every shard, join their extended lists, measure, mark ready and activate. Raises ShardsMissing."""
+    """Check every shard, join their extended lists, measure, mark ready and activate.
+
+    One finisher at a time: it holds the rebuild lock (no other build can run during a sharded one anyway), so a
+    duplicate callback waits (FinishingElsewhere) and then finds the version done. Raises NotYetFinishable.
+    """
+    lock = BuildLock()
+    if not lock.acquire():
+        raise FinishingElsewhere(f"index version {version_id}: another worker is finishing it")
+    try:
+        return _finish_build(version_id, shards, activate)
+    finally:
+        lock.release()
+
+
+def _finish_build(version_id: int, shards: Sequence[tuple[int, int]], activate: bool) -> services.RebuildResult:
     version = IndexVersion.objects.get(pk=version_id)
     if version.status != Status.BUILDING:
         return services.RebuildResult(version, skipped=True, reason=f"index version {version_id} is {version.status}")

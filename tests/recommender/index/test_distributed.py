@@ -44,6 +44,23 @@ def test_shards_in_any_order_and_run_twice_give_the_lists_of_a_single_process_re
     assert distributed.compute_shard(version.pk, 0, 7)["status"] == "skipped"  # late redelivery: harmless
 
 
+def test_a_second_finisher_waits_while_the_first_holds_the_version_and_then_finds_it_done(catalog, live_builder):
+    # A shard run twice is counted twice by the chord, so its callback can run twice at once (CI saw both write
+    # the same extended-list file and the loser fail the finished build).
+    version, shards = distributed.prepare_build(IndexParams.from_settings(k=4), shard_rows=10)
+    for start, stop in shards:
+        distributed.compute_shard(version.pk, start, stop)
+
+    with pytest.raises(distributed.FinishingElsewhere):  # live_builder stands for the first finisher
+        distributed.finish_build(version.pk, shards)
+    version.refresh_from_db()
+    assert version.status == Status.BUILDING and (version.directory / "shards").is_dir()
+
+    live_builder.release()
+    assert distributed.finish_build(version.pk, shards).version.status == Status.ACTIVE
+    assert distributed.finish_build(version.pk, shards).skipped  # the late duplicate
+
+
 def test_a_failing_shard_fails_the_build_and_the_old_version_keeps_serving(catalog, monkeypatch):
     first = build(k=4).version
     version, shards = distributed.prepare_build(IndexParams.from_settings(k=4), shard_rows=10)
