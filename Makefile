@@ -12,23 +12,40 @@ DATASET ?= $(or $(shell $(PYTHON) -m catalog.dataset_finder),$(UPSTREAM_DATASET)
 DATASET_SHA256 ?= $(if $(filter $(UPSTREAM_DATASET),$(DATASET)),$(UPSTREAM_DATASET_SHA256))
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist processes for the tests: each has its own test database (test_…_gw0, …) and the next Redis
+# database after TEST_REDIS_URL's; tests/conftest.py says how tests are shared out. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = -n $(TEST_WORKERS)
 
-.PHONY: install run data index clusters serve test test-fast lint typecheck bench
+.PHONY: install install-dev run data index clusters serve test test-fast lint typecheck bench
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# What the app needs (`make run`); the tests' tools come on top for test, lint, typecheck and bench.
+$(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
+install-dev: $(BIN)/.installed-dev
 
+# Serves as soon as the catalog is in: the index and the clusters are built meanwhile by a second process (its
+# output in var/setup.log) while every page says how far the first build is. `set -m` gives each of the two its
+# own process group: Ctrl-C or a SIGTERM to make's group reaches this shell, whose trap stops both (the build
+# with SIGINT, which marks an unfinished version failed and cleans it; the next `make run` builds again).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(MAKE) --no-print-directory data
-	$(MAKE) --no-print-directory index
-	$(MAKE) --no-print-directory clusters
-	$(MAKE) --no-print-directory serve
+	@mkdir -p var; set -m; \
+	  $(MAKE) --no-print-directory index clusters >var/setup.log 2>&1 & setup=$$!; \
+	  $(BIN)/python manage.py runserver --noreload $(HOST) & server=$$!; \
+	  trap 'kill -INT -- -$$setup 2>/dev/null; kill -TERM -- -$$server 2>/dev/null' INT TERM; \
+	  echo "Building the index and the clusters in the background (var/setup.log); pages say how far it is."; \
+	  wait $$server; status=$$?; kill -INT -- -$$setup 2>/dev/null; wait $$setup; exit $$status
 
 data: install
 	@if [ -z "$(DATASET)" ]; then \
@@ -49,25 +66,25 @@ clusters: install
 serve: install
 	exec $(BIN)/python manage.py runserver --noreload $(HOST)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 
 # mypy with django-stubs over the modules pyproject.toml's [tool.mypy] lists (the settings module is imported).
-typecheck: install
+typecheck: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/mypy
 
-test: install lint typecheck
+test: install-dev lint typecheck
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/pytest $(PYTEST_ARGS)
+	  $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The quick loop: everything but the real-data suite (tests/realdata/), the browser tests and the tests that
 # start a real Celery worker. Same databases as `make test`.
-test-fast: install lint typecheck
+test-fast: install-dev lint typecheck
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/pytest -m "not dataset and not browser and not celery_worker" $(PYTEST_ARGS)
+	  $(BIN)/pytest $(PYTEST_PARALLEL) -m "not dataset and not browser and not celery_worker" $(PYTEST_ARGS)
 
 # Point DATABASE_URL at a scratch database first: the benchmarks empty and refill the catalog.
-bench: install
+bench: install-dev
 	$(BIN)/python bench/bench_import.py $(DATASET)
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/bench_index.py $(DATASET)

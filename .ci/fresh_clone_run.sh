@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI: the README's run command (`make run`) on a fresh clone in a temporary folder, with nothing set: SQLite,
-# in-process tasks. It must serve `/`, a track page and the similar API (200 each), then stop cleanly.
+# in-process tasks. It must serve `/`, then (once the background build is done) a track page and the similar API
+# (200 each), then stop cleanly, the background build included.
 #
 # ../shared/data beside the clone holds the first FRESH_CLONE_ROWS rows (default 5000) of the real dataset,
 # to keep CI time down. FRESH_CLONE_DOWNLOAD=1 instead leaves ../shared out and serves the whole real file,
@@ -60,6 +61,17 @@ until curl -fs -o /dev/null "$base/"; do
   fi
   sleep 2
 done
+echo "fresh clone: first page after ${SECONDS}s"
+# The index and the clusters are built in the background while the server already serves: wait for the index.
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/recommendations/?seed_tracks=$track_id")" = 200 ]; do
+  if ! alive "$server_pid" || [ "$SECONDS" -ge "$deadline" ]; then
+    echo "fresh clone: no index was built in the background (log and var/setup.log below)" >&2
+    tail -n 40 "$log" "$work/songrec/var/setup.log" >&2
+    exit 1
+  fi
+  sleep 2
+done
+echo "fresh clone: recommendations after ${SECONDS}s"
 # The hot reads are hand-written SQL with a SQLite variant (songrec/sql.py): the demo's database runs each one here.
 for path in / "/tracks/$track_id/" "/api/tracks/$track_id/similar/" "/api/tracks/?q=Comedy%20Gen%20Hoshino" \
     "/api/recommendations/?seed_tracks=$track_id" "/?q=Comedy"; do
@@ -81,4 +93,11 @@ if alive "$server_pid" || curl -fsS -o /dev/null "$base/" 2>/dev/null; then
 fi
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
+sleep 1
+for proc in /proc/[0-9]*; do  # the background build stops with the server
+  if [ "$(readlink "$proc/cwd" 2>/dev/null)" = "$work/songrec" ]; then
+    echo "fresh clone: a process of make run outlived it: $(tr '\0' ' ' < "$proc/cmdline")" >&2
+    exit 1
+  fi
+done
 echo "fresh clone: make run served and stopped cleanly ($(grep -m1 '^Imported' "$log" || echo 'import line missing'))"

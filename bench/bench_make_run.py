@@ -1,12 +1,13 @@
-"""Time `make run` from a fresh clone to the first page, stage by stage: pip, migrate, import, index, clusters, serve.
+"""Time `make run` from a fresh clone: pip, then the first page, the first recommendations and the clusters.
 
 Usage: python bench/bench_make_run.py [--reuse-venv] [--keep]
 
-Clones this checkout (its committed HEAD) into a temporary directory and runs the Makefile's stages there one by
-one, as `make run` does, with no DATABASE_URL (the SQLite try-out a newcomer gets) and its own var/ directory.
-With --reuse-venv the clone's .venv is a link to this checkout's, so the pip stage is not measured (no network, or
-to time the rest alone). Then `make serve` starts on a free port and the first page is timed until it answers.
-Prints one line per stage with its wall time and the load average before and after.
+Clones this checkout (its committed HEAD) into a temporary directory with no DATABASE_URL (the SQLite try-out a
+newcomer gets) and its own var/ directory. Unless --reuse-venv, `make install` is timed first in a new .venv
+(pip's own wheel cache, ~/.cache/pip, is used as a newcomer's second clone would). Then `make run` starts on a
+free port: it migrates and imports, then serves while the index and the clusters are built in the background.
+Prints, each counted from the clone, when `/` first answers, when the recommendations API first answers 200 and
+when /clusters/ first shows a clustering, with the load average at each.
 """
 
 import argparse
@@ -17,11 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["install", "migrate", "data", "index", "clusters"]
+FIRST_ROW_TRACK = "5SuOikwiRyPMVoIQDJUgSV"  # "Comedy" by Gen Hoshino, the dataset's first row
 
 
 def load():
@@ -34,37 +36,22 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def make(stage, reuse_venv):
-    # --assume-old: with a linked .venv, make must never reinstall (the clone's requirements look newer).
-    return ["make", "--no-print-directory", *(["--assume-old=.venv/bin/.installed"] if reuse_venv else []), stage]
-
-
-def run_stage(clone, env, stage, reuse_venv):
-    target = make(stage, reuse_venv) if stage != "migrate" else [
-        ".venv/bin/python", "manage.py", "migrate", "--noinput"]
-    started, before = time.perf_counter(), load()
-    subprocess.run(target, cwd=clone, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started, before, load()
-
-
-def first_page(clone, env, reuse_venv):
-    port = free_port()
-    started, before = time.perf_counter(), load()
-    server = subprocess.Popen([*make("serve", reuse_venv), f"HOST=127.0.0.1:{port}"], cwd=clone,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+def answer(url):
+    """(status, body) of a GET, (None, "") while nothing listens."""
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as response:
-                    assert response.status == 200
-                    return time.perf_counter() - started, before, load()
-            except OSError:
-                if server.poll() is not None:
-                    raise SystemExit("make serve exited before answering") from None
-                time.sleep(0.2)
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=30)
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return None, ""
+
+
+def wait_until(condition, server, what):
+    while not condition():
+        if server.poll() is not None:
+            raise SystemExit(f"make run exited before {what}")
+        time.sleep(0.5)
 
 
 def main():
@@ -74,27 +61,44 @@ def main():
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="songrec-make-run-"))
     clone = workdir / "songrec"
-    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SONGREC_VAR_DIR")}
     # The clone finds the dataset the way a fresh clone next to ../shared would.
     env["SONGREC_DATASET"] = env.get("SONGREC_DATASET") or subprocess.run(
         [sys.executable, "-m", "catalog.dataset_finder"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    server = None
     try:
-        total = 0.0
+        started = time.perf_counter()
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         if options.reuse_venv:
             (clone / ".venv").symlink_to((ROOT / ".venv").resolve())
-        for stage in STAGES:
-            if stage == "install" and options.reuse_venv:
-                print("install   (not timed: --reuse-venv)")
-                continue
-            seconds, before, after = run_stage(clone, env, stage, options.reuse_venv)
-            total += seconds
-            print(f"{stage:<9} {seconds:7.1f} s   load {before} → {after}", flush=True)
-        seconds, before, after = first_page(clone, env, options.reuse_venv)
-        total += seconds
-        print(f"{'serve':<9} {seconds:7.1f} s   load {before} → {after}   (start to the first page answered)")
-        print(f"{'total':<9} {total:7.1f} s")
+            for name in ("requirements.txt", "requirements-dev.txt"):  # older than the linked venv's stamp
+                os.utime(clone / name, (0, 0))
+            print("install   (not timed: --reuse-venv)")
+        else:
+            before = load()
+            subprocess.run(["make", "--no-print-directory", "install"], cwd=clone, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+            print(f"install   {time.perf_counter() - started:7.1f} s   load {before} → {load()}", flush=True)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        print(f"make run  starts at {time.perf_counter() - started:.1f} s, load {load()}", flush=True)
+        server = subprocess.Popen(["make", "--no-print-directory", "run", f"HOST=127.0.0.1:{port}"], cwd=clone,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True)
+        milestones = [
+            ("first page", lambda: answer(f"{base}/")[0] == 200),
+            ("recommendations", lambda: answer(f"{base}/api/recommendations/?seed_tracks={FIRST_ROW_TRACK}")[0] == 200),
+            ("clusters", lambda: "No clustering yet" not in answer(f"{base}/clusters/")[1]
+             and answer(f"{base}/clusters/")[0] == 200),
+        ]
+        for name, condition in milestones:
+            wait_until(condition, server, name)
+            print(f"{name:<15} {time.perf_counter() - started:7.1f} s after the clone   load {load()}", flush=True)
     finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=60)
         if options.keep:
             print(f"clone kept in {clone}")
         else:

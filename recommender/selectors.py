@@ -303,6 +303,23 @@ class IndexStatus:
     versions: list
 
 
+@dataclass(frozen=True)
+class FirstBuild:
+    stage_label: str
+    percent: int
+
+
+def first_build() -> FirstBuild | None:
+    """The build that gives the catalog its first index, while no version is active yet (``make run`` serves pages
+    while it runs), or None. Reads nothing from the database once a version is active."""
+    if _active_version() is not None:
+        return None
+    building = IndexVersion.objects.filter(status=IndexVersion.Status.BUILDING).order_by("-id").first()
+    if building is None:
+        return None
+    return FirstBuild(STAGE_LABELS.get(building.stage, building.stage), int(100 * building.progress))
+
+
 def index_status(versions: int = 20) -> IndexStatus:
     """What the index page and its JSON poll show: active version, running build, recent versions."""
     recent = list(IndexVersion.objects.order_by("-id")[:versions])

@@ -6,6 +6,7 @@ Production sets DATABASE_URL, CELERY_BROKER_URL/REDIS_URL, SECRET_KEY and DEBUG=
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "recommender.personal.context_processors.reactions",
                 "catalog.playlists.context_processors.my_playlists",
+                "recommender.context_processors.first_index",
             ],
             "builtins": ["songrec.lib.template_builtins"],
         },
@@ -105,10 +107,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # transaction mode).
     if env.bool("DATABASE_PREPARED_READS", default=True):
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` serves pages while a second process builds the index into the same file: in WAL mode readers
+    # never wait for that writer, and a write takes the lock at BEGIN and waits up to 20 s for it rather than
+    # failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis serves as Celery broker, result backend and shared cache when configured.
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and env.str("PYTEST_XDIST_WORKER", default=""):
+    # Tests in parallel (pytest-xdist's gw0, gw1, …): pytest-django gives each worker its own test database, and
+    # this its own Redis database, the next ones after REDIS_URL's, so one worker's flush never reaches another's.
+    _redis = urlsplit(REDIS_URL)
+    _database = int(_redis.path.strip("/") or 0) + int(env.str("PYTEST_XDIST_WORKER").removeprefix("gw"))
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_database}"))
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 # Without a broker, tasks run in-process so the demo works with nothing else running.

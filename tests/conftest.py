@@ -58,19 +58,41 @@ def file_server(tmp_path):
     server.server_close()
 
 
-def pytest_collection_modifyitems(items):
-    """Tests under tests/realdata share one imported real catalog that stays in the database: run them last.
-    They are marked ``dataset`` (and those under tests/realdata/browser/ ``browser``) so `make test-fast` can leave
-    them out."""
-    def is_real_data(item):
-        return "/tests/realdata/" in str(item.path).replace(os.sep, "/")
+def _is_real_data(item):
+    return "/tests/realdata/" in str(item.path).replace(os.sep, "/")
 
-    for item in items:
-        if is_real_data(item):
-            item.add_marker(pytest.mark.dataset)
-            if "/tests/realdata/browser/" in str(item.path).replace(os.sep, "/"):
-                item.add_marker(pytest.mark.browser)
-    items.sort(key=is_real_data)
+
+def pytest_itemcollected(item):
+    """Tests under tests/realdata are marked ``dataset`` (and those under tests/realdata/browser/ ``browser``), so
+    `make test-fast` can leave them out."""
+    if _is_real_data(item):
+        item.add_marker(pytest.mark.dataset)
+        if "/tests/realdata/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """In parallel (`make test`: pytest-xdist's -n 2) the other tests are shared out first, one at a time; then
+    each of two halves of tests/realdata (the browser tests, the rest) goes whole to one worker, which imports the
+    real catalog once for it and runs nothing else after it on its database."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class RealDataHalves(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            if nodeid.startswith("tests/realdata/"):
+                return "realdata-browser" if nodeid.startswith("tests/realdata/browser/") else "realdata"
+            return nodeid
+
+    config.option.loadscopereorder = False  # in collection order: the real-data halves last
+    return RealDataHalves(config, log)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's reordering
+def pytest_collection_modifyitems(items):
+    """Tests under tests/realdata share one imported real catalog that stays in the database: run them last."""
+    items.sort(key=_is_real_data)
 
 
 @pytest.fixture(autouse=True, scope="session")

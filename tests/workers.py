@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,7 @@ def pool_processes(worker):
 def empty_broker():
     """Drop every message in the test broker, those a killed worker had reserved too (kombu keeps them in Redis
     and gives them back later, so a purge alone would let an old test's rebuild run in the next test's workers)."""
-    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    redis.Redis.from_url(django_settings.REDIS_URL).flushdb()
 
 
 @pytest.fixture
@@ -45,9 +46,9 @@ def workers(tmp_path, settings):
 
     The worker shares the test's database, index directory and upload directory (``tmp_path / "up"``, set here).
     """
-    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
+    if not django_settings.REDIS_URL or connection.vendor != "postgresql":
         pytest.skip("needs REDIS_URL and PostgreSQL")
-    redis.Redis.from_url(os.environ["REDIS_URL"]).ping()
+    redis.Redis.from_url(django_settings.REDIS_URL).ping()
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.PERSONAL_UPLOAD_DIR = tmp_path / "up"
     empty_broker()

@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from recommender import tasks
@@ -76,8 +77,8 @@ def _redis_available():
     import redis
 
     try:
-        return bool(os.environ.get("REDIS_URL")) and redis.Redis.from_url(
-            os.environ["REDIS_URL"], socket_connect_timeout=1).ping()
+        return bool(settings.REDIS_URL) and redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
         return False
 
