@@ -71,10 +71,14 @@ def pytest_itemcollected(item):
             item.add_marker(pytest.mark.browser)
 
 
+# tests/realdata in two halves of about the same time on two workers: the browser and schema tests, the rest.
+REAL_DATA_FIRST_HALF = ("tests/realdata/browser/", "tests/realdata/test_api_schema.py")
+
+
 def pytest_xdist_make_scheduler(config, log):
     """In parallel (`make test`: pytest-xdist's -n 2) the other tests are shared out first, one at a time; then
-    each of two halves of tests/realdata (the browser tests, the rest) goes whole to one worker, which imports the
-    real catalog once for it and runs nothing else after it on its database."""
+    each half of tests/realdata goes whole to one worker, which imports the real catalog once for it and runs
+    nothing else after it on its database."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -82,7 +86,7 @@ def pytest_xdist_make_scheduler(config, log):
     class RealDataHalves(LoadScopeScheduling):
         def _split_scope(self, nodeid):
             if nodeid.startswith("tests/realdata/"):
-                return "realdata-browser" if nodeid.startswith("tests/realdata/browser/") else "realdata"
+                return "realdata-1" if nodeid.startswith(REAL_DATA_FIRST_HALF) else "realdata-2"
             return nodeid
 
     config.option.loadscopereorder = False  # in collection order: the real-data halves last
