@@ -34,18 +34,18 @@ install: $(BIN)/.installed
 install-dev: $(BIN)/.installed-dev
 
 # Serves as soon as the catalog is in: the index and the clusters are built meanwhile by a second process (its
-# output in var/setup.log) while every page says how far the first build is. `set -m` gives each of the two its
-# own process group: Ctrl-C or a SIGTERM to make's group reaches this shell, whose trap stops both (the build
-# with SIGINT, which marks an unfinished version failed and cleans it; the next `make run` builds again).
+# output in var/setup.log) while every page says how far the first build is. Ctrl-C stops the server; then, or on
+# a SIGTERM to make's process group, the build gets a SIGTERM too, which marks an unfinished version failed and
+# cleans it up (songrec/lib/console.py); the next `make run` builds again.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(MAKE) --no-print-directory data
-	@mkdir -p var; set -m; \
+	@mkdir -p var; \
 	  $(MAKE) --no-print-directory index clusters >var/setup.log 2>&1 & setup=$$!; \
-	  $(BIN)/python manage.py runserver --noreload $(HOST) & server=$$!; \
-	  trap 'kill -INT -- -$$setup 2>/dev/null; kill -TERM -- -$$server 2>/dev/null' INT TERM; \
+	  trap 'kill -TERM $$setup 2>/dev/null' TERM; trap : INT; \
 	  echo "Building the index and the clusters in the background (var/setup.log); pages say how far it is."; \
-	  wait $$server; status=$$?; kill -INT -- -$$setup 2>/dev/null; wait $$setup; exit $$status
+	  $(BIN)/python manage.py runserver --noreload $(HOST); status=$$?; \
+	  kill -TERM $$setup 2>/dev/null; wait $$setup; exit $$status
 
 data: install
 	@if [ -z "$(DATASET)" ]; then \

@@ -93,3 +93,23 @@ def test_a_live_builder_is_never_taken_for_dead_and_its_end_is_seen_at_once(cata
     assert IndexVersion.objects.get(pk=running.pk).status == Status.BUILDING
     assert services.running_build() is None
     assert IndexVersion.objects.get(pk=running.pk).status == Status.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_stopped_with_sigterm_fails_and_cleans_its_own_version_at_once(catalog, tmp_path):
+    # `make run` stops its background build with SIGTERM: it must not leave a "building" version that a SQLite
+    # demo (no advisory locks) would wait out for RECOMMENDER_REBUILD_STALE_SECONDS before building again.
+    process = start_rebuild_subprocess(tmp_path)
+    try:
+        stopped = wait_for(lambda: IndexVersion.objects.filter(status=Status.BUILDING, stage="mlflow").first()
+                           or (process.poll() is not None and pytest.fail(process.stderr.read().decode())),
+                           "the subprocess to reach its MLflow stage")
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    stopped.refresh_from_db()
+    assert stopped.status == Status.FAILED and stopped.message == "interrupted"
+    assert not NeighborList.objects.filter(version=stopped).exists() and not stopped.directory.exists()

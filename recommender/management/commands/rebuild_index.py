@@ -7,7 +7,7 @@ from recommender import services, tasks
 from recommender.index import incremental
 from recommender.index.params import MAX_K, IndexParams
 from recommender.index.progress import STAGE_LABELS
-from songrec.lib.console import is_terminal, progress_bar
+from songrec.lib.console import StopsOnSigterm, is_terminal, progress_bar
 
 from ...errors import RecommenderError
 
@@ -19,7 +19,7 @@ def feature_weight(text):
     return name.strip(), float(value)
 
 
-class Command(BaseCommand):
+class Command(StopsOnSigterm, BaseCommand):
     help = "Rebuild the recommendation index from the catalog and make it the active version."
 
     def add_arguments(self, parser):

@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recommender.clusters.services import build_clusters
 from recommender.errors import NoActiveIndex
+from songrec.lib.console import StopsOnSigterm
 
 
-class Command(BaseCommand):
+class Command(StopsOnSigterm, BaseCommand):
     help = ("Fit PCA + KMeans over a range of k, MiniBatchKMeans and HDBSCAN on the active index version's "
             "vectors, log each to MLflow and activate the best.")
 
