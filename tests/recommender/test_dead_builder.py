@@ -41,22 +41,29 @@ def start_rebuild_subprocess(tmp_path):
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def signal_mid_build(tmp_path, signum):
+    """Start a rebuild in a subprocess, send it ``signum`` at its MLflow stage; (the version it was building,
+    the process's return code)."""
+    process = start_rebuild_subprocess(tmp_path)
+    try:
+        version = wait_for(lambda: IndexVersion.objects.filter(status=Status.BUILDING, stage="mlflow").first()
+                           or (process.poll() is not None and pytest.fail(process.stderr.read().decode())),
+                           "the subprocess to reach its MLflow stage")
+        os.kill(process.pid, signum)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return version, process.returncode
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("catalog_changed", [False, True], ids=["up to date", "catalog changed"])
 def test_a_rebuild_killed_with_sigkill_is_failed_and_cleaned_by_the_next_if_stale_run(catalog, tmp_path,
                                                                                      catalog_changed):
     active = build().version
-    process = start_rebuild_subprocess(tmp_path)
-    try:
-        killed = wait_for(lambda: IndexVersion.objects.filter(status=Status.BUILDING, stage="mlflow").first()
-                          or (process.poll() is not None and pytest.fail(process.stderr.read().decode())),
-                          "the subprocess to reach its MLflow stage")
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == -signal.SIGKILL
+    killed, returncode = signal_mid_build(tmp_path, signal.SIGKILL)
+    assert returncode == -signal.SIGKILL
     assert NeighborList.objects.filter(version=killed).exists() and killed.directory.exists()
     wait_for(lambda: not builder_alive(), "PostgreSQL to drop the killed builder's lock")
     assert IndexVersion.objects.get(pk=killed.pk).status == Status.BUILDING
@@ -99,17 +106,8 @@ def test_a_live_builder_is_never_taken_for_dead_and_its_end_is_seen_at_once(cata
 def test_a_rebuild_stopped_with_sigterm_fails_and_cleans_its_own_version_at_once(catalog, tmp_path):
     # `make run` stops its background build with SIGTERM: it must not leave a "building" version that a SQLite
     # demo (no advisory locks) would wait out for RECOMMENDER_REBUILD_STALE_SECONDS before building again.
-    process = start_rebuild_subprocess(tmp_path)
-    try:
-        stopped = wait_for(lambda: IndexVersion.objects.filter(status=Status.BUILDING, stage="mlflow").first()
-                           or (process.poll() is not None and pytest.fail(process.stderr.read().decode())),
-                           "the subprocess to reach its MLflow stage")
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode != 0
+    stopped, returncode = signal_mid_build(tmp_path, signal.SIGTERM)
+    assert returncode != 0
     stopped.refresh_from_db()
     assert stopped.status == Status.FAILED and stopped.message == "interrupted"
     assert not NeighborList.objects.filter(version=stopped).exists() and not stopped.directory.exists()
