@@ -44,7 +44,7 @@ run: install
 	  $(MAKE) --no-print-directory index clusters >var/setup.log 2>&1 & setup=$$!; \
 	  trap 'kill -TERM $$setup 2>/dev/null' TERM; trap : INT; \
 	  echo "Building the index and the clusters in the background (var/setup.log); pages say how far it is."; \
-	  $(BIN)/python manage.py runserver --noreload $(HOST); status=$$?; \
+	  $(MAKE) --no-print-directory serve; status=$$?; \
 	  kill -TERM $$setup 2>/dev/null; wait $$setup; exit $$status
 
 data: install

@@ -6,6 +6,6 @@ from .selectors import first_build
 
 
 def first_index(request):
-    """Read only when the page's banner asks (base.html), and then only a cached "is a version active?" once the
-    catalog has an index."""
+    """Lazy: read when base.html's notice asks, which once the catalog has an index is only "is a version
+    active?" (``selectors.first_build``)."""
     return {"first_build": SimpleLazyObject(first_build)}

@@ -311,7 +311,8 @@ class FirstBuild:
 
 def first_build() -> FirstBuild | None:
     """The build that gives the catalog its first index, while no version is active yet (``make run`` serves pages
-    while it runs), or None. Reads nothing from the database once a version is active."""
+    while it runs), or None. Once a version is active it costs what ``active_version()`` costs (with Redis, one
+    cache read)."""
     if _active_version() is not None:
         return None
     building = IndexVersion.objects.filter(status=IndexVersion.Status.BUILDING).order_by("-id").first()
