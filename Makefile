@@ -16,6 +16,15 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # database after TEST_REDIS_URL's; tests/conftest.py says how tests are shared out. TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL = -n $(TEST_WORKERS)
+# The tests' scratch files (tmp_path, MLflow stores, the SQLite demo databases some tests migrate) in memory where
+# the machine has /dev/shm: SQLite syncs every commit to disk otherwise, about 7 ms each.
+TEST_TMPDIR ?= $(or $(wildcard /dev/shm),$(TMPDIR),/tmp)
+PYTEST = DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+  TMPDIR=$(TEST_TMPDIR) $(BIN)/pytest $(PYTEST_PARALLEL)
+# Python keeps its compiled bytecode (__pycache__/, ignored by git) even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE): otherwise every test process, and every process a test starts, compiles the project
+# and its tests again (about 7 s each).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install install-dev run data index clusters serve test test-fast lint typecheck bench
 
@@ -74,14 +83,12 @@ typecheck: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(BIN)/mypy
 
 test: install-dev lint typecheck
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # The quick loop: everything but the real-data suite (tests/realdata/), the browser tests and the tests that
 # start a real Celery worker. Same databases as `make test`.
 test-fast: install-dev lint typecheck
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(BIN)/pytest $(PYTEST_PARALLEL) -m "not dataset and not browser and not celery_worker" $(PYTEST_ARGS)
+	$(PYTEST) -m "not dataset and not browser and not celery_worker" $(PYTEST_ARGS)
 
 # Point DATABASE_URL at a scratch database first: the benchmarks empty and refill the catalog.
 bench: install-dev

@@ -3,6 +3,7 @@ import pytest
 from catalog.models import Artist
 from catalog.search import QueryError, search_tracks
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
+from tests.replay import replayed
 
 
 def titles(hits):
@@ -14,6 +15,11 @@ def titles(hits):
 
 @pytest.fixture
 def catalog(db):
+    """Made once per test process (tests/replay.py)."""
+    replayed("search catalog", _make_catalog)
+
+
+def _make_catalog():
     queen = ArtistFactory(name="Queen")
     TrackFactory(name="Bohemian Rhapsody", artists=[queen], popularity=90)
     TrackFactory(name="Don't Stop Me Now", artists=[queen], popularity=85)

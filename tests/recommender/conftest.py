@@ -6,12 +6,18 @@ from recommender import services
 from recommender.index.build_lock import BuildLock
 from recommender.index.params import IndexParams
 from tests.factories import ArtistFactory, TrackFactory
+from tests.replay import replayed
 
 
 @pytest.fixture
 def catalog(db):
     """30 indexable tracks over rock / jazz / k-pop (10 each), plus a hidden one and one missing too many
-    features to be indexed (four: the pipeline estimates at most three)."""
+    features to be indexed (four: the pipeline estimates at most three). Made once per test process
+    (tests/replay.py)."""
+    return replayed("recommender catalog", _make_catalog)
+
+
+def _make_catalog():
     random.seed(20240611)
     tracks = {}
     for genre, energy in (("rock", 0.85), ("jazz", 0.3), ("k-pop", 0.7)):

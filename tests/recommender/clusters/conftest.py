@@ -7,6 +7,7 @@ from recommender import services
 from recommender.index.params import IndexParams
 from songrec.lib.process_cache import forget_all
 from tests.factories import ArtistFactory, TrackFactory
+from tests.replay import replayed
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +22,12 @@ def _fresh_caches():
 
 @pytest.fixture
 def catalog(db):
-    """60 tracks: loud fast metal, quiet acoustic folk and danceable pop, 20 each."""
+    """60 tracks: loud fast metal, quiet acoustic folk and danceable pop, 20 each. Made once per test process
+    (tests/replay.py)."""
+    return replayed("clusters catalog", _make_catalog)
+
+
+def _make_catalog():
     random.seed(7)
     kinds = {
         "metal": dict(energy=0.9, loudness=-4.0, tempo=170.0, acousticness=0.1, danceability=0.3),

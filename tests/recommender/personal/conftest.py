@@ -9,6 +9,7 @@ from recommender.personal.models import Play, Reaction
 from recommender.services import rebuild_index
 from songrec.lib.process_cache import forget_all
 from tests.factories import ArtistFactory, TrackFactory, UserFactory
+from tests.replay import replayed
 
 # Three tastes far apart in the feature space: quiet acoustic jazz, loud fast metal, danceable pop.
 STYLES = {
@@ -34,7 +35,12 @@ def _jitter(values):
 
 @pytest.fixture
 def tracks(db):
-    """12 tracks per style (jazz, metal, pop), each style with 3 artists, popularity rising with the number."""
+    """12 tracks per style (jazz, metal, pop), each style with 3 artists, popularity rising with the number. Made
+    once per test process (tests/replay.py)."""
+    return replayed("personal tracks", _make_tracks)
+
+
+def _make_tracks():
     random.seed(12)
     catalog = {}
     for style, values in STYLES.items():
