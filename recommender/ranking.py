@@ -9,13 +9,17 @@ import numpy as np
 from catalog.models import Track
 from catalog.refs import track_refs
 from catalog.songs import first_of_each_song
+from songrec.lib.sql import fetch_rows, one_of
 
 
 def visible_track_ids(track_ids):
-    """The subset of ``track_ids`` that still exist and are not hidden (one query)."""
+    """The subset of ``track_ids`` that still exist and are not hidden (``Track.objects.visible()``), in one
+    query with the same text for any number of ids (songrec.lib.sql: every list a system serves is checked)."""
     if not len(track_ids):
         return set()
-    return set(Track.objects.visible().filter(pk__in=[int(i) for i in track_ids]).values_list("pk", flat=True))
+    condition, params = one_of("id", [int(i) for i in track_ids])
+    return {row[0] for row in fetch_rows(f"SELECT id FROM {Track._meta.db_table} WHERE {condition} AND NOT hidden",
+                                         params)}
 
 
 # ranked_positions looks at blocks of this many keys first; arrays shorter than a few blocks go straight on.

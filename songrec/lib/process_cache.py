@@ -7,6 +7,10 @@ keeps the value it read together with the token it saw before reading: a request
 and the database is read again only after a write. The token is read before the value, so a write committed in
 between only makes the next request read again, never the other way round.
 
+Within a request the tokens are read once, together: the first ``get()`` of a request reads every registered
+token in one round trip (``get_many``) and the request's later ``get()`` calls use them (a track page asks for
+seven facts). A write the request itself commits (``changed()``) is seen by the rest of the request.
+
 Exact only when the cache is shared by every process that writes or serves (Redis): with a per-process cache
 (LocMemCache, the demo without REDIS_URL) every call reads the database, as does a call inside a transaction
 (it may see uncommitted writes, which must not outlive a rollback) and any call while the cache is down. A
@@ -42,6 +46,7 @@ from typing import Any
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 
 # Every per-process cache of this process (weakly: a cache made for a test goes away with it).
@@ -52,6 +57,42 @@ def forget_all() -> None:
     """Empty every per-process cache (tests, whose flushed tables reuse ids; see the module doc)."""
     for process_cache in list(_registry):
         process_cache.forget()
+
+
+# The tokens this thread's current request has read ({token key: token or None}); None outside a request.
+_request = threading.local()
+
+
+def _begin_request(**kwargs: Any) -> None:
+    _request.tokens = {}
+
+
+def _end_request(**kwargs: Any) -> None:
+    _request.tokens = None
+
+
+request_started.connect(_begin_request, dispatch_uid="songrec-process-cache-request-started")
+request_finished.connect(_end_request, dispatch_uid="songrec-process-cache-request-finished")
+
+
+def _token(key: str) -> Any:
+    """The token under ``key``: from the shared cache, or, within a request, as the request first read it (every
+    registered token in one round trip)."""
+    tokens = getattr(_request, "tokens", None)
+    if tokens is None:
+        return cache.get(key)
+    if tokens.get(key) is None:
+        keys = {key} | {read.token_key for read in list(_registry) if isinstance(read, ProcessCachedRead)}
+        found = cache.get_many(sorted(keys))
+        tokens.update({name: found.get(name) for name in keys})
+    return tokens[key]
+
+
+def _forget_token(key: str) -> None:
+    """A write this thread committed: its request reads the token again."""
+    tokens = getattr(_request, "tokens", None)
+    if tokens is not None:
+        tokens.pop(key, None)
 
 
 def cache_is_shared() -> bool:
@@ -80,10 +121,11 @@ class ProcessCachedRead:
     def get(self) -> Any:
         if not caching():
             return self.read()
-        token = cache.get(self.token_key)
+        token = _token(self.token_key)
         if token is None:
             cache.add(self.token_key, uuid.uuid4().hex, timeout=None)
-            token = cache.get(self.token_key)
+            _forget_token(self.token_key)
+            token = _token(self.token_key)
             if token is None:  # the cache is down
                 return self.read()
         cached = self._current(token)
@@ -105,7 +147,11 @@ class ProcessCachedRead:
 
     def changed(self) -> None:
         """Called on every write that may change the value: processes read it again once this commits."""
-        transaction.on_commit(lambda: cache.set(self.token_key, uuid.uuid4().hex, timeout=None))
+        def new_token() -> None:
+            cache.set(self.token_key, uuid.uuid4().hex, timeout=None)
+            _forget_token(self.token_key)
+
+        transaction.on_commit(new_token)
 
     def forget(self) -> None:
         with self._lock:

@@ -4,7 +4,8 @@ import threading
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
 
 from songrec.lib import process_cache
 from songrec.lib.process_cache import ProcessCachedRead
@@ -64,3 +65,33 @@ def test_a_process_cache_dict_keeps_the_most_recently_used_entries():
     assert (loaded.get(1), loaded.get(2), loaded.get(3)) == ("one", None, "three")
     loaded.pop(1)
     assert loaded.get(1) is None
+
+
+@pytest.mark.django_db(transaction=True)  # changed() then commits at once, as a view's write does
+def test_a_request_reads_every_token_in_one_round_trip_and_sees_the_writes_it_commits(monkeypatch):
+    counts = {"first": 0, "second": 0}
+
+    def counted(name):
+        return lambda: counts.__setitem__(name, counts[name] + 1) or counts[name]
+
+    first = ProcessCachedRead("test:process-cache-token", counted("first"), max_age=60)
+    second = ProcessCachedRead("test:process-cache-token-2", counted("second"), max_age=60)
+    cache.set("test:process-cache-token", "one")
+    cache.set("test:process-cache-token-2", "two")
+    shared, round_trips = caches["default"], []
+    for method in ("get", "get_many"):
+        original = getattr(shared, method)
+        monkeypatch.setattr(shared, method, lambda *args, _m=method, _o=original: round_trips.append(_m) or _o(*args))
+
+    request_started.send(sender=None)
+    assert (first.get(), second.get(), first.get()) == (1, 1, 1)
+    assert round_trips == ["get_many"]
+    cache.set("test:process-cache-token", "another process committed")
+    assert first.get() == 1  # the request keeps the tokens it began with
+    first.changed()  # this request's own write: seen by the rest of it
+    assert first.get() == 2
+    request_finished.send(sender=None)
+
+    round_trips.clear()
+    assert (first.get(), second.get()) == (2, 1)
+    assert round_trips == ["get", "get"]  # outside a request (a Celery task): each read asks for its token
