@@ -7,6 +7,7 @@ any catalog write commits (the catalog revision's token, songrec.lib.process_cac
 one.
 """
 
+import math
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -30,6 +31,20 @@ class ArtistNames:
     sorted_names: list  # (folded name, pk), sorted: bisection for exact names and prefixes
     bare_names: list  # folded names without a leading "the ", for the typo-tolerant comparison
     bare_ids: list  # the artist of each bare name
+    by_length: list  # positions in bare_names, shortest name first (ties in position order)
+    length_names: list  # bare_names in that order: a window of lengths is one slice
+    length_starts: list  # length_starts[n]: where names of n characters or more start in by_length
+
+
+def _length_order(bare_names: list) -> tuple[list, list, list]:
+    by_length = sorted(range(len(bare_names)), key=lambda position: (len(bare_names[position]), position))
+    longest = len(bare_names[by_length[-1]]) if by_length else 0
+    starts, position = [], 0
+    for length in range(longest + 2):
+        while position < len(by_length) and len(bare_names[by_length[position]]) < length:
+            position += 1
+        starts.append(position)
+    return by_length, [bare_names[position] for position in by_length], starts
 
 
 def _without_the(folded: str) -> str:
@@ -38,7 +53,8 @@ def _without_the(folded: str) -> str:
 
 def _read_names():
     names = sorted((normalise_text(name), pk) for pk, name in Artist.objects.values_list("pk", "name"))
-    return ArtistNames(names, [_without_the(name) for name, _ in names], [pk for _, pk in names])
+    bare_names = [_without_the(name) for name, _ in names]
+    return ArtistNames(names, bare_names, [pk for _, pk in names], *_length_order(bare_names))
 
 
 _names = ProcessCachedRead(REVISION_TOKEN_KEY, _read_names, max_age=300)
@@ -70,9 +86,26 @@ def artist_ids_close_to(text: str, limit: int = 10) -> list[tuple[int, float]]:
     bare = _without_the(normalise_text(text))
     if len(bare) < CLOSE_NAME_MIN_LENGTH:
         return []
-    names = _names.get()
-    found = process.extract(bare, names.bare_names, scorer=fuzz.ratio, score_cutoff=CLOSE_NAME_SCORE, limit=limit)
-    return [(names.bare_ids[index], float(score)) for _, score, index in found]
+    return close_names(_names.get(), bare, limit)
+
+
+def close_names(names: ArtistNames, bare: str, limit: int) -> list[tuple[int, float]]:
+    """``artist_ids_close_to`` over ``names``: only names of a length that can reach the score are compared.
+
+    fuzz.ratio is 100 · (1 − d / (m + n)) for names of m and n characters, and their edit distance d (insertions
+    and deletions) is at least |m − n|; so a score of s or more needs n within m · (1 ∓ a) / (1 ± a), a = 1 − s/100.
+    On the real catalog that leaves about a third of the 30k names (~4 → ~1.5 ms a search). The window is widened
+    by a character each side against rounding; matches come best first, ties in name order, as a full scan gives.
+    """
+    share = 1 - CLOSE_NAME_SCORE / 100
+    shortest = max(0, math.floor(len(bare) * (1 - share) / (1 + share)) - 1)
+    longest = math.ceil(len(bare) * (1 + share) / (1 - share)) + 1
+    starts = names.length_starts
+    first, end = starts[min(shortest, len(starts) - 1)], starts[min(longest + 1, len(starts) - 1)]
+    found = process.extract(bare, names.length_names[first:end], scorer=fuzz.ratio, score_cutoff=CLOSE_NAME_SCORE,
+                            limit=None)
+    best = sorted((-score, names.by_length[first + index]) for _, score, index in found)[:limit]
+    return [(names.bare_ids[position], -negative) for negative, position in best]
 
 
 def warm_artist_names():

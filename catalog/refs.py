@@ -64,6 +64,14 @@ def visible_refs_by_spotify_id(spotify_ids):
     return _refs("t.spotify_id", spotify_ids, visible_only=True) if spotify_ids else {}
 
 
+def visible_track_id(spotify_id):
+    """The id of the visible track named ``spotify_id`` (``Track.objects.visible()``), or None: one fixed query
+    for the similar API's seed (its ORM lookup cost ~1 ms of Python a request)."""
+    rows = fetch_rows(f"SELECT id FROM {Track._meta.db_table} WHERE spotify_id = %s AND NOT hidden ORDER BY id LIMIT 1",
+                      [str(spotify_id)])
+    return rows[0][0] if rows else None
+
+
 _TRACKS_WITH_CREDITS = (
     f"FROM {Track._meta.db_table} t LEFT JOIN {TrackArtist._meta.db_table} c ON c.track_id = t.id "
     f"LEFT JOIN {Artist._meta.db_table} a ON a.id = c.artist_id")

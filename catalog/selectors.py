@@ -72,6 +72,8 @@ def matching_artists(query: str, limit: int = MAX_ARTIST_MATCHES) -> list:
         return []
     named = artist_ids_named(text, prefix=len(text) >= 3)
     close = dict(artist_ids_close_to(text))
+    if not named and not close:
+        return []  # most searches: no query built (compiling the annotated one cost ~0.9 ms a search)
     candidates = (Artist.objects.filter(pk__in=[*named, *close])
                   .annotate(track_count=Count("tracks", filter=Q(tracks__hidden=False), distinct=True))
                   .filter(track_count__gt=0))

@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import VALUE_BOUNDS, Track
+from catalog.models import VALUE_BOUNDS
+from catalog.refs import visible_track_id
 from songrec.lib.request_params import parse_int
 from songrec.lib.schema import error_response
 
@@ -39,7 +40,7 @@ ERRORS = {
 
 
 def _visible_track_id(spotify_id: str) -> int:
-    track_id = Track.objects.visible().filter(spotify_id=spotify_id).values_list("pk", flat=True).first()
+    track_id = visible_track_id(spotify_id)
     if track_id is None:
         raise NotFound(f"No track with id {spotify_id!r}.")
     return track_id

@@ -18,11 +18,11 @@ from catalog.models import Track
 from catalog.playlists.models import Playlist
 from catalog.playlists.selectors import playlist_for_viewer, playlist_track_ids
 from catalog.songs import song_keys
+from songrec.lib.blas import one_blas_thread
 from songrec.lib.request_params import InvalidQuery
 
 from .. import storage
 from ..blending import MAX_SEEDS, Constraints, recommend_for_seeds
-from ..index.split_product import one_blas_thread
 from ..request_params import parse_constraints
 from ..selectors import resolve_version
 from ..systems import DEFAULT_SYSTEM
@@ -103,7 +103,7 @@ def recommended_ids(seed_ids: list[int], length: int, *, constraints: Constraint
     exclude = [*exclude, *(track_id for track_id in seed_ids if track_id not in set(seeds))]
     # The songs never to return, the seeds' and the excluded tracks', in one query.
     songs = set(song_keys([*seeds, *exclude]).values())
-    with one_blas_thread():  # small products: see split_product.one_blas_thread
+    with one_blas_thread():  # small products: see songrec.lib.blas
         result = recommend_for_seeds(DEFAULT_SYSTEM, seeds, length, constraints, version=version, refs={},
                                      seed_songs=songs, avoid_track_ids=list(avoid)[:MAX_SEEDS],
                                      exclude_track_ids=exclude)

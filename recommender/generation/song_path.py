@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from catalog.refs import TrackRef, track_refs
+from songrec.lib.blas import one_blas_thread
 
 from .. import storage
 from ..errors import UnknownTrack
-from ..index.split_product import one_blas_thread
 from ..ranking import ranked_positions
 from ..selectors import resolve_version
 from ..visible_rows import visible_rows

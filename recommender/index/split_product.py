@@ -12,9 +12,6 @@ last float32 bit; tracks with equal vectors still get equal scores.
 
 import numpy as np
 from scipy import sparse
-from threadpoolctl import ThreadpoolController
-
-_threadpools = ThreadpoolController()
 
 # A column nonzero for more than this share of the tracks is kept dense.
 DENSE_SHARE = 0.25
@@ -57,8 +54,3 @@ class SplitMatrix:
             product += (self.sparse @ rows[:, self.sparse_columns].T).T
         return product
 
-
-def one_blas_thread() -> object:
-    """Context: BLAS on one thread. The products per request are small; on a busy machine the threads
-    OpenBLAS starts for them cost more than they save (measured: ~100 ms → ~2–13 ms under load 15)."""
-    return _threadpools.limit(limits=1, user_api="blas")

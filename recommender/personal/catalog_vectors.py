@@ -11,7 +11,6 @@ import numpy as np
 from scipy import sparse
 
 from recommender import storage
-from recommender.index.split_product import one_blas_thread  # noqa: F401  (re-exported: foryou and training use it)
 from songrec.lib.process_cache import ProcessCacheDict
 
 # A column with values in at least this share of the rows is kept dense.

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import AUDIO_FEATURES, Track
-from catalog.refs import track_refs, visible_refs_by_spotify_id, visible_rows
+from catalog.refs import track_refs, visible_refs_by_spotify_id, visible_rows, visible_track_id
 from songrec.lib.sql import one_of
 from tests.factories import AlbumFactory, ArtistFactory, TrackFactory
 
@@ -50,6 +50,14 @@ def test_refs_by_spotify_id_leave_out_hidden_and_unknown_tracks(tracks):
     refs = visible_refs_by_spotify_id([track.spotify_id for track in tracks] + ["nope"])
     assert sorted(refs) == sorted(track.pk for track in tracks if not track.hidden)
     assert ref_of(refs[tracks[1].pk]) == orm_ref(Track.objects.with_credits().get(pk=tracks[1].pk))
+
+
+def test_a_visible_track_id_by_spotify_id_is_the_orm_lookup(tracks):
+    for track in tracks:
+        expected = Track.objects.visible().filter(spotify_id=track.spotify_id).values_list("pk", flat=True).first()
+        assert visible_track_id(track.spotify_id) == expected
+    assert visible_track_id(tracks[3].spotify_id) is None  # hidden
+    assert visible_track_id("nope") is None
 
 
 def test_visible_rows_hold_what_a_search_result_shows(tracks):
