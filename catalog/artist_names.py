@@ -8,7 +8,7 @@ one.
 """
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -33,18 +33,13 @@ class ArtistNames:
     bare_ids: list  # the artist of each bare name
     by_length: list  # positions in bare_names, shortest name first (ties in position order)
     length_names: list  # bare_names in that order: a window of lengths is one slice
-    length_starts: list  # length_starts[n]: where names of n characters or more start in by_length
+    lengths: list  # the length of each of length_names (ascending: bisected for the window)
 
 
 def _length_order(bare_names: list) -> tuple[list, list, list]:
     by_length = sorted(range(len(bare_names)), key=lambda position: (len(bare_names[position]), position))
-    longest = len(bare_names[by_length[-1]]) if by_length else 0
-    starts, position = [], 0
-    for length in range(longest + 2):
-        while position < len(by_length) and len(bare_names[by_length[position]]) < length:
-            position += 1
-        starts.append(position)
-    return by_length, [bare_names[position] for position in by_length], starts
+    length_names = [bare_names[position] for position in by_length]
+    return by_length, length_names, [len(name) for name in length_names]
 
 
 def _without_the(folded: str) -> str:
@@ -101,8 +96,7 @@ def close_names(names: ArtistNames, bare: str, limit: int) -> list[tuple[int, fl
     share = 1 - CLOSE_NAME_SCORE / 100
     shortest = max(0, math.floor(len(bare) * (1 - share) / (1 + share)) - 1)
     longest = math.ceil(len(bare) * (1 + share) / (1 - share)) + 1
-    starts = names.length_starts
-    first, end = starts[min(shortest, len(starts) - 1)], starts[min(longest + 1, len(starts) - 1)]
+    first, end = bisect_left(names.lengths, shortest), bisect_right(names.lengths, longest)
     found = process.extract(bare, names.length_names[first:end], scorer=fuzz.ratio, score_cutoff=CLOSE_NAME_SCORE,
                             limit=None)
     best = sorted((-score, names.by_length[first + index]) for _, score, index in found)[:limit]
